@@ -1,0 +1,130 @@
+// Mlp forward and forward+backward throughput in float, next to bare Eigen
+// GEMMs of the same shapes measured in the same run. FLOPs count only the
+// matrix products (2·in·out per column per GEMM): forward has one GEMM per
+// layer; backward adds dW = dY·Xᵀ and dX = Wᵀ·dY per layer. The ratio
+// mlp / bare is the efficiency the foundation issue targets (≥ 70% at batch ≥ 256).
+//
+//   build/release/benchmarks/bench_mlp --benchmark_counters_tabular=true
+#include <actorcritic/nn/mlp.hpp>
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+namespace {
+
+struct Shape {
+  ac::Index in;
+  std::vector<ac::Index> hidden;
+  ac::Index out;
+};
+
+const Shape kShapes[] = {{4, {64, 64}, 2}, {64, {256, 256}, 8}};
+
+std::vector<ac::Index> widths(const Shape& s) {
+  std::vector<ac::Index> w{s.in};
+  w.insert(w.end(), s.hidden.begin(), s.hidden.end());
+  w.push_back(s.out);
+  return w;
+}
+
+double gemm_flops(const Shape& s, ac::Index batch) {
+  const auto w = widths(s);
+  double flops = 0;
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) flops += 2.0 * double(w[l]) * double(w[l + 1]) * double(batch);
+  return flops;
+}
+
+void set_counters(benchmark::State& state, double flops_per_iteration) {
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_iteration * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["batch"] = double(state.range(1));
+}
+
+void BM_MlpForward(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  const ac::Index batch = state.range(1);
+  ac::nn::Mlp<float> net({.inputs = s.in, .hidden = s.hidden, .outputs = s.out}, 1);
+  ac::Matrix<float> x = ac::Matrix<float>::Random(s.in, batch);
+  for (auto _ : state) {
+    auto y = net.forward(x);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, gemm_flops(s, batch));
+}
+
+void BM_BareGemmForward(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  const ac::Index batch = state.range(1);
+  const auto w = widths(s);
+  std::vector<ac::Matrix<float>> weights, acts;
+  acts.push_back(ac::Matrix<float>::Random(w[0], batch));
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) {
+    weights.push_back(ac::Matrix<float>::Random(w[l + 1], w[l]));
+    acts.push_back(ac::Matrix<float>(w[l + 1], batch));
+  }
+  for (auto _ : state) {
+    for (std::size_t l = 0; l < weights.size(); ++l) acts[l + 1].noalias() = weights[l] * acts[l];
+    benchmark::DoNotOptimize(acts.back().data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, gemm_flops(s, batch));
+}
+
+void BM_MlpForwardBackward(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  const ac::Index batch = state.range(1);
+  ac::nn::Mlp<float> net({.inputs = s.in, .hidden = s.hidden, .outputs = s.out}, 1);
+  ac::Matrix<float> x = ac::Matrix<float>::Random(s.in, batch);
+  ac::Matrix<float> dy = ac::Matrix<float>::Random(s.out, batch);
+  for (auto _ : state) {
+    net.forward(x);
+    auto dx = net.backward(dy);
+    benchmark::DoNotOptimize(dx.data());
+    benchmark::DoNotOptimize(net.gradients().data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, 3.0 * gemm_flops(s, batch));
+}
+
+void BM_BareGemmForwardBackward(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  const ac::Index batch = state.range(1);
+  const auto w = widths(s);
+  std::vector<ac::Matrix<float>> weights, grads, acts, deltas;
+  acts.push_back(ac::Matrix<float>::Random(w[0], batch));
+  deltas.push_back(ac::Matrix<float>(w[0], batch));
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) {
+    weights.push_back(ac::Matrix<float>::Random(w[l + 1], w[l]));
+    grads.push_back(ac::Matrix<float>::Zero(w[l + 1], w[l]));
+    acts.push_back(ac::Matrix<float>(w[l + 1], batch));
+    deltas.push_back(ac::Matrix<float>::Random(w[l + 1], batch));
+  }
+  for (auto _ : state) {
+    for (std::size_t l = 0; l < weights.size(); ++l) acts[l + 1].noalias() = weights[l] * acts[l];
+    for (std::size_t l = weights.size(); l-- > 0;) {
+      grads[l].noalias() += deltas[l + 1] * acts[l].transpose();
+      deltas[l].noalias() = weights[l].transpose() * deltas[l + 1];
+    }
+    benchmark::DoNotOptimize(deltas.front().data());
+    benchmark::DoNotOptimize(grads.front().data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, 3.0 * gemm_flops(s, batch));
+}
+
+void shapes_and_batches(benchmark::internal::Benchmark* b) {
+  for (int shape = 0; shape < 2; ++shape) {
+    for (int batch : {1, 64, 256, 2048}) b->Args({shape, batch});
+  }
+  b->ArgNames({"shape", "batch"});
+}
+
+}  // namespace
+
+BENCHMARK(BM_MlpForward)->Apply(shapes_and_batches);
+BENCHMARK(BM_BareGemmForward)->Apply(shapes_and_batches);
+BENCHMARK(BM_MlpForwardBackward)->Apply(shapes_and_batches);
+BENCHMARK(BM_BareGemmForwardBackward)->Apply(shapes_and_batches);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,46 @@
+#pragma once
+// Scalar and matrix aliases shared by every layer of the library.
+//
+// Batches are column-major `features x batch`: one column is one sample, so a
+// dense layer is a single GEMM `Y.noalias() = W * X`.
+
+#include <Eigen/Core>
+
+#include <concepts>
+
+namespace ac {
+
+using Index = Eigen::Index;
+
+/// The floating-point types the library is instantiated for.
+template <class T>
+concept RealScalar = std::same_as<T, float> || std::same_as<T, double>;
+
+template <class Scalar>
+using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+template <class Scalar>
+using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+template <class Scalar>
+using RowVector = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>;
+
+template <class Scalar>
+using MatrixMap = Eigen::Map<Matrix<Scalar>>;
+template <class Scalar>
+using ConstMatrixMap = Eigen::Map<const Matrix<Scalar>>;
+template <class Scalar>
+using VectorMap = Eigen::Map<Vector<Scalar>>;
+template <class Scalar>
+using ConstVectorMap = Eigen::Map<const Vector<Scalar>>;
+
+/// Read-only and writable references that bind to matrices, maps and
+/// contiguous column blocks without copying.
+template <class Scalar>
+using MatrixRef = Eigen::Ref<Matrix<Scalar>>;
+template <class Scalar>
+using ConstMatrixRef = Eigen::Ref<const Matrix<Scalar>>;
+template <class Scalar>
+using VectorRef = Eigen::Ref<Vector<Scalar>>;
+template <class Scalar>
+using ConstVectorRef = Eigen::Ref<const Vector<Scalar>>;
+
+}  // namespace ac

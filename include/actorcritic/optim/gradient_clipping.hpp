@@ -1,0 +1,27 @@
+#pragma once
+// Global-norm gradient clipping (Pascanu et al. 2013), as
+// torch.nn.utils.clip_grad_norm_: g ← g · min(1, c / (‖g‖ + 1e-6)).
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+
+#include <cmath>
+
+namespace ac::optim {
+
+/// Scales `grads` so that its L2 norm is at most `max_norm`; returns the norm
+/// before clipping (what training logs report as the gradient norm). A NaN or
+/// infinite gradient throws NumericalError instead of poisoning the parameters.
+template <RealScalar Scalar>
+double clip_gradient_norm(VectorRef<Scalar> grads, double max_norm) {
+  check_positive("clip_gradient_norm: max_norm", max_norm);
+  const double norm = std::sqrt(static_cast<double>(grads.squaredNorm()));
+  if (!std::isfinite(norm)) {
+    throw NumericalError(fmt::format("clip_gradient_norm: grads: expected finite values, the norm is {}", norm));
+  }
+  const double coefficient = max_norm / (norm + 1e-6);
+  if (coefficient < 1.0) grads *= static_cast<Scalar>(coefficient);
+  return norm;
+}
+
+}  // namespace ac::optim

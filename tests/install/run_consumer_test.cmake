@@ -1,0 +1,27 @@
+# Installs actorcritic from BUILD_DIR into a fresh prefix, then configures,
+# builds and runs the consumer project twice: through find_package(CONFIG)
+# against the installed tree, and through add_subdirectory(SOURCE_DIR).
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE code)
+  if(NOT code EQUAL 0)
+    string(REPLACE ";" " " printable "${ARGV}")
+    message(FATAL_ERROR "command failed (${code}): ${printable}")
+  endif()
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
+if(NOT EXISTS ${WORK_DIR}/prefix/include/actorcritic/actorcritic.hpp)
+  message(FATAL_ERROR "install did not place the headers under include/actorcritic")
+endif()
+
+foreach(mode find_package add_subdirectory)
+  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build-${mode}
+      -DCMAKE_BUILD_TYPE=Release -DCONSUMER_MODE=${mode}
+      -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DACTORCRITIC_SOURCE_DIR=${SOURCE_DIR})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/build-${mode})
+  run(${WORK_DIR}/build-${mode}/consumer)
+endforeach()
+message(STATUS "consumer built and ran via find_package and add_subdirectory")

@@ -1,0 +1,34 @@
+#pragma once
+// Finite-difference references for gradient and jvp tests (double precision).
+
+#include <actorcritic/core/types.hpp>
+
+#include <algorithm>
+#include <functional>
+
+namespace ac::test {
+
+/// Central differences of a scalar function at x: (f(x + h eᵢ) − f(x − h eᵢ)) / 2h.
+inline Vector<double> numeric_gradient(const std::function<double(const Vector<double>&)>& f,
+                                       const Vector<double>& x, double h = 1e-6) {
+  Vector<double> g(x.size());
+  Vector<double> probe = x;
+  for (Index i = 0; i < x.size(); ++i) {
+    probe(i) = x(i) + h;
+    const double plus = f(probe);
+    probe(i) = x(i) - h;
+    const double minus = f(probe);
+    probe(i) = x(i);
+    g(i) = (plus - minus) / (2 * h);
+  }
+  return g;
+}
+
+/// ‖a − b‖ / max(‖a‖, ‖b‖): the relative error of two gradients.
+template <class A, class B>
+double relative_error(const A& a, const B& b) {
+  const double scale = std::max({a.norm(), b.norm(), 1e-300});
+  return (a - b).norm() / scale;
+}
+
+}  // namespace ac::test
