@@ -111,6 +111,14 @@ TEST_CASE("Tanh and ReLU: forward and derivative", "[nn][activation]") {
     CHECK(relative_error(Eigen::Map<const Vector<double>>(dx.data(), dx.size()), numeric_gradient(loss, x_flat)) <
           1e-6);
   }
+  // The fused bias + activation pass equals activation(x + b).
+  const Vector<double> bias = Vector<double>::LinSpaced(6, -1.0, 1.0);
+  for (const auto activation : {ac::nn::Activation::tanh, ac::nn::Activation::relu}) {
+    Matrix<double> fused = x, unfused(6, 4);
+    ac::nn::activation_forward_biased<double>(activation, bias, fused);
+    ac::nn::activation_forward<double>(activation, x.colwise() + bias, unfused);
+    CHECK(fused.isApprox(unfused, 1e-15));
+  }
   CHECK(ac::nn::parse_activation("relu") == ac::nn::Activation::relu);
   CHECK_THROWS_WITH(ac::nn::parse_activation("gelu"), Catch::Contains("\"tanh\" or \"relu\""));
 }

@@ -23,6 +23,13 @@ inline Activation parse_activation(std::string_view name) {
 }
 
 struct Tanh {
+  /// in_out ← tanh(in_out + bias ⊗ 1ᵀ): bias and activation in one pass over memory.
+  template <class Scalar>
+  static void forward_biased(ConstVectorRef<Scalar> bias, MatrixRef<Scalar> in_out) {
+    // Column by column: both operands are contiguous, so tanh stays vectorized
+    // (a colwise-replicated bias expression falls back to scalar tanh in Eigen 3.4).
+    for (Index j = 0; j < in_out.cols(); ++j) in_out.col(j).array() = (in_out.col(j).array() + bias.array()).tanh();
+  }
   template <class Scalar>
   static void forward(ConstMatrixRef<Scalar> in, MatrixRef<Scalar> out) {
     out.array() = in.array().tanh();
@@ -36,6 +43,12 @@ struct Tanh {
 };
 
 struct ReLU {
+  template <class Scalar>
+  static void forward_biased(ConstVectorRef<Scalar> bias, MatrixRef<Scalar> in_out) {
+    for (Index j = 0; j < in_out.cols(); ++j) {
+      in_out.col(j).array() = (in_out.col(j).array() + bias.array()).max(Scalar(0));
+    }
+  }
   template <class Scalar>
   static void forward(ConstMatrixRef<Scalar> in, MatrixRef<Scalar> out) {
     out.array() = in.array().max(Scalar(0));
@@ -53,6 +66,16 @@ void activation_forward(Activation activation, ConstMatrixRef<Scalar> in, Matrix
     Tanh::forward<Scalar>(in, out);
   } else {
     ReLU::forward<Scalar>(in, out);
+  }
+}
+
+/// in_out ← f(in_out + bias ⊗ 1ᵀ), fused (the hot path of a hidden layer without layer norm).
+template <class Scalar>
+void activation_forward_biased(Activation activation, ConstVectorRef<Scalar> bias, MatrixRef<Scalar> in_out) {
+  if (activation == Activation::tanh) {
+    Tanh::forward_biased<Scalar>(bias, in_out);
+  } else {
+    ReLU::forward_biased<Scalar>(bias, in_out);
   }
 }
 

@@ -33,8 +33,13 @@ class Linear {
 
   /// y = W x + b
   void forward(const Scalar* params, ConstMatrixRef<Scalar> x, MatrixRef<Scalar> y) const {
-    y.noalias() = weight(params) * x;
+    multiply(params, x, y);
     y.colwise() += bias(params);
+  }
+
+  /// y = W x, leaving the bias to a fused pass of the caller (see Mlp::forward).
+  void multiply(const Scalar* params, ConstMatrixRef<Scalar> x, MatrixRef<Scalar> y) const {
+    y.noalias() = weight(params) * x;
   }
 
   /// dL/dW += dy xᵀ and dL/db += Σ_columns dy, into the flat gradient.

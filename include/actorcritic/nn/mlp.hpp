@@ -102,11 +102,15 @@ class Mlp {
     const Scalar* p = params_.data();
     for (std::size_t l = 0; l < hidden_count(); ++l) {
       auto a = activations_[l].leftCols(batch_);
-      linears_[l].forward(p, layer_input(l), a);
       if (config_.layer_norm) {
+        linears_[l].forward(p, layer_input(l), a);
         norms_[l].forward(p, a, a, x_hat_[l].leftCols(batch_), rstd_[l].leftCols(batch_));
+        activation_forward<Scalar>(config_.activation, a, a);
+      } else {
+        // GEMM, then bias and activation fused in one pass over memory.
+        linears_[l].multiply(p, layer_input(l), a);
+        activation_forward_biased<Scalar>(config_.activation, linears_[l].bias(p), a);
       }
-      activation_forward<Scalar>(config_.activation, a, a);
     }
     linears_.back().forward(p, layer_input(hidden_count()), output_.leftCols(batch_));
     return {output_.data(), config_.outputs, batch_};
