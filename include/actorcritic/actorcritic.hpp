@@ -10,6 +10,15 @@
 #include "actorcritic/core/seed_sequence.hpp"
 #include "actorcritic/core/types.hpp"
 
+#include "actorcritic/envs/acrobot.hpp"
+#include "actorcritic/envs/cart_pole.hpp"
+#include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/mountain_car.hpp"
+#include "actorcritic/envs/mountain_car_continuous.hpp"
+#include "actorcritic/envs/pendulum.hpp"
+#include "actorcritic/envs/space.hpp"
+#include "actorcritic/envs/strict_fp.hpp"
+
 #include "actorcritic/nn/activation.hpp"
 #include "actorcritic/nn/init.hpp"
 #include "actorcritic/nn/layer_norm.hpp"

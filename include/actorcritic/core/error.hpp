@@ -29,6 +29,13 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// A call made in the wrong state, such as step() on an environment whose
+/// episode has ended and that was not reset.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A NaN or infinity appeared where a finite number is required.
 class NumericalError : public Error {
  public:

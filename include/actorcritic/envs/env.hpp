@@ -1,0 +1,195 @@
+#pragma once
+// The environment interface: a C++20 concept over Gymnasium's reset/step API
+// (the >= 0.26 terminated/truncated split), the StepResult it returns, and
+// EpisodicEnv, the base that every built-in environment derives from.
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/generator.hpp"
+#include "actorcritic/core/types.hpp"
+#include "actorcritic/envs/space.hpp"
+
+#include <fmt/format.h>
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace ac::envs {
+
+/// What step() returns. `terminated`: the MDP reached a terminal state (do not
+/// bootstrap). `truncated`: the time limit cut the episode (bootstrap from V(s')).
+template <class Observation>
+struct StepResult {
+  Observation observation;
+  double reward = 0.0;
+  bool terminated = false;
+  bool truncated = false;
+};
+
+template <class E>
+concept Env = requires(E& env, const E& const_env, std::uint64_t seed, const typename E::Action& action,
+                       const Eigen::VectorXd& state, long steps) {
+  typename E::Action;
+  typename E::Observation;
+  { const_env.id() } -> std::convertible_to<std::string_view>;
+  { env.reset(seed) } -> std::convertible_to<typename E::Observation>;
+  { env.reset() } -> std::convertible_to<typename E::Observation>;
+  { env.step(action) } -> std::convertible_to<StepResult<typename E::Observation>>;
+  { const_env.observation_space() } -> std::convertible_to<Box>;
+  const_env.action_space();
+  { const_env.state() } -> std::convertible_to<Eigen::VectorXd>;
+  env.set_state(state);
+  { const_env.max_episode_steps() } -> std::convertible_to<long>;
+  env.set_max_episode_steps(steps);
+};
+
+/// An Env whose actions are integers in a Discrete space.
+template <class E>
+concept DiscreteEnv = Env<E> && std::integral<typename E::Action> && requires(const E& env) {
+  { env.action_space() } -> std::convertible_to<Discrete>;
+};
+
+/// An Env whose actions are float vectors in a Box.
+template <class E>
+concept ContinuousEnv = Env<E> && std::same_as<typename E::Action, Eigen::VectorXf> && requires(const E& env) {
+  { env.action_space() } -> std::convertible_to<Box>;
+};
+
+/// static_assert(check_env<MyEnv>()) names the first requirement MyEnv misses,
+/// instead of a page of template errors.
+template <class E>
+consteval bool check_env() {
+  static_assert(requires { typename E::Action; }, "Env: the type must declare `using Action = ...` "
+                                                  "(an integer type, or Eigen::VectorXf for continuous actions)");
+  static_assert(requires { typename E::Observation; },
+                "Env: the type must declare `using Observation = ...` (an Eigen float vector)");
+  static_assert(requires(const E& e) { { e.id() } -> std::convertible_to<std::string_view>; },
+                "Env: missing `std::string_view id() const`");
+  static_assert(requires(E& e, std::uint64_t s) { { e.reset(s) } -> std::convertible_to<typename E::Observation>; },
+                "Env: missing `Observation reset(std::uint64_t seed)`");
+  static_assert(requires(E& e) { { e.reset() } -> std::convertible_to<typename E::Observation>; },
+                "Env: missing `Observation reset()` (continues the generator)");
+  static_assert(
+      requires(E& e, const typename E::Action& a) {
+        { e.step(a) } -> std::convertible_to<StepResult<typename E::Observation>>;
+      },
+      "Env: missing `StepResult<Observation> step(const Action&)`");
+  static_assert(requires(const E& e) { { e.observation_space() } -> std::convertible_to<Box>; },
+                "Env: missing `Box observation_space() const`");
+  static_assert(requires(const E& e) { e.action_space(); }, "Env: missing `action_space() const`");
+  static_assert(requires(const E& e) { { e.state() } -> std::convertible_to<Eigen::VectorXd>; },
+                "Env: missing `Eigen::VectorXd state() const`");
+  static_assert(requires(E& e, const Eigen::VectorXd& s) { e.set_state(s); },
+                "Env: missing `void set_state(const Eigen::VectorXd&)`");
+  static_assert(requires(E& e, long n) { { e.max_episode_steps() } -> std::convertible_to<long>; e.set_max_episode_steps(n); },
+                "Env: missing `long max_episode_steps() const` / `void set_max_episode_steps(long)`");
+  return Env<E>;
+}
+
+/// Validates an action against a space, throwing InvalidArgument that names the
+/// environment, the action and the space.
+inline void check_action(std::string_view env_id, const Discrete& space, std::int64_t action) {
+  if (!space.contains(action)) {
+    throw_invalid_argument("{}: action {} is outside the action space {}", env_id, action, space.describe());
+  }
+}
+
+/// A continuous action needs the right dimension and finite values; values
+/// outside the bounds are allowed (Gymnasium's envs clip them themselves).
+inline void check_action(std::string_view env_id, const Box& space, const Eigen::VectorXf& action) {
+  if (action.size() != space.dim()) {
+    throw_invalid_argument("{}: action has dimension {}, the action space {} expects {}", env_id, action.size(),
+                           space.describe(), space.dim());
+  }
+  if (!action.allFinite()) {
+    throw_invalid_argument("{}: action [{}] is not finite (action space {})", env_id,
+                           fmt::join(action.data(), action.data() + action.size(), ", "), space.describe());
+  }
+}
+
+/// Base of the built-in environments (CRTP). It owns the generator, the
+/// TimeLimit that gymnasium.make applies, and the misuse checks; the derived
+/// class provides the physics:
+///   static constexpr std::string_view kId; static constexpr long kMaxEpisodeSteps;
+///   void reset_state(Generator&);  Observation observation() const;
+///   Transition advance(const Action&);  Eigen::VectorXd state() const;
+///   void load_state(const Eigen::VectorXd&);  observation_space(), action_space().
+template <class Derived>
+class EpisodicEnv {
+ public:
+  struct Transition {
+    double reward = 0.0;
+    bool terminated = false;
+  };
+
+  /// Re-seeds the generator (numpy SeedSequence → PCG64, as Gymnasium) and starts an episode.
+  auto reset(std::uint64_t seed) {
+    rng_ = Generator(seed);
+    return reset();
+  }
+
+  /// Starts an episode, continuing the current generator.
+  auto reset() {
+    derived().reset_state(rng_);
+    elapsed_ = 0;
+    started_ = true;
+    episode_over_ = false;
+    return derived().observation();
+  }
+
+  template <class Action>
+  auto step(const Action& action) {
+    using Observation = decltype(derived().observation());
+    if (!started_) throw UsageError(fmt::format("{}: step() called before reset()", id()));
+    if (episode_over_) {
+      throw UsageError(fmt::format("{}: step() called after the episode ended (terminated or truncated); "
+                                   "call reset() first",
+                                   id()));
+    }
+    check_action(id(), derived().action_space(), action);
+    const Transition transition = derived().advance(action);
+    ++elapsed_;
+    const bool truncated = elapsed_ >= max_episode_steps_;
+    episode_over_ = transition.terminated || truncated;
+    return StepResult<Observation>{derived().observation(), transition.reward, transition.terminated, truncated};
+  }
+
+  /// Replaces the internal state (Gymnasium: env.unwrapped.state = ...), in
+  /// Gymnasium's order; the episode continues from it.
+  void set_state(const Eigen::VectorXd& state) {
+    const Index expected = derived().state().size();
+    if (state.size() != expected) {
+      throw_invalid_argument("{}: set_state: expected a state of {} values, got {}", id(), expected, state.size());
+    }
+    derived().load_state(state);
+    started_ = true;
+    episode_over_ = false;
+  }
+
+  [[nodiscard]] std::string_view id() const { return Derived::kId; }
+  [[nodiscard]] long max_episode_steps() const { return max_episode_steps_; }
+  /// The TimeLimit: `truncated` is set on the step that reaches this count.
+  void set_max_episode_steps(long steps) {
+    check_positive(fmt::format("{}: max_episode_steps", id()), steps);
+    max_episode_steps_ = steps;
+  }
+  [[nodiscard]] long elapsed_steps() const { return elapsed_; }
+  [[nodiscard]] Generator& generator() { return rng_; }
+
+ protected:
+  EpisodicEnv() = default;
+
+ private:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+  const Derived& derived() const { return static_cast<const Derived&>(*this); }
+
+  Generator rng_{0};
+  long max_episode_steps_ = Derived::kMaxEpisodeSteps;
+  long elapsed_ = 0;
+  bool started_ = false;
+  bool episode_over_ = false;
+};
+
+}  // namespace ac::envs

@@ -1,0 +1,85 @@
+#pragma once
+// MountainCarContinuous-v0, ported from Gymnasium's
+// classic_control/continuous_mountain_car.py: the force is the action clipped
+// to ±1, the reward charges the *unclipped* action (0.1·a², math.pow), +100
+// on reaching the goal, and the state is stored as float32 after each step.
+
+#include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/strict_fp.hpp"
+
+#include <cmath>
+
+namespace ac::envs {
+
+class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous> {
+ public:
+  using Action = Eigen::VectorXf;                  // force, Box(-1, 1, (1,))
+  using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
+
+  static constexpr std::string_view kId = "MountainCarContinuous-v0";
+  static constexpr long kMaxEpisodeSteps = 999;
+  static constexpr double kRewardThreshold = 90.0;
+
+  static constexpr double kMinAction = -1.0;
+  static constexpr double kMaxAction = 1.0;
+  static constexpr double kMinPosition = -1.2;
+  static constexpr double kMaxPosition = 0.6;
+  static constexpr double kMaxSpeed = 0.07;
+  static constexpr double kGoalPosition = 0.45;
+  static constexpr double kGoalVelocity = 0.0;
+  static constexpr double kPower = 0.0015;
+
+  MountainCarContinuous() = default;
+
+  [[nodiscard]] Box observation_space() const {
+    Eigen::VectorXf low(2), high(2);
+    low << static_cast<float>(kMinPosition), static_cast<float>(-kMaxSpeed);
+    high << static_cast<float>(kMaxPosition), static_cast<float>(kMaxSpeed);
+    return Box(low, high);
+  }
+  [[nodiscard]] Box action_space() const {
+    return Box(static_cast<float>(kMinAction), static_cast<float>(kMaxAction), 1);
+  }
+  [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(position_, velocity_); }
+
+ private:
+  friend class EpisodicEnv<MountainCarContinuous>;
+
+  AC_STRICT_FP_BEGIN
+
+  void reset_state(Generator& rng) {
+    position_ = rng.uniform(-0.6, -0.4);  // float64 at reset, float32 after the first step
+    velocity_ = 0.0;
+  }
+  void load_state(const Eigen::VectorXd& s) {
+    position_ = s(0);
+    velocity_ = s(1);
+  }
+  [[nodiscard]] Observation observation() const {
+    return Observation(detail::to_float32(position_), detail::to_float32(velocity_));
+  }
+
+  Transition advance(const Action& action) {
+    const double a = static_cast<double>(action(0));
+    const double force = std::min(std::max(a, kMinAction), kMaxAction);
+    double velocity = velocity_ + (force * kPower - 0.0025 * std::cos(3 * position_));
+    if (velocity > kMaxSpeed) velocity = kMaxSpeed;
+    if (velocity < -kMaxSpeed) velocity = -kMaxSpeed;
+    double position = position_ + velocity;
+    if (position > kMaxPosition) position = kMaxPosition;
+    if (position < kMinPosition) position = kMinPosition;
+    if (position == kMinPosition && velocity < 0) velocity = 0.0;
+    const bool terminated = position >= kGoalPosition && velocity >= kGoalVelocity;
+    double reward = terminated ? 100.0 : 0.0;
+    reward = reward - detail::python_pow(a, 2.0) * 0.1;
+    position_ = detail::to_float32(position);  // np.array([...], dtype=np.float32)
+    velocity_ = detail::to_float32(velocity);
+    return {reward, terminated};
+  }
+
+  AC_STRICT_FP_END
+
+  double position_ = 0.0, velocity_ = 0.0;
+};
+
+}  // namespace ac::envs

@@ -1,0 +1,83 @@
+#pragma once
+// Pendulum-v1, ported from Gymnasium's classic_control/pendulum.py: the
+// torque is clipped to ±2, the cost uses the state before the step, the
+// angle in the state is never wrapped (angle_normalize is Python's floored
+// modulo), and Python's `**2` is libm pow.
+
+#include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/strict_fp.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace ac::envs {
+
+class Pendulum : public EpisodicEnv<Pendulum> {
+ public:
+  using Action = Eigen::VectorXf;                  // torque, Box(-2, 2, (1,))
+  using Observation = Eigen::Matrix<float, 3, 1>;  // cos θ, sin θ, θ̇
+
+  static constexpr std::string_view kId = "Pendulum-v1";
+  static constexpr long kMaxEpisodeSteps = 200;
+
+  static constexpr double kMaxSpeed = 8.0;
+  static constexpr double kMaxTorque = 2.0;
+  static constexpr double kDt = 0.05;
+  static constexpr double kG = 10.0;
+  static constexpr double kM = 1.0;
+  static constexpr double kL = 1.0;
+
+  Pendulum() = default;
+
+  [[nodiscard]] Box observation_space() const {
+    Eigen::VectorXf high(3);
+    high << 1.0f, 1.0f, static_cast<float>(kMaxSpeed);
+    return Box(-high, high);
+  }
+  [[nodiscard]] Box action_space() const {
+    return Box(static_cast<float>(-kMaxTorque), static_cast<float>(kMaxTorque), 1);
+  }
+  [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(theta_, theta_dot_); }
+
+ private:
+  friend class EpisodicEnv<Pendulum>;
+
+  AC_STRICT_FP_BEGIN
+
+  void reset_state(Generator& rng) {
+    theta_ = rng.uniform(-std::numbers::pi, std::numbers::pi);
+    theta_dot_ = rng.uniform(-1.0, 1.0);
+  }
+  void load_state(const Eigen::VectorXd& s) {
+    theta_ = s(0);
+    theta_dot_ = s(1);
+  }
+
+  [[nodiscard]] Observation observation() const {
+    return Observation(detail::to_float32(std::cos(theta_)), detail::to_float32(std::sin(theta_)),
+                       detail::to_float32(theta_dot_));
+  }
+
+  static double angle_normalize(double x) {
+    return detail::floored_mod(x + std::numbers::pi, 2 * std::numbers::pi) - std::numbers::pi;
+  }
+
+  Transition advance(const Action& action) {
+    // The float32 action is promoted to double (numpy 1.x), then clipped.
+    const double u = detail::clip(static_cast<double>(action(0)), -kMaxTorque, kMaxTorque);
+    const double cost = detail::python_pow(angle_normalize(theta_), 2.0) +
+                        0.1 * detail::python_pow(theta_dot_, 2.0) + 0.001 * detail::python_pow(u, 2.0);
+    double new_theta_dot =
+        theta_dot_ + (3 * kG / (2 * kL) * std::sin(theta_) + 3.0 / (kM * detail::python_pow(kL, 2.0)) * u) * kDt;
+    new_theta_dot = detail::clip(new_theta_dot, -kMaxSpeed, kMaxSpeed);
+    theta_ = theta_ + new_theta_dot * kDt;
+    theta_dot_ = new_theta_dot;
+    return {-cost, false};
+  }
+
+  AC_STRICT_FP_END
+
+  double theta_ = 0.0, theta_dot_ = 0.0;
+};
+
+}  // namespace ac::envs
