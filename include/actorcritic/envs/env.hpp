@@ -57,34 +57,45 @@ concept ContinuousEnv = Env<E> && std::same_as<typename E::Action, Eigen::Vector
   { env.action_space() } -> std::convertible_to<Box>;
 };
 
+template <class>
+inline constexpr bool kAlwaysFalse = false;
+
 /// static_assert(check_env<MyEnv>()) names the first requirement MyEnv misses,
-/// instead of a page of template errors.
+/// in one error, instead of a page of template errors. Each branch is only
+/// instantiated when every earlier requirement holds.
 template <class E>
 consteval bool check_env() {
-  static_assert(requires { typename E::Action; }, "Env: the type must declare `using Action = ...` "
-                                                  "(an integer type, or Eigen::VectorXf for continuous actions)");
-  static_assert(requires { typename E::Observation; },
-                "Env: the type must declare `using Observation = ...` (an Eigen float vector)");
-  static_assert(requires(const E& e) { { e.id() } -> std::convertible_to<std::string_view>; },
-                "Env: missing `std::string_view id() const`");
-  static_assert(requires(E& e, std::uint64_t s) { { e.reset(s) } -> std::convertible_to<typename E::Observation>; },
-                "Env: missing `Observation reset(std::uint64_t seed)`");
-  static_assert(requires(E& e) { { e.reset() } -> std::convertible_to<typename E::Observation>; },
-                "Env: missing `Observation reset()` (continues the generator)");
-  static_assert(
-      requires(E& e, const typename E::Action& a) {
-        { e.step(a) } -> std::convertible_to<StepResult<typename E::Observation>>;
-      },
-      "Env: missing `StepResult<Observation> step(const Action&)`");
-  static_assert(requires(const E& e) { { e.observation_space() } -> std::convertible_to<Box>; },
-                "Env: missing `Box observation_space() const`");
-  static_assert(requires(const E& e) { e.action_space(); }, "Env: missing `action_space() const`");
-  static_assert(requires(const E& e) { { e.state() } -> std::convertible_to<Eigen::VectorXd>; },
-                "Env: missing `Eigen::VectorXd state() const`");
-  static_assert(requires(E& e, const Eigen::VectorXd& s) { e.set_state(s); },
-                "Env: missing `void set_state(const Eigen::VectorXd&)`");
-  static_assert(requires(E& e, long n) { { e.max_episode_steps() } -> std::convertible_to<long>; e.set_max_episode_steps(n); },
-                "Env: missing `long max_episode_steps() const` / `void set_max_episode_steps(long)`");
+  if constexpr (!requires { typename E::Action; }) {
+    static_assert(kAlwaysFalse<E>, "Env: the type must declare `using Action = ...` "
+                                   "(an integer type, or Eigen::VectorXf for continuous actions)");
+  } else if constexpr (!requires { typename E::Observation; }) {
+    static_assert(kAlwaysFalse<E>, "Env: the type must declare `using Observation = ...` (an Eigen float vector)");
+  } else if constexpr (!requires(const E& e) { { e.id() } -> std::convertible_to<std::string_view>; }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `std::string_view id() const`");
+  } else if constexpr (!requires(E& e, std::uint64_t s) {
+                         { e.reset(s) } -> std::convertible_to<typename E::Observation>;
+                       }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `Observation reset(std::uint64_t seed)`");
+  } else if constexpr (!requires(E& e) { { e.reset() } -> std::convertible_to<typename E::Observation>; }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `Observation reset()` (continues the generator)");
+  } else if constexpr (!requires(E& e, const typename E::Action& a) {
+                         { e.step(a) } -> std::convertible_to<StepResult<typename E::Observation>>;
+                       }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `StepResult<Observation> step(const Action&)`");
+  } else if constexpr (!requires(const E& e) { { e.observation_space() } -> std::convertible_to<Box>; }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `Box observation_space() const`");
+  } else if constexpr (!requires(const E& e) { e.action_space(); }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `action_space() const` (returning Discrete or Box)");
+  } else if constexpr (!requires(const E& e) { { e.state() } -> std::convertible_to<Eigen::VectorXd>; }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `Eigen::VectorXd state() const`");
+  } else if constexpr (!requires(E& e, const Eigen::VectorXd& s) { e.set_state(s); }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `void set_state(const Eigen::VectorXd&)`");
+  } else if constexpr (!requires(E& e, long n) {
+                         { e.max_episode_steps() } -> std::convertible_to<long>;
+                         e.set_max_episode_steps(n);
+                       }) {
+    static_assert(kAlwaysFalse<E>, "Env: missing `long max_episode_steps() const` / `void set_max_episode_steps(long)`");
+  }
   return Env<E>;
 }
 

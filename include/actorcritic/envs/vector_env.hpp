@@ -1,0 +1,172 @@
+#pragma once
+// N copies of an environment stepped together, Gymnasium's SyncVectorEnv
+// with same-step autoreset: when copy i ends (terminated or truncated) its
+// final observation is kept in final_observations() so a learner can
+// bootstrap a truncated episode, and observations() already holds the first
+// observation of its next episode. Observations are batched `obs_dim x N`.
+// Single-threaded: for these environments a step costs nanoseconds and
+// handing work to threads costs more (see benchmarks/bench_envs.cpp).
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+#include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/episode_statistics.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ac::envs {
+
+template <class E>
+class VectorEnv {
+  static_assert(check_env<E>());
+
+ public:
+  using Env = E;
+  using Action = typename E::Action;
+  using Observation = typename E::Observation;
+
+  /// `count` copies of `prototype`; copy i is seeded with seed + i at the first reset.
+  VectorEnv(Index count, std::uint64_t seed, const E& prototype = E{}, std::size_t stats_window = 100)
+      : envs_(static_cast<std::size_t>(positive_count(count)), prototype),
+        seed_(seed),
+        observation_space_(prototype.observation_space()),
+        episodes_(stats_window) {
+    const Index dim = observation_space_.dim();
+    observations_.resize(dim, count);
+    final_observations_ = Matrix<float>::Zero(dim, count);
+    rewards_ = Eigen::VectorXd::Zero(count);
+    terminated_ = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(count, false);
+    truncated_ = terminated_;
+    episode_returns_ = Eigen::VectorXd::Zero(count);
+    episode_lengths_ = Eigen::Matrix<long, Eigen::Dynamic, 1>::Zero(count);
+    if constexpr (ContinuousEnv<E>) action_scratch_.resize(prototype.action_space().dim());
+    reset(seed);
+  }
+
+  [[nodiscard]] Index size() const { return static_cast<Index>(envs_.size()); }
+  [[nodiscard]] std::string_view id() const { return envs_.front().id(); }
+  [[nodiscard]] Index observation_dim() const { return observation_space_.dim(); }
+  [[nodiscard]] const Box& observation_space() const { return observation_space_; }
+  [[nodiscard]] auto action_space() const { return envs_.front().action_space(); }
+  [[nodiscard]] Index action_count() const
+    requires DiscreteEnv<E>
+  {
+    return envs_.front().action_space().n;
+  }
+  [[nodiscard]] Index action_dim() const
+    requires ContinuousEnv<E>
+  {
+    return envs_.front().action_space().dim();
+  }
+
+  /// Seeds copy i with seed + i and starts every episode.
+  const Matrix<float>& reset(std::uint64_t seed) {
+    seed_ = seed;
+    for (Index i = 0; i < size(); ++i) store_reset(i, envs_[static_cast<std::size_t>(i)].reset(seed + static_cast<std::uint64_t>(i)));
+    return observations_;
+  }
+
+  /// Starts every episode again, continuing each copy's generator.
+  const Matrix<float>& reset() {
+    for (Index i = 0; i < size(); ++i) store_reset(i, envs_[static_cast<std::size_t>(i)].reset());
+    return observations_;
+  }
+
+  /// One step of every copy with discrete actions (one per copy).
+  void step(std::span<const Action> actions)
+    requires DiscreteEnv<E>
+  {
+    if (static_cast<Index>(actions.size()) != size()) {
+      throw_invalid_argument("VectorEnv<{}>::step: actions: expected {} actions, got {}", id(), size(), actions.size());
+    }
+    for (Index i = 0; i < size(); ++i) advance(i, actions[static_cast<std::size_t>(i)]);
+  }
+
+  /// One step of every copy with continuous actions, `action_dim x N`.
+  void step(ConstMatrixRef<float> actions)
+    requires ContinuousEnv<E>
+  {
+    check_shape(fmt::format("VectorEnv<{}>::step: actions", id()), actions.rows(), actions.cols(), action_dim(), size());
+    for (Index i = 0; i < size(); ++i) {
+      action_scratch_ = actions.col(i);
+      advance(i, action_scratch_);
+    }
+  }
+
+  /// Observations after the last step (after autoreset), obs_dim x N.
+  [[nodiscard]] const Matrix<float>& observations() const { return observations_; }
+  /// Column i: the last observation of the episode copy i ended in the last step (valid where ended()).
+  [[nodiscard]] const Matrix<float>& final_observations() const { return final_observations_; }
+  [[nodiscard]] const Eigen::VectorXd& rewards() const { return rewards_; }
+  [[nodiscard]] const Eigen::Array<bool, Eigen::Dynamic, 1>& terminated() const { return terminated_; }
+  [[nodiscard]] const Eigen::Array<bool, Eigen::Dynamic, 1>& truncated() const { return truncated_; }
+  [[nodiscard]] bool ended(Index i) const { return terminated_(i) || truncated_(i); }
+
+  /// Finished episodes (return, length) over all copies, most recent window.
+  [[nodiscard]] const EpisodeWindow& episodes() const { return episodes_; }
+  [[nodiscard]] double current_return(Index i) const { return episode_returns_(i); }
+  [[nodiscard]] long current_length(Index i) const { return episode_lengths_(i); }
+  [[nodiscard]] long total_steps() const { return total_steps_; }
+
+  E& env(Index i) { return envs_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] const E& env(Index i) const { return envs_.at(static_cast<std::size_t>(i)); }
+
+ private:
+  static Index positive_count(Index count) {
+    check_positive("VectorEnv: count", count);
+    return count;
+  }
+
+  // A plain loop: observations have a handful of components, and Eigen's packet
+  // copy from a fixed-size 3-vector trips GCC 12's -Warray-bounds (a false positive).
+  static void copy_column(Matrix<float>& destination, Index column, const Observation& observation) {
+    for (Index k = 0; k < observation.size(); ++k) destination(k, column) = observation(k);
+  }
+
+  void store_reset(Index i, const Observation& observation) {
+    copy_column(observations_, i, observation);
+    episode_returns_(i) = 0.0;
+    episode_lengths_(i) = 0;
+    terminated_(i) = truncated_(i) = false;
+  }
+
+  void advance(Index i, const Action& action) {
+    E& env = envs_[static_cast<std::size_t>(i)];
+    const auto result = env.step(action);
+    rewards_(i) = result.reward;
+    terminated_(i) = result.terminated;
+    truncated_(i) = result.truncated;
+    episode_returns_(i) += result.reward;
+    ++episode_lengths_(i);
+    ++total_steps_;
+    if (result.terminated || result.truncated) {
+      copy_column(final_observations_, i, result.observation);
+      episodes_.push({episode_returns_(i), episode_lengths_(i)});
+      copy_column(observations_, i, env.reset());  // same-step autoreset, continuing the generator
+      episode_returns_(i) = 0.0;
+      episode_lengths_(i) = 0;
+    } else {
+      copy_column(observations_, i, result.observation);
+    }
+  }
+
+  std::vector<E> envs_;
+  std::uint64_t seed_;
+  Box observation_space_;
+  Matrix<float> observations_, final_observations_;
+  Eigen::VectorXd rewards_;
+  Eigen::Array<bool, Eigen::Dynamic, 1> terminated_, truncated_;
+  Eigen::VectorXd episode_returns_;
+  Eigen::Matrix<long, Eigen::Dynamic, 1> episode_lengths_;
+  EpisodeWindow episodes_;
+  Eigen::VectorXf action_scratch_;
+  long total_steps_ = 0;
+};
+
+}  // namespace ac::envs
+
+namespace ac {
+using envs::VectorEnv;  // the name DESIGN.md's examples use
+}  // namespace ac
