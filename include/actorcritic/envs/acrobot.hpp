@@ -73,16 +73,22 @@ class Acrobot : public EpisodicEnv<Acrobot> {
     constexpr double pi = std::numbers::pi;
     const double a = y[4];
     const double theta1 = y[0], theta2 = y[1], dtheta1 = y[2], dtheta2 = y[3];
-    const double d1 = m1 * python_pow(lc1, 2) +
-                      m2 * (python_pow(l1, 2) + python_pow(lc2, 2) + 2 * l1 * lc2 * cos(theta2)) + I1 + I2;
-    const double d2 = m2 * (python_pow(lc2, 2) + l1 * lc2 * cos(theta2)) + I2;
+    // cos(θ₂) and sin(θ₂) appear 2 and 3 times in Gymnasium's expressions; the
+    // same call gives the same bits, so each is evaluated once.
+    const double cos_theta2 = cos(theta2);
+    const double sin_theta2 = sin(theta2);
+    // Squares of the constants are exact in any libm (0.5² = 0.25, 1² = 1), so
+    // they are folded at compile time; squares of state variables call pow.
+    constexpr double lc1_sq = lc1 * lc1, l1_sq = l1 * l1, lc2_sq = lc2 * lc2;
+    const double d1 = m1 * lc1_sq + m2 * (l1_sq + lc2_sq + 2 * l1 * lc2 * cos_theta2) + I1 + I2;
+    const double d2 = m2 * (lc2_sq + l1 * lc2 * cos_theta2) + I2;
     const double phi2 = m2 * lc2 * g * cos(theta1 + theta2 - pi / 2.0);
-    const double phi1 = -m2 * l1 * lc2 * python_pow(dtheta2, 2) * sin(theta2) -
-                        2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2) +
+    const double phi1 = -m2 * l1 * lc2 * python_pow(dtheta2, 2) * sin_theta2 -
+                        2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin_theta2 +
                         (m1 * lc1 + m2 * l1) * g * cos(theta1 - pi / 2) + phi2;
     const double ddtheta2 =
-        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * python_pow(dtheta1, 2) * sin(theta2) - phi2) /
-        (m2 * python_pow(lc2, 2) + I2 - python_pow(d2, 2) / d1);
+        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * python_pow(dtheta1, 2) * sin_theta2 - phi2) /
+        (m2 * lc2_sq + I2 - python_pow(d2, 2) / d1);
     const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
     return {dtheta1, dtheta2, ddtheta1, ddtheta2, 0.0};
   }

@@ -47,14 +47,22 @@ class Pendulum : public EpisodicEnv<Pendulum> {
   void reset_state(Generator& rng) {
     theta_ = rng.uniform(-std::numbers::pi, std::numbers::pi);
     theta_dot_ = rng.uniform(-1.0, 1.0);
+    update_trig();
   }
   void load_state(const Eigen::VectorXd& s) {
     theta_ = s(0);
     theta_dot_ = s(1);
+    update_trig();
+  }
+
+  // sin θ serves this step's observation and the next step's dynamics: one call, same bits.
+  void update_trig() {
+    cos_theta_ = std::cos(theta_);
+    sin_theta_ = std::sin(theta_);
   }
 
   [[nodiscard]] Observation observation() const {
-    return Observation(detail::to_float32(std::cos(theta_)), detail::to_float32(std::sin(theta_)),
+    return Observation(detail::to_float32(cos_theta_), detail::to_float32(sin_theta_),
                        detail::to_float32(theta_dot_));
   }
 
@@ -68,16 +76,18 @@ class Pendulum : public EpisodicEnv<Pendulum> {
     const double cost = detail::python_pow(angle_normalize(theta_), 2.0) +
                         0.1 * detail::python_pow(theta_dot_, 2.0) + 0.001 * detail::python_pow(u, 2.0);
     double new_theta_dot =
-        theta_dot_ + (3 * kG / (2 * kL) * std::sin(theta_) + 3.0 / (kM * detail::python_pow(kL, 2.0)) * u) * kDt;
+        theta_dot_ + (3 * kG / (2 * kL) * sin_theta_ + 3.0 / (kM * detail::python_pow(kL, 2.0)) * u) * kDt;
     new_theta_dot = detail::clip(new_theta_dot, -kMaxSpeed, kMaxSpeed);
     theta_ = theta_ + new_theta_dot * kDt;
     theta_dot_ = new_theta_dot;
+    update_trig();
     return {-cost, false};
   }
 
   AC_STRICT_FP_END
 
   double theta_ = 0.0, theta_dot_ = 0.0;
+  double cos_theta_ = 1.0, sin_theta_ = 0.0;
 };
 
 }  // namespace ac::envs
