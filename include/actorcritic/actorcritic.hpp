@@ -11,6 +11,9 @@
 #include "actorcritic/core/seed_sequence.hpp"
 #include "actorcritic/core/types.hpp"
 
+#include "actorcritic/distributions/categorical.hpp"
+#include "actorcritic/distributions/diag_gaussian.hpp"
+
 #include "actorcritic/envs/acrobot.hpp"
 #include "actorcritic/envs/cart_pole.hpp"
 #include "actorcritic/envs/clip_action.hpp"
@@ -29,6 +32,13 @@
 #include "actorcritic/envs/time_limit.hpp"
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/envs/wrapper.hpp"
+
+#include "actorcritic/kernels/advantages.hpp"
+#include "actorcritic/kernels/categorical.hpp"
+#include "actorcritic/kernels/common.hpp"
+#include "actorcritic/kernels/gaussian.hpp"
+#include "actorcritic/kernels/importance.hpp"
+#include "actorcritic/kernels/normalization.hpp"
 
 #include "actorcritic/nn/activation.hpp"
 #include "actorcritic/nn/init.hpp"

@@ -1,0 +1,166 @@
+#pragma once
+// A batch of categorical distributions given by logits z (`actions x batch`),
+// with what policy-gradient methods need: sampling with the library's
+// generator, mode, log-probability, entropy and KL, their gradients with
+// respect to the logits (for the network's backward pass to take over), and
+// the Fisher-metric product for the trust-region step.
+//   ∂ log p(a)/∂z = e_a − p
+//   ∂H/∂z = −p ⊙ (log p + H)
+//   ∂KL(p‖q)/∂z_q = q − p,   ∂KL(p‖q)/∂z_p = p ⊙ (log p − log q − KL)
+//   Fisher in logits: M = diag(p) − p pᵀ, the Hessian of KL(p‖q) in z_q at q = p.
+// Gradient methods take per-column weights w (1 x batch) and write Σ_j w_j ∂f_j.
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/generator.hpp"
+#include "actorcritic/core/types.hpp"
+#include "actorcritic/kernels/categorical.hpp"
+
+#include <cstdint>
+
+namespace ac {
+
+using ActionIndices = Eigen::Matrix<std::int64_t, 1, Eigen::Dynamic>;
+
+template <RealScalar Scalar>
+class Categorical {
+ public:
+  Categorical() = default;
+  explicit Categorical(ConstMatrixRef<Scalar> logits) { set_logits(logits); }
+
+  /// Takes a batch of logits; buffers grow to the largest batch and are reused.
+  void set_logits(ConstMatrixRef<Scalar> logits) {
+    if (logits.rows() < 1 || logits.cols() < 1) {
+      throw_invalid_argument("Categorical: logits: expected at least one action and one column, got {}x{}",
+                             logits.rows(), logits.cols());
+    }
+    if (!logits.allFinite()) throw_invalid_argument("Categorical: logits: expected finite values");
+    if (logits.rows() != log_probs_.rows() || logits.cols() > log_probs_.cols()) {
+      log_probs_.resize(logits.rows(), logits.cols());
+      probs_.resize(logits.rows(), logits.cols());
+    }
+    batch_ = logits.cols();
+    kernels::log_softmax(logits, writable_log_probs());
+    writable_probs().array() = writable_log_probs().array().exp();
+  }
+
+  [[nodiscard]] Index actions() const { return log_probs_.rows(); }
+  [[nodiscard]] Index batch() const { return batch_; }
+  [[nodiscard]] auto log_probs() const { return log_probs_.leftCols(batch_); }
+  [[nodiscard]] auto probs() const { return probs_.leftCols(batch_); }
+
+  /// One action per column by inverse CDF on the generator's uniform draws.
+  void sample(Generator& rng, Eigen::Ref<ActionIndices> out) const {
+    expect_batch("sample", out.cols());
+    for (Index j = 0; j < batch_; ++j) {
+      const double u = rng.uniform();
+      double cumulative = 0.0;
+      Index a = actions() - 1;  // rounding can leave the total a hair under 1
+      for (Index i = 0; i < actions(); ++i) {
+        cumulative += static_cast<double>(probs_(i, j));
+        if (u < cumulative) {
+          a = i;
+          break;
+        }
+      }
+      out(0, j) = a;
+    }
+  }
+
+  /// The most likely action per column (the first on ties).
+  void mode(Eigen::Ref<ActionIndices> out) const {
+    expect_batch("mode", out.cols());
+    for (Index j = 0; j < batch_; ++j) {
+      Index best = 0;
+      log_probs_.col(j).maxCoeff(&best);
+      out(0, j) = best;
+    }
+  }
+
+  void log_prob(const Eigen::Ref<const ActionIndices>& a, MatrixRef<Scalar> out) const {
+    kernels::categorical_log_prob(log_probs(), a, out);
+  }
+  void entropy(MatrixRef<Scalar> out) const { kernels::categorical_entropy(log_probs(), out); }
+  /// KL(this ‖ other).
+  void kl(const Categorical& other, MatrixRef<Scalar> out) const {
+    check_same_shape(other, "kl");
+    kernels::categorical_kl(log_probs(), other.log_probs(), out);
+  }
+
+  /// grad = Σ_j w_j ∂ log p(a_j)/∂z = w ⊙ (e_a − p).
+  void log_prob_gradient(const Eigen::Ref<const ActionIndices>& a, ConstMatrixRef<Scalar> weights,
+                         MatrixRef<Scalar> grad) const {
+    expect_gradient_args("log_prob_gradient", weights, grad);
+    for (Index j = 0; j < batch_; ++j) {
+      grad.col(j) = -weights(0, j) * probs_.col(j);
+      const auto action = static_cast<Index>(a(0, j));
+      if (action < 0 || action >= actions()) {
+        throw_invalid_argument("Categorical::log_prob_gradient: actions(0, {}) = {} is outside [0, {})", j, action,
+                               actions());
+      }
+      grad(action, j) += weights(0, j);
+    }
+  }
+
+  /// grad = w ⊙ ∂H/∂z = −w p ⊙ (log p + H).
+  void entropy_gradient(ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    expect_gradient_args("entropy_gradient", weights, grad);
+    for (Index j = 0; j < batch_; ++j) {
+      const auto lp = log_probs_.col(j).array();
+      const auto p = probs_.col(j).array();
+      const Scalar h = -(p * lp).sum();
+      grad.col(j).array() = -weights(0, j) * p * (lp + h);
+    }
+  }
+
+  /// Gradient of KL(this ‖ other) with respect to other's logits: w ⊙ (q − p).
+  void kl_gradient_wrt_other(const Categorical& other, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    check_same_shape(other, "kl_gradient_wrt_other");
+    expect_gradient_args("kl_gradient_wrt_other", weights, grad);
+    for (Index j = 0; j < batch_; ++j) grad.col(j) = weights(0, j) * (other.probs_.col(j) - probs_.col(j));
+  }
+
+  /// Gradient of KL(this ‖ other) with respect to this distribution's logits.
+  void kl_gradient_wrt_self(const Categorical& other, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    check_same_shape(other, "kl_gradient_wrt_self");
+    expect_gradient_args("kl_gradient_wrt_self", weights, grad);
+    for (Index j = 0; j < batch_; ++j) {
+      const auto gap = log_probs_.col(j).array() - other.log_probs_.col(j).array();
+      const auto p = probs_.col(j).array();
+      const Scalar kl = (p * gap).sum();
+      grad.col(j).array() = weights(0, j) * p * (gap - kl);
+    }
+  }
+
+  /// Fisher-metric product in logit space, per column: M u = p ⊙ u − p (pᵀu).
+  void fisher_product(ConstMatrixRef<Scalar> u, MatrixRef<Scalar> out) const {
+    check_shape("Categorical::fisher_product: u", u.rows(), u.cols(), actions(), batch_);
+    check_shape("Categorical::fisher_product: out", out.rows(), out.cols(), actions(), batch_);
+    for (Index j = 0; j < batch_; ++j) {
+      const Scalar pu = probs_.col(j).dot(u.col(j));
+      out.col(j).array() = probs_.col(j).array() * (u.col(j).array() - pu);
+    }
+  }
+
+ private:
+  auto writable_log_probs() { return log_probs_.leftCols(batch_); }
+  auto writable_probs() { return probs_.leftCols(batch_); }
+
+  void expect_batch(std::string_view what, Index cols) const {
+    if (cols != batch_) throw_invalid_argument("Categorical::{}: out: expected {} columns, got {}", what, batch_, cols);
+  }
+  void expect_gradient_args(std::string_view what, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    check_shape(fmt::format("Categorical::{}: weights", what), weights.rows(), weights.cols(), 1, batch_);
+    check_shape(fmt::format("Categorical::{}: grad", what), grad.rows(), grad.cols(), actions(), batch_);
+  }
+  void check_same_shape(const Categorical& other, std::string_view what) const {
+    if (other.actions() != actions() || other.batch() != batch_) {
+      throw_invalid_argument("Categorical::{}: other: expected {} actions x {} columns, got {} x {}", what, actions(),
+                             batch_, other.actions(), other.batch());
+    }
+  }
+
+  Matrix<Scalar> log_probs_, probs_;
+  Index batch_ = 0;
+};
+
+}  // namespace ac

@@ -1,0 +1,33 @@
+#pragma once
+// Shared plumbing of the kernels: shape checks with clear messages, and the
+// Eigen idiom for writing into a caller-owned output passed as an expression
+// (a Matrix, a Map or a Block): take `const MatrixBase<D>&` and cast the
+// constness away, as Eigen's documentation recommends.
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+
+#include <string_view>
+#include <type_traits>
+
+namespace ac::kernels {
+
+/// Layout of rollout quantities: `N envs x T steps`; column t holds step t of every env.
+template <class D>
+D& writable(const Eigen::MatrixBase<D>& out) {
+  return const_cast<D&>(out.derived());
+}
+
+template <class D>
+void expect_shape(std::string_view kernel, std::string_view argument, const Eigen::MatrixBase<D>& m, Index rows,
+                  Index cols) {
+  if (m.rows() != rows || m.cols() != cols) {
+    throw_invalid_argument("{}: {}: expected a {}x{} matrix, got {}x{}", kernel, argument, rows, cols, m.rows(),
+                           m.cols());
+  }
+}
+
+template <class A, class B>
+inline constexpr bool kSameScalar = std::is_same_v<typename A::Scalar, typename B::Scalar>;
+
+}  // namespace ac::kernels

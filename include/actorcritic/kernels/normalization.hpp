@@ -1,0 +1,62 @@
+#pragma once
+// Advantage normalization and explained variance, as SB3 and CleanRL compute them.
+
+#include "actorcritic/kernels/common.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace ac::kernels {
+
+/// In place: A ← (A − mean(A)) / (std(A) + ε), with the unbiased (n − 1)
+/// standard deviation of torch.Tensor.std (SB3, CleanRL). A single element
+/// is only centred.
+template <class D>
+void normalize_advantages(const Eigen::MatrixBase<D>& advantages_inout, double epsilon = 1e-8) {
+  auto& a = writable(advantages_inout);
+  const Index n = a.size();
+  if (n == 0) return;
+  using S = typename D::Scalar;
+  const double mean = static_cast<double>(a.sum()) / static_cast<double>(n);
+  double squares = 0.0;
+  for (Index j = 0; j < a.cols(); ++j) {
+    for (Index i = 0; i < a.rows(); ++i) {
+      const double d = static_cast<double>(a(i, j)) - mean;
+      squares += d * d;
+    }
+  }
+  const double stddev = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) : 0.0;
+  const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
+  a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
+}
+
+/// 1 − Var[y − ŷ] / Var[y] (SB3 explained_variance): 1 is a perfect critic,
+/// 0 no better than the mean, negative worse. NaN when Var[y] = 0.
+template <class P, class T>
+double explained_variance(const Eigen::MatrixBase<P>& predicted, const Eigen::MatrixBase<T>& target) {
+  expect_shape("explained_variance", "predicted", predicted, target.rows(), target.cols());
+  const Index n = target.size();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  double mean_y = 0, mean_r = 0;
+  for (Index j = 0; j < target.cols(); ++j) {
+    for (Index i = 0; i < target.rows(); ++i) {
+      mean_y += static_cast<double>(target(i, j));
+      mean_r += static_cast<double>(target(i, j)) - static_cast<double>(predicted(i, j));
+    }
+  }
+  mean_y /= static_cast<double>(n);
+  mean_r /= static_cast<double>(n);
+  double var_y = 0, var_r = 0;
+  for (Index j = 0; j < target.cols(); ++j) {
+    for (Index i = 0; i < target.rows(); ++i) {
+      const double y = static_cast<double>(target(i, j));
+      const double r = y - static_cast<double>(predicted(i, j));
+      var_y += (y - mean_y) * (y - mean_y);
+      var_r += (r - mean_r) * (r - mean_r);
+    }
+  }
+  if (var_y == 0.0) return std::numeric_limits<double>::quiet_NaN();
+  return 1.0 - var_r / var_y;
+}
+
+}  // namespace ac::kernels
