@@ -17,16 +17,11 @@ using ac::DiagGaussian;
 using ac::Index;
 using ac::Matrix;
 using ac::Vector;
+using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
 
 namespace {
-
-Matrix<double> normal_matrix(Index rows, Index cols, ac::Generator& rng, double stddev = 1.0) {
-  Matrix<double> m(rows, cols);
-  rng.fill_normal(m, 0.0, stddev);
-  return m;
-}
 
 Vector<double> flat(const Matrix<double>& m) { return Eigen::Map<const Vector<double>>(m.data(), m.size()); }
 Matrix<double> shaped(const Vector<double>& v, Index rows, Index cols) {

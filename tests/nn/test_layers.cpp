@@ -13,16 +13,11 @@
 using ac::Index;
 using ac::Matrix;
 using ac::Vector;
+using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
 
 namespace {
-
-Matrix<double> random_matrix(Index rows, Index cols, ac::Generator& rng) {
-  Matrix<double> m(rows, cols);
-  rng.fill_normal(m);
-  return m;
-}
 
 Vector<double> random_vector(Index n, ac::Generator& rng) {
   Vector<double> v(n);
@@ -41,8 +36,8 @@ TEST_CASE("Linear: forward, gradients and jvp", "[nn][linear]") {
   const ac::nn::Linear<double> layer(in, out, offset);
   REQUIRE(layer.parameter_count() == out * in + out);
   Vector<double> theta = random_vector(offset + layer.parameter_count() + 2, rng);
-  const Matrix<double> x = random_matrix(in, batch, rng);
-  const Matrix<double> c = random_matrix(out, batch, rng);  // loss L = Σ c ⊙ y
+  const Matrix<double> x = normal_matrix(in, batch, rng);
+  const Matrix<double> c = normal_matrix(out, batch, rng);  // loss L = Σ c ⊙ y
 
   Matrix<double> y(out, batch);
   layer.forward(theta.data(), x, y);
@@ -76,7 +71,7 @@ TEST_CASE("Linear: forward, gradients and jvp", "[nn][linear]") {
 
   // jvp along (v, ẋ) against a central difference of y.
   const Vector<double> v = random_vector(theta.size(), rng);
-  const Matrix<double> x_dot = random_matrix(in, batch, rng);
+  const Matrix<double> x_dot = normal_matrix(in, batch, rng);
   Matrix<double> y_dot(out, batch);
   layer.jvp_parameters(v.data(), x, y_dot);
   layer.jvp_input_add(theta.data(), x_dot, y_dot);
@@ -90,8 +85,8 @@ TEST_CASE("Linear: forward, gradients and jvp", "[nn][linear]") {
 
 TEST_CASE("Tanh and ReLU: forward and derivative", "[nn][activation]") {
   ac::Generator rng(3);
-  const Matrix<double> x = random_matrix(6, 4, rng);
-  const Matrix<double> c = random_matrix(6, 4, rng);
+  const Matrix<double> x = normal_matrix(6, 4, rng);
+  const Matrix<double> c = normal_matrix(6, 4, rng);
   for (const auto activation : {ac::nn::Activation::tanh, ac::nn::Activation::relu}) {
     INFO(ac::nn::to_string(activation));
     Matrix<double> y(6, 4);
@@ -132,8 +127,8 @@ TEST_CASE("LayerNorm: forward, gradients and jvp", "[nn][layer_norm]") {
   const Index offset = 2;
   const ac::nn::LayerNorm<double> norm(features, offset);
   Vector<double> theta = random_vector(offset + norm.parameter_count(), rng);
-  const Matrix<double> z = 3.0 * random_matrix(features, batch, rng);
-  const Matrix<double> c = random_matrix(features, batch, rng);
+  const Matrix<double> z = 3.0 * normal_matrix(features, batch, rng);
+  const Matrix<double> c = normal_matrix(features, batch, rng);
 
   auto run = [&](const Vector<double>& t, const Matrix<double>& zz, Matrix<double>& y, Matrix<double>& x_hat,
                  Matrix<double>& rstd) {
@@ -174,7 +169,7 @@ TEST_CASE("LayerNorm: forward, gradients and jvp", "[nn][layer_norm]") {
         1e-6);
 
   const Vector<double> v = random_vector(theta.size(), rng);
-  const Matrix<double> z_dot = random_matrix(features, batch, rng);
+  const Matrix<double> z_dot = normal_matrix(features, batch, rng);
   Matrix<double> y_dot(features, batch);
   norm.jvp(theta.data(), v.data(), x_hat, rstd, z_dot, y_dot);
   const double h = 1e-6;

@@ -1,6 +1,7 @@
 #pragma once
 // Finite-difference references for gradient and jvp tests (double precision).
 
+#include <actorcritic/core/generator.hpp>
 #include <actorcritic/core/types.hpp>
 
 #include <algorithm>
@@ -22,6 +23,13 @@ inline Vector<double> numeric_gradient(const std::function<double(const Vector<d
     g(i) = (plus - minus) / (2 * h);
   }
   return g;
+}
+
+/// A rows x cols matrix of N(0, stddev²) draws.
+inline Matrix<double> normal_matrix(Index rows, Index cols, Generator& rng, double stddev = 1.0) {
+  Matrix<double> m(rows, cols);
+  rng.fill_normal(m, 0.0, stddev);
+  return m;
 }
 
 /// ‖a − b‖ / max(‖a‖, ‖b‖): the relative error of two gradients.

@@ -10,7 +10,23 @@
 
 namespace ac::envs {
 
-class MountainCar : public EpisodicEnv<MountainCar> {
+/// The track both mountain-car tasks share (Moore 1990; Gymnasium's constants).
+struct MountainCarTrack {
+  static constexpr double kMinPosition = -1.2;
+  static constexpr double kMaxPosition = 0.6;
+  static constexpr double kMaxSpeed = 0.07;
+  static constexpr double kGoalVelocity = 0.0;
+
+  /// Box([min_position, −max_speed], [max_position, max_speed]) in float32.
+  static Box observation_space() {
+    Eigen::VectorXf low(2), high(2);
+    low << static_cast<float>(kMinPosition), static_cast<float>(-kMaxSpeed);
+    high << static_cast<float>(kMaxPosition), static_cast<float>(kMaxSpeed);
+    return Box(low, high);
+  }
+};
+
+class MountainCar : public EpisodicEnv<MountainCar>, public MountainCarTrack {
  public:
   using Action = std::int64_t;                     // 0: push left, 1: none, 2: push right
   using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
@@ -19,22 +35,13 @@ class MountainCar : public EpisodicEnv<MountainCar> {
   static constexpr long kMaxEpisodeSteps = 200;
   static constexpr double kRewardThreshold = -110.0;
 
-  static constexpr double kMinPosition = -1.2;
-  static constexpr double kMaxPosition = 0.6;
-  static constexpr double kMaxSpeed = 0.07;
   static constexpr double kGoalPosition = 0.5;
-  static constexpr double kGoalVelocity = 0.0;
   static constexpr double kForce = 0.001;
   static constexpr double kGravity = 0.0025;
 
   MountainCar() = default;
 
-  [[nodiscard]] Box observation_space() const {
-    Eigen::VectorXf low(2), high(2);
-    low << static_cast<float>(kMinPosition), static_cast<float>(-kMaxSpeed);
-    high << static_cast<float>(kMaxPosition), static_cast<float>(kMaxSpeed);
-    return Box(low, high);
-  }
+  [[nodiscard]] Box observation_space() const { return MountainCarTrack::observation_space(); }
   [[nodiscard]] Discrete action_space() const { return Discrete(3); }
   [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(position_, velocity_); }
 

@@ -5,13 +5,14 @@
 // on reaching the goal, and the state is stored as float32 after each step.
 
 #include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/mountain_car.hpp"
 #include "actorcritic/envs/strict_fp.hpp"
 
 #include <cmath>
 
 namespace ac::envs {
 
-class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous> {
+class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public MountainCarTrack {
  public:
   using Action = Eigen::VectorXf;                  // force, Box(-1, 1, (1,))
   using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
@@ -22,21 +23,12 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous> {
 
   static constexpr double kMinAction = -1.0;
   static constexpr double kMaxAction = 1.0;
-  static constexpr double kMinPosition = -1.2;
-  static constexpr double kMaxPosition = 0.6;
-  static constexpr double kMaxSpeed = 0.07;
-  static constexpr double kGoalPosition = 0.45;
-  static constexpr double kGoalVelocity = 0.0;
+  static constexpr double kGoalPosition = 0.45;  // not 0.5 as in MountainCar-v0
   static constexpr double kPower = 0.0015;
 
   MountainCarContinuous() = default;
 
-  [[nodiscard]] Box observation_space() const {
-    Eigen::VectorXf low(2), high(2);
-    low << static_cast<float>(kMinPosition), static_cast<float>(-kMaxSpeed);
-    high << static_cast<float>(kMaxPosition), static_cast<float>(kMaxSpeed);
-    return Box(low, high);
-  }
+  [[nodiscard]] Box observation_space() const { return MountainCarTrack::observation_space(); }
   [[nodiscard]] Box action_space() const {
     return Box(static_cast<float>(kMinAction), static_cast<float>(kMaxAction), 1);
   }

@@ -81,10 +81,8 @@ void td_residuals(const Eigen::MatrixBase<R>& rewards, const Eigen::MatrixBase<V
                   typename R::Scalar gamma, const Eigen::MatrixBase<Out>& deltas_out) {
   constexpr std::string_view k = "td_residuals";
   const Index n = rewards.rows(), t = rewards.cols();
-  expect_shape(k, "values", values, n, t);
-  expect_shape(k, "next_values", next_values, n, t);
-  expect_shape(k, "terminated", terminated, n, t);
-  expect_shape(k, "deltas", deltas_out, n, t);
+  expect_shapes(k, n, t, "values", values, "next_values", next_values, "terminated", terminated,
+                "deltas", deltas_out);
   using S = typename R::Scalar;
   writable(deltas_out).array() =
       rewards.array() + gamma * (S(1) - terminated.array()) * next_values.array() - values.array();
@@ -101,11 +99,8 @@ void gae(const Eigen::MatrixBase<R>& rewards, const Eigen::MatrixBase<V>& values
          const Eigen::MatrixBase<Out>& advantages_out) {
   constexpr std::string_view k = "gae";
   const Index n = rewards.rows(), steps = rewards.cols();
-  expect_shape(k, "values", values, n, steps);
-  expect_shape(k, "next_values", next_values, n, steps);
-  expect_shape(k, "terminated", terminated, n, steps);
-  expect_shape(k, "ended", ended, n, steps);
-  expect_shape(k, "advantages", advantages_out, n, steps);
+  expect_shapes(k, n, steps, "values", values, "next_values", next_values, "terminated", terminated,
+                "ended", ended, "advantages", advantages_out);
   using S = typename R::Scalar;
   const ConstMatrixRef<S> r(rewards), v(values), nv(next_values), term(terminated), end(ended);
   MatrixRef<S> adv(writable(advantages_out));
@@ -123,10 +118,8 @@ void discounted_returns(const Eigen::MatrixBase<R>& rewards, const Eigen::Matrix
                         typename R::Scalar gamma, const Eigen::MatrixBase<Out>& returns_out) {
   constexpr std::string_view k = "discounted_returns";
   const Index n = rewards.rows(), steps = rewards.cols();
-  expect_shape(k, "next_values", next_values, n, steps);
-  expect_shape(k, "terminated", terminated, n, steps);
-  expect_shape(k, "ended", ended, n, steps);
-  expect_shape(k, "returns", returns_out, n, steps);
+  expect_shapes(k, n, steps, "next_values", next_values, "terminated", terminated, "ended", ended,
+                "returns", returns_out);
   using S = typename R::Scalar;
   const ConstMatrixRef<S> r(rewards), nv(next_values), term(terminated), end(ended);
   MatrixRef<S> ret(writable(returns_out));
@@ -145,10 +138,8 @@ void n_step_returns(const Eigen::MatrixBase<R>& rewards, const Eigen::MatrixBase
   constexpr std::string_view k = "n_step_returns";
   const Index n = rewards.rows(), steps = rewards.cols();
   check_positive("n_step_returns: n_steps", n_steps);
-  expect_shape(k, "next_values", next_values, n, steps);
-  expect_shape(k, "terminated", terminated, n, steps);
-  expect_shape(k, "ended", ended, n, steps);
-  expect_shape(k, "returns", returns_out, n, steps);
+  expect_shapes(k, n, steps, "next_values", next_values, "terminated", terminated, "ended", ended,
+                "returns", returns_out);
   using S = typename R::Scalar;
   auto& returns = writable(returns_out);
   // Per env, forward from each t until n steps, the episode's end or the rollout's end.

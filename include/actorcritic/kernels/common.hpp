@@ -27,6 +27,15 @@ void expect_shape(std::string_view kernel, std::string_view argument, const Eige
   }
 }
 
+/// expect_shapes(kernel, rows, cols, "values", values, "ended", ended, ...):
+/// every named argument must be rows x cols.
+template <class D, class... Rest>
+void expect_shapes(std::string_view kernel, Index rows, Index cols, std::string_view argument,
+                   const Eigen::MatrixBase<D>& m, const Rest&... rest) {
+  expect_shape(kernel, argument, m, rows, cols);
+  if constexpr (sizeof...(Rest) > 0) expect_shapes(kernel, rows, cols, rest...);
+}
+
 template <class A, class B>
 inline constexpr bool kSameScalar = std::is_same_v<typename A::Scalar, typename B::Scalar>;
 

@@ -64,13 +64,8 @@ void vtrace(const Eigen::MatrixBase<LR>& log_ratios, const Eigen::MatrixBase<R>&
   const Index n = rewards.rows(), steps = rewards.cols();
   check_positive("vtrace: rho_bar", rho_bar);
   check_positive("vtrace: c_bar", c_bar);
-  expect_shape(k, "log_ratios", log_ratios, n, steps);
-  expect_shape(k, "values", values, n, steps);
-  expect_shape(k, "next_values", next_values, n, steps);
-  expect_shape(k, "terminated", terminated, n, steps);
-  expect_shape(k, "ended", ended, n, steps);
-  expect_shape(k, "vs", vs_, n, steps);
-  expect_shape(k, "pg_advantages", pg_advantages_, n, steps);
+  expect_shapes(k, n, steps, "log_ratios", log_ratios, "values", values, "next_values", next_values,
+                "terminated", terminated, "ended", ended, "vs", vs_, "pg_advantages", pg_advantages_);
   using S = typename R::Scalar;
   auto& vs = writable(vs_);
   auto& pg = writable(pg_advantages_);
