@@ -2,6 +2,8 @@
 // The umbrella header: every public header of actorcritic.
 // (tests/CMakeLists.txt fails the configure step if a header is missing here.)
 
+#include "actorcritic/algorithms/a2c.hpp"
+
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
@@ -53,3 +55,12 @@
 #include "actorcritic/optim/rmsprop.hpp"
 #include "actorcritic/optim/schedule.hpp"
 #include "actorcritic/optim/sgd.hpp"
+
+#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/policies/critic.hpp"
+
+#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
+
+#include "actorcritic/train/evaluate.hpp"
+#include "actorcritic/train/train.hpp"

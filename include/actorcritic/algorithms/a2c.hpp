@@ -1,0 +1,141 @@
+#pragma once
+// Advantage actor-critic (Mnih et al. 2016, synchronous variant), read top to
+// bottom like a reference implementation; defaults are Stable-Baselines3's.
+//
+//   A = GAE(λ)            (λ = 1: the n-step advantage over the rollout)
+//   L = −mean(A · log π(a|s)) − c_H · mean(H[π(·|s)]) + c_V · mean((R − V(s))²),  R = A + V
+//   θ ← RMSprop(θ, clip_by_global_norm(∇L, max_grad_norm))
+//
+// One update per rollout of n_steps × N envs.
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/kernels/advantages.hpp"
+#include "actorcritic/kernels/normalization.hpp"
+#include "actorcritic/optim/rmsprop.hpp"
+#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/policies/critic.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
+
+#include <cmath>
+
+namespace ac {
+
+struct A2CConfig {
+  Index n_steps = 5;                  // SB3 A2C
+  double gamma = 0.99;                // SB3
+  double gae_lambda = 1.0;            // SB3 A2C
+  double ent_coef = 0.0;              // SB3 A2C
+  double vf_coef = 0.5;               // SB3 A2C
+  double max_grad_norm = 0.5;         // SB3 A2C
+  bool normalize_advantage = false;   // SB3 A2C
+  optim::RmspropConfig optimizer{};   // SB3 A2C: lr 7e-4, α 0.99, ε 1e-5
+
+  void validate() const {
+    check_positive("A2CConfig.n_steps", n_steps);
+    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("A2CConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_in_closed_range("A2CConfig.gae_lambda", gae_lambda, 0.0, 1.0);
+    check_non_negative("A2CConfig.ent_coef", ent_coef);
+    check_non_negative("A2CConfig.vf_coef", vf_coef);
+    check_positive("A2CConfig.max_grad_norm", max_grad_norm);
+    optimizer.validate();
+  }
+};
+
+/// What an update reports, for logs.
+struct UpdateDiagnostics {
+  double policy_loss = 0.0;
+  double value_loss = 0.0;
+  double entropy = 0.0;
+  double grad_norm = 0.0;  // before clipping
+  double explained_variance = 0.0;
+};
+
+template <RealScalar Scalar>
+class A2C {
+ public:
+  A2C(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {})
+      : actor_(actor), critic_(critic), config_(config),
+        actor_optimizer_(actor.network().parameter_count(), config.optimizer),
+        critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
+    config_.validate();
+  }
+
+  [[nodiscard]] const A2CConfig& config() const { return config_; }
+
+  UpdateDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
+    const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
+    reserve(n, steps);
+    const auto gamma = static_cast<Scalar>(config_.gamma);
+    UpdateDiagnostics diagnostics;
+
+    // 1. Advantages and returns (GAE; λ = 1 is the n-step advantage).
+    kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended, gamma,
+                 static_cast<Scalar>(config_.gae_lambda), advantages_);
+    returns_ = advantages_ + buffer.values;
+    if (config_.normalize_advantage) kernels::normalize_advantages(advantages_);
+    // advantages_ (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
+    const ConstMatrixMap<Scalar> advantage_row(advantages_.data(), 1, batch);
+    const ConstMatrixMap<Scalar> return_row(returns_.data(), 1, batch);
+
+    // 2. Policy: −mean(A log π) − c_H mean(H), differentiated with respect to the logits.
+    const auto& dist = actor_.distribution(buffer.observations);
+    dist.log_prob(buffer.actions, log_probs_);
+    dist.entropy(entropies_);
+    diagnostics.policy_loss = -static_cast<double>((advantage_row.array() * log_probs_.array()).mean());
+    diagnostics.entropy = static_cast<double>(entropies_.mean());
+    weights_ = advantage_row * static_cast<Scalar>(-1.0 / double(batch));
+    dist.log_prob_gradient(buffer.actions, weights_, grad_logits_);
+    if (config_.ent_coef > 0.0) {
+      weights_.setConstant(static_cast<Scalar>(-config_.ent_coef / double(batch)));
+      dist.entropy_gradient(weights_, entropy_grad_);
+      grad_logits_ += entropy_grad_;
+    }
+    actor_.network().zero_gradients();
+    actor_.backward_logits(grad_logits_);
+
+    // 3. Value: c_V · mean((R − V)²).
+    const auto values = critic_.values(buffer.observations);
+    diagnostics.value_loss = static_cast<double>((return_row - values).squaredNorm()) / double(batch);
+    diagnostics.explained_variance = kernels::explained_variance(values, return_row);
+    grad_values_ = (values - return_row) * static_cast<Scalar>(2.0 * config_.vf_coef / double(batch));
+    critic_.network().zero_gradients();
+    critic_.backward(grad_values_);
+
+    // 4. One global gradient norm over both networks (as one optimizer over all parameters).
+    auto& ga = actor_.network().gradients();
+    auto& gc = critic_.network().gradients();
+    const double norm = std::sqrt(static_cast<double>(ga.squaredNorm()) + static_cast<double>(gc.squaredNorm()));
+    if (!std::isfinite(norm)) throw NumericalError(fmt::format("A2C::update: the gradient norm is {}", norm));
+    diagnostics.grad_norm = norm;
+    const double scale = config_.max_grad_norm / (norm + 1e-6);
+    if (scale < 1.0) {
+      ga *= static_cast<Scalar>(scale);
+      gc *= static_cast<Scalar>(scale);
+    }
+    actor_optimizer_.step(actor_.network().parameters(), ga);
+    critic_optimizer_.step(critic_.network().parameters(), gc);
+    return diagnostics;
+  }
+
+ private:
+  void reserve(Index n, Index steps) {
+    if (advantages_.rows() == n && advantages_.cols() == steps) return;
+    const Index batch = n * steps;
+    advantages_.resize(n, steps);
+    returns_.resize(n, steps);
+    log_probs_.resize(1, batch);
+    entropies_.resize(1, batch);
+    weights_.resize(1, batch);
+    grad_values_.resize(1, batch);
+    grad_logits_.resize(actor_.action_count(), batch);
+    entropy_grad_.resize(actor_.action_count(), batch);
+  }
+
+  CategoricalActor<Scalar>& actor_;
+  Critic<Scalar>& critic_;
+  A2CConfig config_;
+  optim::Rmsprop<Scalar> actor_optimizer_, critic_optimizer_;
+  Matrix<Scalar> advantages_, returns_, log_probs_, entropies_, weights_, grad_values_, grad_logits_, entropy_grad_;
+};
+
+}  // namespace ac

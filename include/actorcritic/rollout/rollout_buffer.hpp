@@ -1,0 +1,49 @@
+#pragma once
+// T steps of N envs, preallocated once. Per-step quantities are `N x T`
+// matrices (one step's N envs contiguous, what the kernels take).
+// Observations are `obs_dim x (T·N)` and actions `1 x (T·N)`, sample t·N + n,
+// so a `1 x (T·N)` row of per-sample values has exactly the memory layout of
+// an `N x T` matrix (see as_rollout()).
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+#include "actorcritic/distributions/categorical.hpp"
+
+namespace ac {
+
+template <RealScalar Scalar>
+class RolloutBuffer {
+ public:
+  RolloutBuffer(Index steps, Index envs, Index observation_dim) : steps_(steps), envs_(envs) {
+    check_positive("RolloutBuffer: steps", steps);
+    check_positive("RolloutBuffer: envs", envs);
+    check_positive("RolloutBuffer: observation_dim", observation_dim);
+    observations.resize(observation_dim, steps * envs);
+    actions.resize(steps * envs);
+    for (Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
+      m->setZero(envs, steps);
+    }
+  }
+
+  [[nodiscard]] Index steps() const { return steps_; }
+  [[nodiscard]] Index envs() const { return envs_; }
+  [[nodiscard]] Index size() const { return steps_ * envs_; }
+
+  /// The N observations of step t, `obs_dim x N`.
+  auto observations_at(Index t) { return observations.middleCols(t * envs_, envs_); }
+  auto actions_at(Index t) { return actions.segment(t * envs_, envs_); }
+
+  /// A `1 x (T·N)` row (sample t·N + n) seen as the `N x T` matrix it is in memory.
+  static MatrixMap<Scalar> as_rollout(Matrix<Scalar>& row, Index envs, Index steps) {
+    return {row.data(), envs, steps};
+  }
+
+  Matrix<Scalar> observations;  // obs_dim x (T·N)
+  ActionIndices actions;        // 1 x (T·N), as sampled
+  Matrix<Scalar> rewards, values, log_probs, terminated, truncated, ended, next_values;  // N x T
+
+ private:
+  Index steps_, envs_;
+};
+
+}  // namespace ac
