@@ -4,6 +4,7 @@
 // policy over 20 episodes.
 //
 //   a2c_cartpole [--steps N (200000)] [--seed S (0)] [--csv PATH (a2c_cartpole.csv)]
+//                [--plot PATH.png (none)]
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
@@ -16,10 +17,11 @@ int main(int argc, char** argv) try {
   long steps = 200'000;
   std::uint64_t seed = 0;
   std::string csv = "a2c_cartpole.csv";
+  std::string plot;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help") {
-      fmt::print("usage: a2c_cartpole [--steps N] [--seed S] [--csv PATH]\n");
+      fmt::print("usage: a2c_cartpole [--steps N (200000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]\n");
       return 0;
     }
     if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value", flag));
@@ -27,6 +29,7 @@ int main(int argc, char** argv) try {
     if (flag == "--steps") steps = std::stol(value);
     else if (flag == "--seed") seed = std::stoull(value);
     else if (flag == "--csv") csv = value;
+    else if (flag == "--plot") plot = value;
     else throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
   }
 
@@ -35,15 +38,18 @@ int main(int argc, char** argv) try {
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::A2C<float> a2c(actor, critic);                                      // SB3 defaults
+  ac::check_positive("--steps", steps);
   ac::CsvLog log(csv);
+  ac::ProgressBar progress(steps);
   ac::train_on_policy(a2c, env, actor, critic, steps, seed, [&](const ac::IterationInfo& info) {
     log(info);
-    if (info.iteration % 1000 == 0) {
-      fmt::print("steps {:>8}  mean return {:7.1f}  entropy {:.3f}  value loss {:.3f}  {:.0f} steps/s\n", info.steps,
-                 info.mean_return, info.diagnostics.entropy, info.diagnostics.value_loss, info.steps / info.seconds);
-    }
+    progress(info);
   });
   log.flush();
+  if (!plot.empty()) {
+    ac::plot_learning_curve(csv, plot, "A2C on CartPole-v1");
+    fmt::print("learning curve: {}\n", plot);
+  }
   const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, seed + 1000);
   fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", result.episodes, result.mean_return,
              result.std_return, csv);

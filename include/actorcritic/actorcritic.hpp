@@ -63,4 +63,6 @@
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include "actorcritic/train/evaluate.hpp"
+#include "actorcritic/train/plot.hpp"
+#include "actorcritic/train/progress_bar.hpp"
 #include "actorcritic/train/train.hpp"
