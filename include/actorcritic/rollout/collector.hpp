@@ -28,8 +28,9 @@ decltype(auto) observations_as(const Matrix<float>& observations) {
 }
 }  // namespace detail
 
+/// With `critic == nullptr` (REINFORCE) values and next_values are left at zero.
 template <envs::DiscreteEnv E, RealScalar Scalar>
-void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, Generator& rng,
+void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>* critic, Generator& rng,
                      RolloutBuffer<Scalar>& buffer) {
   const Index n = env.size(), steps = buffer.steps();
   if (buffer.envs() != n || buffer.observations.rows() != env.observation_dim()) {
@@ -44,7 +45,11 @@ void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<
     dist.sample(rng, actions);
     Eigen::Map<Matrix<Scalar>> log_prob_row(buffer.log_probs.col(t).data(), 1, n);
     dist.log_prob(actions, log_prob_row);
-    buffer.values.col(t) = critic.values(observations).transpose();
+    if (critic != nullptr) {
+      buffer.values.col(t) = critic->values(observations).transpose();
+    } else {
+      buffer.values.col(t).setZero();
+    }
 
     env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(n)));
     buffer.rewards.col(t) = env.rewards().template cast<Scalar>();
@@ -52,23 +57,30 @@ void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<
     buffer.truncated.col(t) = env.truncated().template cast<Scalar>().matrix();
     buffer.ended.col(t) = (env.terminated() || env.truncated()).template cast<Scalar>().matrix();
     buffer.next_values.col(t).setZero();
-    if ((env.truncated() && !env.terminated()).any()) {
+    if (critic != nullptr && (env.truncated() && !env.terminated()).any()) {
       // Bootstrap truncated episodes from the value of their final observation.
-      const auto final_values = critic.values(detail::observations_as<Scalar>(env.final_observations()));
+      const auto final_values = critic->values(detail::observations_as<Scalar>(env.final_observations()));
       for (Index i = 0; i < n; ++i) {
         if (env.truncated()(i) && !env.terminated()(i)) buffer.next_values(i, t) = final_values(0, i);
       }
     }
   }
+  if (critic == nullptr) return;
   for (Index t = 0; t + 1 < steps; ++t) {
     for (Index i = 0; i < n; ++i) {
       if (buffer.ended(i, t) == Scalar(0)) buffer.next_values(i, t) = buffer.values(i, t + 1);
     }
   }
-  const auto last_values = critic.values(detail::observations_as<Scalar>(env.observations()));
+  const auto last_values = critic->values(detail::observations_as<Scalar>(env.observations()));
   for (Index i = 0; i < n; ++i) {
     if (buffer.ended(i, steps - 1) == Scalar(0)) buffer.next_values(i, steps - 1) = last_values(0, i);
   }
+}
+
+template <envs::DiscreteEnv E, RealScalar Scalar>
+void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, Generator& rng,
+                     RolloutBuffer<Scalar>& buffer) {
+  collect_rollout(env, actor, &critic, rng, buffer);
 }
 
 }  // namespace ac

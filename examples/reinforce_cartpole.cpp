@@ -1,0 +1,67 @@
+// REINFORCE with recentred reward-to-go on CartPole-v1: batches of 8 complete
+// episodes, a 64×64 tanh policy, Adam lr 5e-3 (1e-2 proved unstable for one
+// seed in our tests), γ 0.99, then an evaluation of the deterministic policy.
+//
+//   reinforce_cartpole [--steps N (1000000)] [--seed S (0)] [--no-recenter] [--csv PATH]
+#include <actorcritic/actorcritic.hpp>
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+int main(int argc, char** argv) try {
+  long budget = 1'000'000;
+  std::uint64_t seed = 0;
+  bool recenter = true;
+  std::string csv = "reinforce_cartpole.csv";
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help") {
+      fmt::print("usage: reinforce_cartpole [--steps N (1000000)] [--seed S (0)] [--no-recenter] [--csv PATH]\n");
+      return 0;
+    }
+    if (flag == "--no-recenter") {
+      recenter = false;
+      continue;
+    }
+    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value", flag));
+    const std::string value = argv[++i];
+    if (flag == "--steps") budget = std::stol(value);
+    else if (flag == "--seed") seed = std::stoull(value);
+    else if (flag == "--csv") csv = value;
+    else throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
+  }
+  ac::check_positive("--steps", budget);
+
+  ac::VectorEnv<ac::envs::CartPole> env(8, seed);  // 8 complete episodes per update
+  ac::Generator init(seed), rng(seed + 1);
+  ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
+  ac::ReinforceConfig config{.recenter = recenter};
+  config.optimizer.learning_rate = 5e-3;
+  ac::Reinforce<float> reinforce(actor, config);
+
+  std::string log = "iteration,steps,wall_seconds,mean_return,discounted_return,policy_loss,entropy,grad_norm\n";
+  const auto start = std::chrono::steady_clock::now();
+  long steps = 0, taken = 0;
+  for (long iteration = 1; steps < budget; ++iteration) {
+    const auto d = reinforce.iterate(env, rng, taken);
+    steps += taken;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    log += fmt::format("{},{},{:.6f},{},{},{},{},{}\n", iteration, steps, seconds, env.episodes().mean_return(),
+                       d.mean_return, d.policy_loss, d.entropy, d.grad_norm);
+    if (iteration % 25 == 0) {
+      fmt::print("steps {:>8}  mean return {:6.1f}  entropy {:.3f}  {:.0f} steps/s\n", steps,
+                 env.episodes().mean_return(), d.entropy, steps / seconds);
+    }
+  }
+  ac::write_file_atomically(csv, log);
+  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, seed + 1000);
+  fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", result.episodes, result.mean_return,
+             result.std_return, csv);
+  return 0;
+} catch (const std::exception& error) {
+  fmt::print(stderr, "reinforce_cartpole: {}\n", error.what());
+  return 2;
+}
