@@ -3,6 +3,7 @@
 // (tests/CMakeLists.txt fails the configure step if a header is missing here.)
 
 #include "actorcritic/algorithms/a2c.hpp"
+#include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
 
 #include "actorcritic/core/atomic_file.hpp"

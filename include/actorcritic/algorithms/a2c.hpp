@@ -1,13 +1,18 @@
 #pragma once
-// Advantage actor-critic (Mnih et al. 2016, synchronous variant), read top to
-// bottom like a reference implementation; defaults are Stable-Baselines3's.
+// Actor-critic updates, read top to bottom like a reference implementation;
+// defaults are Stable-Baselines3's A2C (Mnih et al. 2016, synchronous variant).
 //
-//   A = GAE(λ)            (λ = 1: the n-step advantage over the rollout)
-//   L = −mean(A · log π(a|s)) − c_H · mean(H[π(·|s)]) + c_V · mean((R − V(s))²),  R = A + V
+//   (w, R) = Estimator(rollout)   e.g. GAE: w = A, R = A + V
+//   L = −mean(w · log π(a|s)) − c_H · mean(H[π(·|s)]) + c_V · mean((R − V(s))²)
 //   θ ← RMSprop(θ, clip_by_global_norm(∇L, max_grad_norm))
 //
-// One update per rollout of n_steps × N envs.
+// One update per rollout of n_steps × N envs. The named algorithms differ only
+// in the estimator:
+//   A2C                  = ActorCritic<S, GaeEstimator>      (λ = 1 by default)
+//   NStepA2C             = ActorCritic<S, NStepEstimator>
+//   ValuePolicyGradient  = ActorCritic<S, TdTargetEstimator> (critic by TD)
 
+#include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/kernels/normalization.hpp"
@@ -23,7 +28,6 @@ namespace ac {
 struct A2CConfig {
   Index n_steps = 5;                  // SB3 A2C
   double gamma = 0.99;                // SB3
-  double gae_lambda = 1.0;            // SB3 A2C
   double ent_coef = 0.0;              // SB3 A2C
   double vf_coef = 0.5;               // SB3 A2C
   double max_grad_norm = 0.5;         // SB3 A2C
@@ -33,7 +37,6 @@ struct A2CConfig {
   void validate() const {
     check_positive("A2CConfig.n_steps", n_steps);
     if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("A2CConfig.gamma: expected a value in (0, 1], got {}", gamma);
-    check_in_closed_range("A2CConfig.gae_lambda", gae_lambda, 0.0, 1.0);
     check_non_negative("A2CConfig.ent_coef", ent_coef);
     check_non_negative("A2CConfig.vf_coef", vf_coef);
     check_positive("A2CConfig.max_grad_norm", max_grad_norm);
@@ -50,28 +53,27 @@ struct UpdateDiagnostics {
   double explained_variance = 0.0;
 };
 
-template <RealScalar Scalar>
-class A2C {
+template <RealScalar Scalar, class Estimator>
+class ActorCritic {
  public:
-  A2C(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {})
-      : actor_(actor), critic_(critic), config_(config),
+  ActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {},
+              const Estimator& estimator = {})
+      : actor_(actor), critic_(critic), config_(config), estimator_(estimator),
         actor_optimizer_(actor.network().parameter_count(), config.optimizer),
         critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
 
   [[nodiscard]] const A2CConfig& config() const { return config_; }
+  [[nodiscard]] const Estimator& estimator() const { return estimator_; }
 
   UpdateDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
     const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
     reserve(n, steps);
-    const auto gamma = static_cast<Scalar>(config_.gamma);
     UpdateDiagnostics diagnostics;
 
-    // 1. Advantages and returns (GAE; λ = 1 is the n-step advantage).
-    kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended, gamma,
-                 static_cast<Scalar>(config_.gae_lambda), advantages_);
-    returns_ = advantages_ + buffer.values;
+    // 1. The estimator's score-function weights and the critic's targets.
+    estimator_.estimate(buffer, config_.gamma, advantages_, returns_);
     if (config_.normalize_advantage) kernels::normalize_advantages(advantages_);
     // advantages_ (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
     const ConstMatrixMap<Scalar> advantage_row(advantages_.data(), 1, batch);
@@ -134,8 +136,16 @@ class A2C {
   CategoricalActor<Scalar>& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
+  Estimator estimator_;
   optim::Rmsprop<Scalar> actor_optimizer_, critic_optimizer_;
   Matrix<Scalar> advantages_, returns_, log_probs_, entropies_, weights_, grad_values_, grad_logits_, entropy_grad_;
 };
+
+template <RealScalar Scalar>
+using A2C = ActorCritic<Scalar, GaeEstimator>;
+template <RealScalar Scalar>
+using NStepA2C = ActorCritic<Scalar, NStepEstimator>;
+template <RealScalar Scalar>
+using ValuePolicyGradient = ActorCritic<Scalar, TdTargetEstimator>;
 
 }  // namespace ac
