@@ -53,61 +53,59 @@ struct UpdateDiagnostics {
   double explained_variance = 0.0;
 };
 
-template <RealScalar Scalar, class Estimator>
-class ActorCritic {
+/// The step every actor-critic variant shares once it has per-sample weights
+/// w and critic targets R (both N x T, sample t·N + n):
+///   L = −mean(w · log π(a|s)) − c_H · mean(H) + c_V · mean((R − V(s))²),
+/// one global gradient norm over actor and critic, then the optimizer.
+template <RealScalar Scalar>
+class ActorCriticStep {
  public:
-  ActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {},
-              const Estimator& estimator = {})
-      : actor_(actor), critic_(critic), config_(config), estimator_(estimator),
+  ActorCriticStep(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config)
+      : actor_(actor), critic_(critic), config_(config),
         actor_optimizer_(actor.network().parameter_count(), config.optimizer),
         critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
 
-  [[nodiscard]] const A2CConfig& config() const { return config_; }
-  [[nodiscard]] const Estimator& estimator() const { return estimator_; }
-
-  UpdateDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
-    const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
-    reserve(n, steps);
+  UpdateDiagnostics apply(ConstMatrixRef<Scalar> observations, const ActionIndices& actions,
+                          Matrix<Scalar>& weights, const Matrix<Scalar>& targets) {
+    const Index batch = observations.cols();
+    reserve(batch);
     UpdateDiagnostics diagnostics;
+    if (config_.normalize_advantage) kernels::normalize_advantages(weights);
+    // weights (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
+    const ConstMatrixMap<Scalar> weight_row(weights.data(), 1, batch);
+    const ConstMatrixMap<Scalar> target_row(targets.data(), 1, batch);
 
-    // 1. The estimator's score-function weights and the critic's targets.
-    estimator_.estimate(buffer, config_.gamma, advantages_, returns_);
-    if (config_.normalize_advantage) kernels::normalize_advantages(advantages_);
-    // advantages_ (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
-    const ConstMatrixMap<Scalar> advantage_row(advantages_.data(), 1, batch);
-    const ConstMatrixMap<Scalar> return_row(returns_.data(), 1, batch);
-
-    // 2. Policy: −mean(A log π) − c_H mean(H), differentiated with respect to the logits.
-    const auto& dist = actor_.distribution(buffer.observations);
-    dist.log_prob(buffer.actions, log_probs_);
+    // Policy: −mean(w log π) − c_H mean(H), differentiated with respect to the logits.
+    const auto& dist = actor_.distribution(observations);
+    dist.log_prob(actions, log_probs_);
     dist.entropy(entropies_);
-    diagnostics.policy_loss = -static_cast<double>((advantage_row.array() * log_probs_.array()).mean());
+    diagnostics.policy_loss = -static_cast<double>((weight_row.array() * log_probs_.array()).mean());
     diagnostics.entropy = static_cast<double>(entropies_.mean());
-    weights_ = advantage_row * static_cast<Scalar>(-1.0 / double(batch));
-    dist.log_prob_gradient(buffer.actions, weights_, grad_logits_);
+    scaled_ = weight_row * static_cast<Scalar>(-1.0 / double(batch));
+    dist.log_prob_gradient(actions, scaled_, grad_logits_);
     if (config_.ent_coef > 0.0) {
-      weights_.setConstant(static_cast<Scalar>(-config_.ent_coef / double(batch)));
-      dist.entropy_gradient(weights_, entropy_grad_);
+      scaled_.setConstant(static_cast<Scalar>(-config_.ent_coef / double(batch)));
+      dist.entropy_gradient(scaled_, entropy_grad_);
       grad_logits_ += entropy_grad_;
     }
     actor_.network().zero_gradients();
     actor_.backward_logits(grad_logits_);
 
-    // 3. Value: c_V · mean((R − V)²).
-    const auto values = critic_.values(buffer.observations);
-    diagnostics.value_loss = static_cast<double>((return_row - values).squaredNorm()) / double(batch);
-    diagnostics.explained_variance = kernels::explained_variance(values, return_row);
-    grad_values_ = (values - return_row) * static_cast<Scalar>(2.0 * config_.vf_coef / double(batch));
+    // Value: c_V · mean((R − V)²).
+    const auto values = critic_.values(observations);
+    diagnostics.value_loss = static_cast<double>((target_row - values).squaredNorm()) / double(batch);
+    diagnostics.explained_variance = kernels::explained_variance(values, target_row);
+    grad_values_ = (values - target_row) * static_cast<Scalar>(2.0 * config_.vf_coef / double(batch));
     critic_.network().zero_gradients();
     critic_.backward(grad_values_);
 
-    // 4. One global gradient norm over both networks (as one optimizer over all parameters).
+    // One global gradient norm over both networks (as one optimizer over all parameters).
     auto& ga = actor_.network().gradients();
     auto& gc = critic_.network().gradients();
     const double norm = std::sqrt(static_cast<double>(ga.squaredNorm()) + static_cast<double>(gc.squaredNorm()));
-    if (!std::isfinite(norm)) throw NumericalError(fmt::format("A2C::update: the gradient norm is {}", norm));
+    if (!std::isfinite(norm)) throw NumericalError(fmt::format("actor-critic update: the gradient norm is {}", norm));
     diagnostics.grad_norm = norm;
     const double scale = config_.max_grad_norm / (norm + 1e-6);
     if (scale < 1.0) {
@@ -119,15 +117,16 @@ class ActorCritic {
     return diagnostics;
   }
 
+  [[nodiscard]] const A2CConfig& config() const { return config_; }
+  CategoricalActor<Scalar>& actor() { return actor_; }
+  Critic<Scalar>& critic() { return critic_; }
+
  private:
-  void reserve(Index n, Index steps) {
-    if (advantages_.rows() == n && advantages_.cols() == steps) return;
-    const Index batch = n * steps;
-    advantages_.resize(n, steps);
-    returns_.resize(n, steps);
+  void reserve(Index batch) {
+    if (log_probs_.cols() == batch) return;
     log_probs_.resize(1, batch);
     entropies_.resize(1, batch);
-    weights_.resize(1, batch);
+    scaled_.resize(1, batch);
     grad_values_.resize(1, batch);
     grad_logits_.resize(actor_.action_count(), batch);
     entropy_grad_.resize(actor_.action_count(), batch);
@@ -136,9 +135,34 @@ class ActorCritic {
   CategoricalActor<Scalar>& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
-  Estimator estimator_;
   optim::Rmsprop<Scalar> actor_optimizer_, critic_optimizer_;
-  Matrix<Scalar> advantages_, returns_, log_probs_, entropies_, weights_, grad_values_, grad_logits_, entropy_grad_;
+  Matrix<Scalar> log_probs_, entropies_, scaled_, grad_values_, grad_logits_, entropy_grad_;
+};
+
+/// On-policy actor-critic: estimate on the fresh rollout, then the shared step.
+template <RealScalar Scalar, class Estimator>
+class ActorCritic {
+ public:
+  ActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {},
+              const Estimator& estimator = {})
+      : step_(actor, critic, config), estimator_(estimator) {}
+
+  [[nodiscard]] const A2CConfig& config() const { return step_.config(); }
+  [[nodiscard]] const Estimator& estimator() const { return estimator_; }
+
+  UpdateDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
+    if (weights_.rows() != buffer.envs() || weights_.cols() != buffer.steps()) {
+      weights_.resize(buffer.envs(), buffer.steps());
+      targets_.resize(buffer.envs(), buffer.steps());
+    }
+    estimator_.estimate(buffer, config().gamma, weights_, targets_);
+    return step_.apply(buffer.observations, buffer.actions, weights_, targets_);
+  }
+
+ private:
+  ActorCriticStep<Scalar> step_;
+  Estimator estimator_;
+  Matrix<Scalar> weights_, targets_;
 };
 
 template <RealScalar Scalar>
