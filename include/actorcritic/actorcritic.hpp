@@ -4,6 +4,7 @@
 
 #include "actorcritic/algorithms/a2c.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
+#include "actorcritic/algorithms/off_policy.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
 
 #include "actorcritic/core/atomic_file.hpp"
@@ -62,6 +63,7 @@
 #include "actorcritic/policies/critic.hpp"
 
 #include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/replay_buffer.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include "actorcritic/train/evaluate.hpp"

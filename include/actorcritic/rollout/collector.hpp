@@ -56,6 +56,11 @@ void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<
     buffer.terminated.col(t) = env.terminated().template cast<Scalar>().matrix();
     buffer.truncated.col(t) = env.truncated().template cast<Scalar>().matrix();
     buffer.ended.col(t) = (env.terminated() || env.truncated()).template cast<Scalar>().matrix();
+    auto next_observations = buffer.next_observations_at(t);
+    next_observations = env.observations().template cast<Scalar>();
+    for (Index i = 0; i < n; ++i) {
+      if (env.ended(i)) next_observations.col(i) = env.final_observations().col(i).template cast<Scalar>();
+    }
     buffer.next_values.col(t).setZero();
     if (critic != nullptr && (env.truncated() && !env.terminated()).any()) {
       // Bootstrap truncated episodes from the value of their final observation.

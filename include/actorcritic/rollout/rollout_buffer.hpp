@@ -19,6 +19,7 @@ class RolloutBuffer {
     check_positive("RolloutBuffer: envs", envs);
     check_positive("RolloutBuffer: observation_dim", observation_dim);
     observations.resize(observation_dim, steps * envs);
+    next_observations.resize(observation_dim, steps * envs);
     actions.resize(steps * envs);
     for (Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
       m->setZero(envs, steps);
@@ -31,6 +32,7 @@ class RolloutBuffer {
 
   /// The N observations of step t, `obs_dim x N`.
   auto observations_at(Index t) { return observations.middleCols(t * envs_, envs_); }
+  auto next_observations_at(Index t) { return next_observations.middleCols(t * envs_, envs_); }
   auto actions_at(Index t) { return actions.segment(t * envs_, envs_); }
 
   /// A `1 x (T·N)` row (sample t·N + n) seen as the `N x T` matrix it is in memory.
@@ -38,9 +40,11 @@ class RolloutBuffer {
     return {row.data(), envs, steps};
   }
 
-  Matrix<Scalar> observations;  // obs_dim x (T·N)
+  Matrix<Scalar> observations;       // obs_dim x (T·N)
+  Matrix<Scalar> next_observations;  // s_{t+1}, or the final observation where the episode ended
   ActionIndices actions;        // 1 x (T·N), as sampled
-  Matrix<Scalar> rewards, values, log_probs, terminated, truncated, ended, next_values;  // N x T
+  // N x T. log_probs are the behavior policy's, as sampled (what off-policy updates weight against).
+  Matrix<Scalar> rewards, values, log_probs, terminated, truncated, ended, next_values;
 
  private:
   Index steps_, envs_;

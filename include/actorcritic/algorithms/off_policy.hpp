@@ -1,0 +1,109 @@
+#pragma once
+// Importance-sampled off-policy actor-critic on replayed rollouts, collected
+// by an older behavior policy π_β. On each replayed rollout, with the current
+// π_θ and V:
+//   log ρ_t = log π_θ(a_t|s_t) − log π_β(a_t|s_t)
+//   V-trace (Espeholt et al. 2018): critic targets v_t; policy weights
+//     ρ̄_t (r_t + γ v_{t+1} − V(s_t)) with ρ̄_t = min(ρ̄, ρ_t).
+//   Truncated per-decision weights (Precup et al. 2000; the lecture's ratio
+//     products): w_t = min(c̄, Π_{i≤t in the episode} ρ_i) · A_t with A_t the
+//     GAE(λ) advantage under the current critic; critic targets are V-trace's.
+// The diagnostics report the spread of the per-decision log-weights, so a user
+// can watch the products vanish or explode as θ drifts from β.
+
+#include "actorcritic/algorithms/a2c.hpp"
+#include "actorcritic/kernels/importance.hpp"
+#include "actorcritic/rollout/replay_buffer.hpp"
+
+#include <cmath>
+
+namespace ac {
+
+enum class ImportanceCorrection { vtrace, truncated_per_decision };
+
+struct OffPolicyConfig {
+  A2CConfig base{.optimizer = {.learning_rate = 7e-4}};
+  ImportanceCorrection correction = ImportanceCorrection::vtrace;
+  double rho_bar = 1.0;       // IMPALA default
+  double c_bar = 1.0;         // IMPALA default; also the per-decision truncation
+  double gae_lambda = 1.0;    // for the per-decision advantages
+
+  void validate() const {
+    base.validate();
+    check_positive("OffPolicyConfig.rho_bar", rho_bar);
+    check_positive("OffPolicyConfig.c_bar", c_bar);
+    check_in_closed_range("OffPolicyConfig.gae_lambda", gae_lambda, 0.0, 1.0);
+  }
+};
+
+struct OffPolicyDiagnostics {
+  UpdateDiagnostics update;
+  double log_weight_mean = 0.0;  // of the per-decision log products L_t
+  double log_weight_std = 0.0;
+  double log_weight_max_abs = 0.0;
+  double truncated_fraction = 0.0;  // of samples whose weight hit c̄
+};
+
+template <RealScalar Scalar>
+class OffPolicyActorCritic {
+ public:
+  OffPolicyActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const OffPolicyConfig& config = {})
+      : step_(actor, critic, config.base), config_(config) {
+    config_.validate();
+  }
+  [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
+
+  /// One update from a rollout collected by a behavior policy (its log-probs in rollout.log_probs).
+  OffPolicyDiagnostics update(const RolloutBuffer<Scalar>& rollout) {
+    const Index n = rollout.envs(), steps = rollout.steps(), batch = rollout.size();
+    reserve(n, steps);
+    const auto gamma = static_cast<Scalar>(config_.base.gamma);
+    OffPolicyDiagnostics d;
+
+    // 1. Current policy and critic on the replayed data.
+    const auto& dist = step_.actor().distribution(rollout.observations);
+    MatrixMap<Scalar> log_prob_row(log_ratios_.data(), 1, batch);
+    dist.log_prob(rollout.actions, log_prob_row);
+    log_ratios_ -= rollout.log_probs;  // log ρ = log π_θ − log π_β (same N x T layout)
+    values_ = Eigen::Map<const Matrix<Scalar>>(step_.critic().values(rollout.observations).data(), n, steps);
+    next_values_ = Eigen::Map<const Matrix<Scalar>>(step_.critic().values(rollout.next_observations).data(), n, steps);
+    next_values_.array() *= Scalar(1) - rollout.terminated.array();
+
+    // 2. V-trace targets for the critic (and the V-trace policy weights).
+    kernels::vtrace(log_ratios_, rollout.rewards, values_, next_values_, rollout.terminated, rollout.ended, gamma,
+                    static_cast<Scalar>(config_.rho_bar), static_cast<Scalar>(config_.c_bar), targets_, weights_);
+
+    // 3. Per-decision log products: the lecture's diagnostic, and the alternative weights.
+    kernels::cumulative_log_ratios(log_ratios_, rollout.ended, log_products_);
+    const double mean = static_cast<double>(log_products_.mean());
+    d.log_weight_mean = mean;
+    d.log_weight_std = std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
+    d.log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
+    d.truncated_fraction =
+        static_cast<double>((log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
+    if (config_.correction == ImportanceCorrection::truncated_per_decision) {
+      kernels::gae(rollout.rewards, values_, next_values_, rollout.terminated, rollout.ended, gamma,
+                   static_cast<Scalar>(config_.gae_lambda), advantages_);
+      kernels::truncated_ratios(log_products_, static_cast<Scalar>(config_.c_bar), weights_);
+      weights_.array() *= advantages_.array();
+    }
+
+    // 4. The shared actor-critic step.
+    d.update = step_.apply(rollout.observations, rollout.actions, weights_, targets_);
+    return d;
+  }
+
+ private:
+  void reserve(Index n, Index steps) {
+    if (weights_.rows() == n && weights_.cols() == steps) return;
+    for (Matrix<Scalar>* m : {&log_ratios_, &values_, &next_values_, &targets_, &weights_, &log_products_, &advantages_}) {
+      m->resize(n, steps);
+    }
+  }
+
+  ActorCriticStep<Scalar> step_;
+  OffPolicyConfig config_;
+  Matrix<Scalar> log_ratios_, values_, next_values_, targets_, weights_, log_products_, advantages_;
+};
+
+}  // namespace ac
