@@ -73,6 +73,23 @@ TEST_CASE("collect_rollout fills next_values by the bootstrap rules", "[algorith
   }
 }
 
+TEST_CASE("periodic evaluation runs on its own environment at the requested interval", "[algorithms][train]") {
+  ac::VectorEnv<CartPole> env(8, 0);
+  ac::Generator init(0);
+  ac::CategoricalActor<float> actor(4, 2, {}, init);
+  ac::Critic<float> critic(4, {}, init);
+  ac::A2C<float> a2c(actor, critic);
+  ac::PeriodicEvaluation evaluation(actor, CartPole{}, 10'000, 3, 99);
+  ac::train_on_policy(a2c, env, actor, critic, 50'000, 0, [&](const ac::IterationInfo& info) { evaluation(info); });
+  // One update = 40 steps: evaluations at 40, 10'000, 20'000, 30'000, 40'000 and 50'000 steps.
+  REQUIRE(evaluation.history().size() == 6);
+  CHECK(evaluation.history().back().steps == 50'000);
+  CHECK(evaluation.history()[0].steps == 40);
+  CHECK(evaluation.history()[1].steps == 10'000);
+  for (const auto& point : evaluation.history()) CHECK(point.result.episodes == 3);
+  CHECK(env.total_steps() == 50'000);  // evaluation did not step the training envs
+}
+
 TEST_CASE("A2C training is deterministic: same seed, identical parameters", "[algorithms][a2c]") {
   const Run a = train_a2c(5, 4000), b = train_a2c(5, 4000), c = train_a2c(6, 4000);
   CHECK(a.actor.network().parameters() == b.actor.network().parameters());
@@ -94,8 +111,7 @@ TEST_CASE("A2C with SB3's defaults solves CartPole-v1", "[algorithms][a2c][learn
 TEST_CASE("the learning test discriminates: untrained and starved learners fail it", "[algorithms][a2c][learning]") {
   ac::CategoricalActor<float> untrained(4, 2, {}, 0);
   CHECK(ac::evaluate(untrained, CartPole{}, 20, 7).mean_return < 100.0);
-  ac::A2CConfig starved;
-  starved.optimizer.learning_rate = 1e-7;  // effectively no learning
+  const ac::A2CConfig starved{.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-7}};  // no learning
   Run run = train_a2c(0, 200'000, starved);
   CHECK(ac::evaluate(run.actor, CartPole{}, 20, 1000).mean_return < 475.0);
 }
@@ -105,9 +121,10 @@ TEST_CASE("A2C rejects invalid configuration naming the field", "[algorithms][a2
   ac::Critic<float> critic(4);
   CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.gamma = 1.5}), Catch::Contains("A2CConfig.gamma"));
   CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.n_steps = 0}), Catch::Contains("A2CConfig.n_steps"));
-  ac::A2CConfig bad_lr;
-  bad_lr.optimizer.learning_rate = -1;
-  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, bad_lr), Catch::Contains("RmspropConfig.learning_rate"));
+  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = -1}}),
+                    Catch::Contains("RmspropConfig.learning_rate"));
+  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.optimizer = ac::optim::AdamConfig{.beta1 = 1.0}}),
+                    Catch::Contains("AdamConfig.beta1"));
 }
 
 TEST_CASE("V(s0)·∇log π(a0|s0) has zero expectation; Q̂(s0, a0)·∇log π does not", "[algorithms][vpg]") {
@@ -183,9 +200,7 @@ TEST_CASE("the value policy gradient improves clearly on CartPole-v1", "[algorit
     ac::Generator init(seed);
     ac::CategoricalActor<float> actor(4, 2, {}, init);
     ac::Critic<float> critic(4, {}, init);
-    ac::A2CConfig config;
-    config.optimizer.learning_rate = 1e-4;
-    ac::ValuePolicyGradient<float> vpg(actor, critic, config);
+    ac::ValuePolicyGradient<float> vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
     double early = 0, late = 0;
     ac::train_on_policy(vpg, env, actor, critic, 300'000, seed, [&](const ac::IterationInfo& info) {
       if (info.steps == 20'000) early = info.mean_return;
@@ -195,5 +210,21 @@ TEST_CASE("the value policy gradient improves clearly on CartPole-v1", "[algorit
     CHECK(early < 40.0);
     CHECK(late > 2.5 * early);
     CHECK(late > 75.0);
+  }
+}
+
+TEST_CASE("A2C with Adam, layer norm and weight decay still solves CartPole-v1", "[algorithms][a2c][learning]") {
+  // Regularisation is selectable for every actor-critic: layer norm in the networks,
+  // decoupled weight decay through the optimizer (AdamW).
+  for (const std::uint64_t seed : {0u, 1u}) {
+    ac::VectorEnv<CartPole> env(8, seed);
+    ac::Generator init(seed);
+    ac::CategoricalActor<float> actor(4, 2, {.layer_norm = true}, init);
+    ac::Critic<float> critic(4, {.layer_norm = true}, init);
+    ac::A2C<float> a2c(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
+    ac::train_on_policy(a2c, env, actor, critic, 200'000, seed, [](const ac::IterationInfo&) {});
+    const auto result = ac::evaluate(actor, CartPole{}, 20, 1000 + seed);
+    INFO("seed " << seed << ": evaluation " << result.mean_return);
+    CHECK(result.mean_return >= 475.0);
   }
 }

@@ -16,14 +16,44 @@
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/kernels/normalization.hpp"
+#include "actorcritic/optim/adam.hpp"
 #include "actorcritic/optim/rmsprop.hpp"
 #include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
+#include <variant>
 
 namespace ac {
+
+/// RMSprop (SB3 A2C) or Adam/AdamW (the PPO family, and A2C variants that prefer it).
+using ActorCriticOptimizerConfig = std::variant<optim::RmspropConfig, optim::AdamConfig>;
+
+namespace detail {
+/// The optimizer chosen by the config: Rmsprop, or AdamW (decoupled weight decay;
+/// with weight_decay = 0 it is exactly Adam).
+template <RealScalar Scalar>
+class ChosenOptimizer {
+ public:
+  ChosenOptimizer(Index parameter_count, const ActorCriticOptimizerConfig& config)
+      : optimizer_(make(parameter_count, config)) {}
+  void step(VectorRef<Scalar> params, ConstVectorRef<Scalar> grads) {
+    std::visit([&](auto& o) { o.step(params, grads); }, optimizer_);
+  }
+  void set_learning_rate(double lr) {
+    std::visit([&](auto& o) { o.set_learning_rate(lr); }, optimizer_);
+  }
+
+ private:
+  using Variant = std::variant<optim::Rmsprop<Scalar>, optim::AdamW<Scalar>>;
+  static Variant make(Index n, const ActorCriticOptimizerConfig& config) {
+    if (const auto* rms = std::get_if<optim::RmspropConfig>(&config)) return Variant(std::in_place_index<0>, n, *rms);
+    return Variant(std::in_place_index<1>, n, std::get<optim::AdamConfig>(config));
+  }
+  Variant optimizer_;
+};
+}  // namespace detail
 
 struct A2CConfig {
   Index n_steps = 5;                  // SB3 A2C
@@ -32,7 +62,7 @@ struct A2CConfig {
   double vf_coef = 0.5;               // SB3 A2C
   double max_grad_norm = 0.5;         // SB3 A2C
   bool normalize_advantage = false;   // SB3 A2C
-  optim::RmspropConfig optimizer{};   // SB3 A2C: lr 7e-4, α 0.99, ε 1e-5
+  ActorCriticOptimizerConfig optimizer = optim::RmspropConfig{};  // SB3 A2C: lr 7e-4, α 0.99, ε 1e-5
 
   void validate() const {
     check_positive("A2CConfig.n_steps", n_steps);
@@ -40,7 +70,7 @@ struct A2CConfig {
     check_non_negative("A2CConfig.ent_coef", ent_coef);
     check_non_negative("A2CConfig.vf_coef", vf_coef);
     check_positive("A2CConfig.max_grad_norm", max_grad_norm);
-    optimizer.validate();
+    std::visit([](const auto& c) { c.validate(); }, optimizer);
   }
 };
 
@@ -135,7 +165,7 @@ class ActorCriticStep {
   CategoricalActor<Scalar>& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
-  optim::Rmsprop<Scalar> actor_optimizer_, critic_optimizer_;
+  detail::ChosenOptimizer<Scalar> actor_optimizer_, critic_optimizer_;
   Matrix<Scalar> log_probs_, entropies_, scaled_, grad_values_, grad_logits_, entropy_grad_;
 };
 

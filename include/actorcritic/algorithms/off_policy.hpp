@@ -22,7 +22,7 @@ namespace ac {
 enum class ImportanceCorrection { vtrace, truncated_per_decision };
 
 struct OffPolicyConfig {
-  A2CConfig base{.optimizer = {.learning_rate = 7e-4}};
+  A2CConfig base{};  // SB3 A2C's defaults (RMSprop 7e-4)
   ImportanceCorrection correction = ImportanceCorrection::vtrace;
   double rho_bar = 1.0;       // IMPALA default
   double c_bar = 1.0;         // IMPALA default; also the per-decision truncation

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace ac {
 
@@ -39,5 +40,40 @@ EvaluationResult evaluate(CategoricalActor<Scalar>& actor, E env, long episodes,
   const double mean = sum / double(episodes);
   return {mean, std::sqrt(std::max(0.0, sum_sq / double(episodes) - mean * mean)), episodes};
 }
+
+/// A training-loop callback: every `every_steps` environment steps, evaluates the
+/// deterministic policy on its own copy of the environment (seeded apart from
+/// the training envs) and keeps the history.
+template <envs::DiscreteEnv E, RealScalar Scalar>
+class PeriodicEvaluation {
+ public:
+  struct Point {
+    long steps = 0;
+    EvaluationResult result;
+  };
+
+  PeriodicEvaluation(CategoricalActor<Scalar>& actor, E env, long every_steps, long episodes, std::uint64_t seed)
+      : actor_(actor), env_(std::move(env)), every_(every_steps), episodes_(episodes), seed_(seed) {
+    check_positive("PeriodicEvaluation: every_steps", every_steps);
+    check_positive("PeriodicEvaluation: episodes", episodes);
+  }
+
+  template <class Info>
+  void operator()(const Info& info) {
+    if (info.steps < next_) return;
+    next_ = (info.steps / every_ + 1) * every_;
+    history_.push_back({info.steps, evaluate(actor_, env_, episodes_, seed_ + history_.size())});
+  }
+
+  [[nodiscard]] const std::vector<Point>& history() const { return history_; }
+
+ private:
+  CategoricalActor<Scalar>& actor_;
+  E env_;
+  long every_, episodes_;
+  std::uint64_t seed_;
+  long next_ = 0;
+  std::vector<Point> history_;
+};
 
 }  // namespace ac
