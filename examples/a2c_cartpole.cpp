@@ -9,36 +9,24 @@
 
 #include <fmt/core.h>
 
-#include <cstdlib>
+#include "example_options.hpp"
+
 #include <string>
-#include <string_view>
 
 int main(int argc, char** argv) try {
-  long steps = 200'000;
-  std::uint64_t seed = 0;
-  std::string csv = "a2c_cartpole.csv";
-  std::string plot;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--help") {
-      fmt::print("usage: a2c_cartpole [--steps N (200000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]\n");
-      return 0;
-    }
-    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value", flag));
-    const std::string value = argv[++i];
-    if (flag == "--steps") steps = std::stol(value);
-    else if (flag == "--seed") seed = std::stoull(value);
-    else if (flag == "--csv") csv = value;
-    else if (flag == "--plot") plot = value;
-    else throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
-  }
+  const auto options = parse_example_options(
+      argc, argv, "usage: a2c_cartpole [--steps N (200000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]", 200'000,
+      "a2c_cartpole.csv");
+  const long steps = options.steps;
+  const std::uint64_t seed = options.seed;
+  const std::string& csv = options.csv;
+  const std::string& plot = options.plot;
 
   ac::VectorEnv<ac::envs::CartPole> env(8, seed);                        // SB3 A2C: n_envs 8
   ac::Generator init(seed);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::A2C<float> a2c(actor, critic);                                      // SB3 defaults
-  ac::check_positive("--steps", steps);
   ac::CsvLog log(csv);
   ac::ProgressBar progress(steps);
   ac::train_on_policy(a2c, env, actor, critic, steps, seed, [&](const ac::IterationInfo& info) {

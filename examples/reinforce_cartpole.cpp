@@ -7,33 +7,19 @@
 
 #include <fmt/core.h>
 
+#include "example_options.hpp"
+
 #include <chrono>
 #include <string>
-#include <string_view>
 
 int main(int argc, char** argv) try {
-  long budget = 1'000'000;
-  std::uint64_t seed = 0;
-  bool recenter = true;
-  std::string csv = "reinforce_cartpole.csv";
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--help") {
-      fmt::print("usage: reinforce_cartpole [--steps N (1000000)] [--seed S (0)] [--no-recenter] [--csv PATH]\n");
-      return 0;
-    }
-    if (flag == "--no-recenter") {
-      recenter = false;
-      continue;
-    }
-    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value", flag));
-    const std::string value = argv[++i];
-    if (flag == "--steps") budget = std::stol(value);
-    else if (flag == "--seed") seed = std::stoull(value);
-    else if (flag == "--csv") csv = value;
-    else throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
-  }
-  ac::check_positive("--steps", budget);
+  const auto options = parse_example_options(
+      argc, argv, "usage: reinforce_cartpole [--steps N (1000000)] [--seed S (0)] [--no-recenter] [--csv PATH]",
+      1'000'000, "reinforce_cartpole.csv", {"--no-recenter"});
+  const long budget = options.steps;
+  const std::uint64_t seed = options.seed;
+  const bool recenter = !options.has("--no-recenter");
+  const std::string& csv = options.csv;
 
   ac::VectorEnv<ac::envs::CartPole> env(8, seed);  // 8 complete episodes per update
   ac::Generator init(seed), rng(seed + 1);

@@ -1,0 +1,59 @@
+#pragma once
+// The command line shared by the example trainers:
+//   --steps N  --seed S  --csv PATH  --plot PATH.png  --help   (plus switches an example declares)
+#include <actorcritic/core/error.hpp>
+
+#include <fmt/core.h>
+
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+
+struct ExampleOptions {
+  long steps = 0;
+  std::uint64_t seed = 0;
+  std::string csv;
+  std::string plot;
+  std::set<std::string> switches;  // boolean flags that were given
+
+  [[nodiscard]] bool has(const std::string& flag) const { return switches.count(flag) != 0; }
+};
+
+/// Parses argv; prints `usage` and exits 0 on --help; throws ac::InvalidArgument on anything unknown.
+inline ExampleOptions parse_example_options(int argc, char** argv, std::string_view usage, long default_steps,
+                                            std::string default_csv, const std::set<std::string>& known_switches = {}) {
+  ExampleOptions options;
+  options.steps = default_steps;
+  options.csv = std::move(default_csv);
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      fmt::print("{}\n", usage);
+      std::exit(0);
+    }
+    if (known_switches.count(flag) != 0) {
+      options.switches.insert(flag);
+      continue;
+    }
+    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value after the flag", flag));
+    const std::string value = argv[++i];
+    try {
+      if (flag == "--steps") {
+        options.steps = std::stol(value);
+      } else if (flag == "--seed") {
+        options.seed = std::stoull(value);
+      } else if (flag == "--csv") {
+        options.csv = value;
+      } else if (flag == "--plot") {
+        options.plot = value;
+      } else {
+        throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
+      }
+    } catch (const std::logic_error&) {  // std::stol and friends: not a number
+      throw ac::InvalidArgument(fmt::format("{}: expected a number, got \"{}\"", flag, value));
+    }
+  }
+  ac::check_positive("--steps", options.steps);
+  return options;
+}
