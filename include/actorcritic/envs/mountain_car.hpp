@@ -10,26 +10,49 @@
 
 namespace ac::envs {
 
-/// The track both mountain-car tasks share (Moore 1990; Gymnasium's constants).
-struct MountainCarTrack {
+/// The track both mountain-car tasks share (Moore 1990; Gymnasium's constants),
+/// and the state they keep on it: position and velocity in float64, reset to
+/// position ~ U(−0.6, −0.4), velocity 0.
+class MountainCarTrack {
+ public:
   static constexpr double kMinPosition = -1.2;
   static constexpr double kMaxPosition = 0.6;
   static constexpr double kMaxSpeed = 0.07;
   static constexpr double kGoalVelocity = 0.0;
 
+  using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
+
   /// Box([min_position, −max_speed], [max_position, max_speed]) in float32.
-  static Box observation_space() {
+  [[nodiscard]] Box observation_space() const {
     Eigen::VectorXf low(2), high(2);
     low << static_cast<float>(kMinPosition), static_cast<float>(-kMaxSpeed);
     high << static_cast<float>(kMaxPosition), static_cast<float>(kMaxSpeed);
     return Box(low, high);
   }
+  [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(position_, velocity_); }
+
+ protected:
+  AC_STRICT_FP_BEGIN
+  void reset_state(Generator& rng) {
+    position_ = rng.uniform(-0.6, -0.4);  // high − low is 0.19999999999999996, as in numpy
+    velocity_ = 0.0;
+  }
+  void load_state(const Eigen::VectorXd& s) {
+    position_ = s(0);
+    velocity_ = s(1);
+  }
+  [[nodiscard]] Observation observation() const {
+    return Observation(detail::to_float32(position_), detail::to_float32(velocity_));
+  }
+  AC_STRICT_FP_END
+
+  double position_ = 0.0, velocity_ = 0.0;
 };
 
 class MountainCar : public EpisodicEnv<MountainCar>, public MountainCarTrack {
  public:
   using Action = std::int64_t;                     // 0: push left, 1: none, 2: push right
-  using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
+  using Observation = MountainCarTrack::Observation;
 
   static constexpr std::string_view kId = "MountainCar-v0";
   static constexpr long kMaxEpisodeSteps = 200;
@@ -41,26 +64,12 @@ class MountainCar : public EpisodicEnv<MountainCar>, public MountainCarTrack {
 
   MountainCar() = default;
 
-  [[nodiscard]] Box observation_space() const { return MountainCarTrack::observation_space(); }
   [[nodiscard]] Discrete action_space() const { return Discrete(3); }
-  [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(position_, velocity_); }
 
  private:
   friend class EpisodicEnv<MountainCar>;
 
   AC_STRICT_FP_BEGIN
-
-  void reset_state(Generator& rng) {
-    position_ = rng.uniform(-0.6, -0.4);
-    velocity_ = 0.0;
-  }
-  void load_state(const Eigen::VectorXd& s) {
-    position_ = s(0);
-    velocity_ = s(1);
-  }
-  [[nodiscard]] Observation observation() const {
-    return Observation(detail::to_float32(position_), detail::to_float32(velocity_));
-  }
 
   Transition advance(Action action) {
     // velocity += (action − 1)·force + cos(3·position)·(−gravity): the sum on
@@ -75,8 +84,6 @@ class MountainCar : public EpisodicEnv<MountainCar>, public MountainCarTrack {
   }
 
   AC_STRICT_FP_END
-
-  double position_ = 0.0, velocity_ = 0.0;
 };
 
 }  // namespace ac::envs

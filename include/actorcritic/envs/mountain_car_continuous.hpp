@@ -2,7 +2,8 @@
 // MountainCarContinuous-v0, ported from Gymnasium's
 // classic_control/continuous_mountain_car.py: the force is the action clipped
 // to ±1, the reward charges the *unclipped* action (0.1·a², math.pow), +100
-// on reaching the goal, and the state is stored as float32 after each step.
+// on reaching the goal, and the state is stored as float32 after each step
+// (float64 at reset, as in Gymnasium).
 
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/envs/mountain_car.hpp"
@@ -15,7 +16,7 @@ namespace ac::envs {
 class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public MountainCarTrack {
  public:
   using Action = Eigen::VectorXf;                  // force, Box(-1, 1, (1,))
-  using Observation = Eigen::Matrix<float, 2, 1>;  // position, velocity
+  using Observation = MountainCarTrack::Observation;
 
   static constexpr std::string_view kId = "MountainCarContinuous-v0";
   static constexpr long kMaxEpisodeSteps = 999;
@@ -28,28 +29,14 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public 
 
   MountainCarContinuous() = default;
 
-  [[nodiscard]] Box observation_space() const { return MountainCarTrack::observation_space(); }
   [[nodiscard]] Box action_space() const {
     return Box(static_cast<float>(kMinAction), static_cast<float>(kMaxAction), 1);
   }
-  [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(position_, velocity_); }
 
  private:
   friend class EpisodicEnv<MountainCarContinuous>;
 
   AC_STRICT_FP_BEGIN
-
-  void reset_state(Generator& rng) {
-    position_ = rng.uniform(-0.6, -0.4);  // float64 at reset, float32 after the first step
-    velocity_ = 0.0;
-  }
-  void load_state(const Eigen::VectorXd& s) {
-    position_ = s(0);
-    velocity_ = s(1);
-  }
-  [[nodiscard]] Observation observation() const {
-    return Observation(detail::to_float32(position_), detail::to_float32(velocity_));
-  }
 
   Transition advance(const Action& action) {
     const double a = static_cast<double>(action(0));
@@ -70,8 +57,6 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public 
   }
 
   AC_STRICT_FP_END
-
-  double position_ = 0.0, velocity_ = 0.0;
 };
 
 }  // namespace ac::envs

@@ -7,6 +7,7 @@
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/categorical.hpp"
 #include "actorcritic/nn/mlp.hpp"
+#include "actorcritic/policies/critic.hpp"
 
 #include <vector>
 
@@ -25,10 +26,10 @@ class CategoricalActor {
   using Scalar = Scalar_;
 
   CategoricalActor(Index observation_dim, Index action_count, const ActorConfig& config, Generator& rng)
-      : net_(mlp_config(observation_dim, action_count, config), rng) {}
+      : net_(network_mlp_config(observation_dim, action_count, config), rng) {}
   CategoricalActor(Index observation_dim, Index action_count, const ActorConfig& config = {},
                    std::uint64_t seed = 0)
-      : net_(mlp_config(observation_dim, action_count, config), seed) {}
+      : net_(network_mlp_config(observation_dim, action_count, config), seed) {}
 
   /// The action distribution at a batch of observations (`obs_dim x batch`).
   /// Caches the network's forward pass for backward_logits().
@@ -47,11 +48,6 @@ class CategoricalActor {
   [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_; }
 
  private:
-  static nn::MlpConfig mlp_config(Index observation_dim, Index action_count, const ActorConfig& c) {
-    return {.inputs = observation_dim, .hidden = c.hidden, .outputs = action_count, .activation = c.activation,
-            .layer_norm = c.layer_norm, .output_gain = c.output_gain};
-  }
-
   nn::Mlp<Scalar> net_;
   Categorical<Scalar> dist_;
 };

@@ -9,6 +9,14 @@
 
 namespace ac {
 
+/// The MlpConfig of a policy or value network from its config (ActorConfig,
+/// CriticConfig: hidden widths, activation, layer norm, head gain).
+template <class NetworkConfig>
+nn::MlpConfig network_mlp_config(Index inputs, Index outputs, const NetworkConfig& c) {
+  return {.inputs = inputs, .hidden = c.hidden, .outputs = outputs, .activation = c.activation,
+          .layer_norm = c.layer_norm, .output_gain = c.output_gain};
+}
+
 struct CriticConfig {
   std::vector<Index> hidden{64, 64};  // SB3 MlpPolicy default
   nn::Activation activation = nn::Activation::tanh;
@@ -21,9 +29,10 @@ class Critic {
  public:
   using Scalar = Scalar_;
 
-  Critic(Index observation_dim, const CriticConfig& config, Generator& rng) : net_(mlp_config(observation_dim, config), rng) {}
+  Critic(Index observation_dim, const CriticConfig& config, Generator& rng)
+      : net_(network_mlp_config(observation_dim, 1, config), rng) {}
   explicit Critic(Index observation_dim, const CriticConfig& config = {}, std::uint64_t seed = 0)
-      : net_(mlp_config(observation_dim, config), seed) {}
+      : net_(network_mlp_config(observation_dim, 1, config), seed) {}
 
   /// V at a batch of observations, `1 x batch` (a view valid until the next call).
   ConstMatrixMap<Scalar> values(ConstMatrixRef<Scalar> observations) { return net_.forward(observations); }
@@ -35,10 +44,6 @@ class Critic {
   [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_; }
 
  private:
-  static nn::MlpConfig mlp_config(Index observation_dim, const CriticConfig& c) {
-    return {.inputs = observation_dim, .hidden = c.hidden, .outputs = 1, .activation = c.activation,
-            .layer_norm = c.layer_norm, .output_gain = c.output_gain};
-  }
   nn::Mlp<Scalar> net_;
 };
 
