@@ -1,13 +1,19 @@
-// A user's program: includes the umbrella header and runs a network.
+// The README's "use it in your own project" program, built by the
+// install_consumer test against an installed tree and as a subdirectory.
 #include <actorcritic/actorcritic.hpp>
 
 #include <cstdio>
 
 int main() {
-  ac::nn::Mlp<float> net({.inputs = 4, .hidden = {16}, .outputs = 2}, 7);
-  ac::Matrix<float> x = ac::Matrix<float>::Ones(4, 3);
-  const auto y = net.forward(x);
-  if (y.rows() != 2 || y.cols() != 3 || !y.allFinite()) return 1;
-  std::printf("consumer: %ld parameters, y(0,0) = %g\n", static_cast<long>(net.parameter_count()), y(0, 0));
-  return 0;
+  ac::VectorEnv<ac::envs::CartPole> env(8, /*seed=*/1);
+  ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count());  // 64x64 tanh
+  ac::Critic<float> critic(env.observation_dim());
+  ac::A2C<float> a2c(actor, critic);  // Stable-Baselines3's defaults
+  ac::CsvLog log("a2c.csv");
+  ac::train_on_policy(a2c, env, actor, critic, /*steps=*/20'000, /*seed=*/1,
+                      [&](const ac::IterationInfo& info) { log(info); });
+  log.flush();
+  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, /*episodes=*/10, /*seed=*/7);
+  std::printf("mean return %.1f over %ld episodes\n", result.mean_return, result.episodes);
+  return result.episodes == 10 ? 0 : 1;
 }
