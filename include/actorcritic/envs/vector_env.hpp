@@ -30,7 +30,6 @@ class VectorEnv {
   /// `count` copies of `prototype`; copy i is seeded with seed + i at the first reset.
   VectorEnv(Index count, std::uint64_t seed, const E& prototype = E{}, std::size_t stats_window = 100)
       : envs_(static_cast<std::size_t>(positive_count(count)), prototype),
-        seed_(seed),
         observation_space_(prototype.observation_space()),
         episodes_(stats_window) {
     const Index dim = observation_space_.dim();
@@ -63,7 +62,6 @@ class VectorEnv {
 
   /// Seeds copy i with seed + i and starts every episode.
   const Matrix<float>& reset(std::uint64_t seed) {
-    seed_ = seed;
     for (Index i = 0; i < size(); ++i) store_reset(i, envs_[static_cast<std::size_t>(i)].reset(seed + static_cast<std::uint64_t>(i)));
     return observations_;
   }
@@ -153,7 +151,6 @@ class VectorEnv {
   }
 
   std::vector<E> envs_;
-  std::uint64_t seed_;
   Box observation_space_;
   Matrix<float> observations_, final_observations_;
   Eigen::VectorXd rewards_;

@@ -8,7 +8,6 @@
 #include "actorcritic/core/types.hpp"
 
 #include <string_view>
-#include <type_traits>
 
 namespace ac::kernels {
 
@@ -35,8 +34,5 @@ void expect_shapes(std::string_view kernel, Index rows, Index cols, std::string_
   expect_shape(kernel, argument, m, rows, cols);
   if constexpr (sizeof...(Rest) > 0) expect_shapes(kernel, rows, cols, rest...);
 }
-
-template <class A, class B>
-inline constexpr bool kSameScalar = std::is_same_v<typename A::Scalar, typename B::Scalar>;
 
 }  // namespace ac::kernels

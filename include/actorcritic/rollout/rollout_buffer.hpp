@@ -3,7 +3,7 @@
 // matrices (one step's N envs contiguous, what the kernels take).
 // Observations are `obs_dim x (T·N)` and actions `1 x (T·N)`, sample t·N + n,
 // so a `1 x (T·N)` row of per-sample values has exactly the memory layout of
-// an `N x T` matrix (see as_rollout()).
+// an `N x T` matrix, and the two can be viewed as each other with an Eigen::Map.
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
@@ -35,10 +35,6 @@ class RolloutBuffer {
   auto next_observations_at(Index t) { return next_observations.middleCols(t * envs_, envs_); }
   auto actions_at(Index t) { return actions.segment(t * envs_, envs_); }
 
-  /// A `1 x (T·N)` row (sample t·N + n) seen as the `N x T` matrix it is in memory.
-  static MatrixMap<Scalar> as_rollout(Matrix<Scalar>& row, Index envs, Index steps) {
-    return {row.data(), envs, steps};
-  }
 
   Matrix<Scalar> observations;       // obs_dim x (T·N)
   Matrix<Scalar> next_observations;  // s_{t+1}, or the final observation where the episode ended
