@@ -24,10 +24,10 @@ int main(int argc, char** argv) {
     ac::Generator init(static_cast<std::uint64_t>(seed));
     ac::CategoricalActor<float> actor(4, 2, {}, init);
     ac::Critic<float> critic(4, {}, init);
-    ac::A2C<float> a2c(actor, critic);
+    ac::A2C a2c(actor, critic);
     long steps_to_475 = -1;
     double seconds_to_475 = NAN, seconds = 0, final_mean = 0;
-    ac::train_on_policy(a2c, env, actor, critic, steps, static_cast<std::uint64_t>(seed), [&](const ac::IterationInfo& i) {
+    ac::train(a2c, env, steps, static_cast<std::uint64_t>(seed), [&](const ac::IterationInfo& i) {
       if (steps_to_475 < 0 && env.episodes().size() == 100 && i.mean_return >= 475.0) {
         steps_to_475 = i.steps;
         seconds_to_475 = i.seconds;

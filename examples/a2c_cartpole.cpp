@@ -26,10 +26,10 @@ int main(int argc, char** argv) try {
   ac::Generator init(seed);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::Critic<float> critic(env.observation_dim(), {}, init);
-  ac::A2C<float> a2c(actor, critic);                                      // SB3 defaults
+  ac::A2C a2c(actor, critic);                                      // SB3 defaults
   ac::CsvLog log(csv);
   ac::ProgressBar progress(steps);
-  ac::train_on_policy(a2c, env, actor, critic, steps, seed, [&](const ac::IterationInfo& info) {
+  ac::train(a2c, env, steps, seed, [&](const ac::IterationInfo& info) {
     log(info);
     progress(info);
   });

@@ -26,17 +26,16 @@ int main(int argc, char** argv) try {
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::ReinforceConfig config{.recenter = recenter};
   config.optimizer.learning_rate = 5e-3;
-  ac::Reinforce<float> reinforce(actor, config);
+  ac::Reinforce reinforce(actor, config);
 
   std::string log = "iteration,steps,wall_seconds,mean_return,discounted_return,policy_loss,entropy,grad_norm\n";
   const auto start = std::chrono::steady_clock::now();
-  long steps = 0, taken = 0;
-  for (long iteration = 1; steps < budget; ++iteration) {
-    const auto d = reinforce.iterate(env, rng, taken);
-    steps += taken;
+  for (long iteration = 1, steps = 0; steps < budget; ++iteration) {
+    const auto d = reinforce.iterate(env, rng);
+    steps = env.total_steps();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log += fmt::format("{},{},{:.6f},{},{},{},{},{}\n", iteration, steps, seconds, env.episodes().mean_return(),
-                       d.mean_return, d.policy_loss, d.entropy, d.grad_norm);
+                       d.batch_return, d.policy_loss, d.entropy, d.grad_norm);
     if (iteration % 25 == 0) {
       fmt::print("steps {:>8}  mean return {:6.1f}  entropy {:.3f}  {:.0f} steps/s\n", steps,
                  env.episodes().mean_return(), d.entropy, steps / seconds);

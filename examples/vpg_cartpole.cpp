@@ -20,11 +20,11 @@ int main(int argc, char** argv) try {
   ac::Generator init(options.seed);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::Critic<float> critic(env.observation_dim(), {}, init);
-  ac::ValuePolicyGradient<float> vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
+  ac::ValuePolicyGradient vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
 
   ac::CsvLog log(options.csv);
   ac::ProgressBar progress(options.steps);
-  ac::train_on_policy(vpg, env, actor, critic, options.steps, options.seed, [&](const ac::IterationInfo& info) {
+  ac::train(vpg, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
     log(info);
     progress(info);
   });

@@ -3,7 +3,9 @@
 // (tests/CMakeLists.txt fails the configure step if a header is missing here.)
 
 #include "actorcritic/algorithms/a2c.hpp"
+#include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/algorithms/off_policy.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
 
@@ -61,10 +63,13 @@
 
 #include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
+#include "actorcritic/policies/gaussian_actor.hpp"
+#include "actorcritic/policies/policy.hpp"
 
 #include "actorcritic/rollout/collector.hpp"
 #include "actorcritic/rollout/replay_buffer.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
+#include "actorcritic/rollout/vec_normalize.hpp"
 
 #include "actorcritic/train/evaluate.hpp"
 #include "actorcritic/train/plot.hpp"

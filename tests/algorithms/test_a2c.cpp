@@ -19,8 +19,8 @@ Run train_a2c(std::uint64_t seed, long steps, ac::A2CConfig config = {}) {
   ac::VectorEnv<CartPole> env(8, seed);
   ac::Generator init(seed);
   Run run{ac::CategoricalActor<float>(4, 2, {}, init), ac::Critic<float>(4, {}, init)};
-  ac::A2C<float> a2c(run.actor, run.critic, config);
-  ac::train_on_policy(a2c, env, run.actor, run.critic, steps, seed,
+  ac::A2C a2c(run.actor, run.critic, config);
+  ac::train(a2c, env, steps, seed,
                       [&](const ac::IterationInfo& info) { run.final_mean_return = info.mean_return; });
   return run;
 }
@@ -78,9 +78,9 @@ TEST_CASE("periodic evaluation runs on its own environment at the requested inte
   ac::Generator init(0);
   ac::CategoricalActor<float> actor(4, 2, {}, init);
   ac::Critic<float> critic(4, {}, init);
-  ac::A2C<float> a2c(actor, critic);
+  ac::A2C a2c(actor, critic);
   ac::PeriodicEvaluation evaluation(actor, CartPole{}, 10'000, 3, 99);
-  ac::train_on_policy(a2c, env, actor, critic, 50'000, 0, [&](const ac::IterationInfo& info) { evaluation(info); });
+  ac::train(a2c, env, 50'000, 0, [&](const ac::IterationInfo& info) { evaluation(info); });
   // One update = 40 steps: evaluations at 40, 10'000, 20'000, 30'000, 40'000 and 50'000 steps.
   REQUIRE(evaluation.history().size() == 6);
   CHECK(evaluation.history().back().steps == 50'000);
@@ -119,11 +119,11 @@ TEST_CASE("the learning test discriminates: untrained and starved learners fail 
 TEST_CASE("A2C rejects invalid configuration naming the field", "[algorithms][a2c]") {
   ac::CategoricalActor<float> actor(4, 2);
   ac::Critic<float> critic(4);
-  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.gamma = 1.5}), Catch::Contains("A2CConfig.gamma"));
-  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.n_steps = 0}), Catch::Contains("A2CConfig.n_steps"));
-  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = -1}}),
+  CHECK_THROWS_WITH(ac::A2C(actor, critic, {.gamma = 1.5}), Catch::Contains("A2CConfig.gamma"));
+  CHECK_THROWS_WITH(ac::A2C(actor, critic, {.n_steps = 0}), Catch::Contains("A2CConfig.n_steps"));
+  CHECK_THROWS_WITH(ac::A2C(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = -1}}),
                     Catch::Contains("RmspropConfig.learning_rate"));
-  CHECK_THROWS_WITH(ac::A2C<float>(actor, critic, {.optimizer = ac::optim::AdamConfig{.beta1 = 1.0}}),
+  CHECK_THROWS_WITH(ac::A2C(actor, critic, {.optimizer = ac::optim::AdamConfig{.beta1 = 1.0}}),
                     Catch::Contains("AdamConfig.beta1"));
 }
 
@@ -184,8 +184,8 @@ TEST_CASE("n-step A2C solves CartPole-v1", "[algorithms][a2c][learning]") {
     ac::Generator init(seed);
     ac::CategoricalActor<float> actor(4, 2, {}, init);
     ac::Critic<float> critic(4, {}, init);
-    ac::NStepA2C<float> a2c(actor, critic, {}, {.n = 5});
-    ac::train_on_policy(a2c, env, actor, critic, 200'000, seed, [](const ac::IterationInfo&) {});
+    ac::NStepA2C a2c(actor, critic, {}, {.n = 5});
+    ac::train(a2c, env, 200'000, seed, [](const ac::IterationInfo&) {});
     const auto result = ac::evaluate(actor, CartPole{}, 20, 1000 + seed);
     INFO("seed " << seed << ": evaluation " << result.mean_return);
     CHECK(result.mean_return >= 475.0);
@@ -200,9 +200,9 @@ TEST_CASE("the value policy gradient improves clearly on CartPole-v1", "[algorit
     ac::Generator init(seed);
     ac::CategoricalActor<float> actor(4, 2, {}, init);
     ac::Critic<float> critic(4, {}, init);
-    ac::ValuePolicyGradient<float> vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
+    ac::ValuePolicyGradient vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
     double early = 0, late = 0;
-    ac::train_on_policy(vpg, env, actor, critic, 300'000, seed, [&](const ac::IterationInfo& info) {
+    ac::train(vpg, env, 300'000, seed, [&](const ac::IterationInfo& info) {
       if (info.steps == 20'000) early = info.mean_return;
       late = info.mean_return;
     });
@@ -221,8 +221,8 @@ TEST_CASE("A2C with Adam, layer norm and weight decay still solves CartPole-v1",
     ac::Generator init(seed);
     ac::CategoricalActor<float> actor(4, 2, {.layer_norm = true}, init);
     ac::Critic<float> critic(4, {.layer_norm = true}, init);
-    ac::A2C<float> a2c(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
-    ac::train_on_policy(a2c, env, actor, critic, 200'000, seed, [](const ac::IterationInfo&) {});
+    ac::A2C a2c(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
+    ac::train(a2c, env, 200'000, seed, [](const ac::IterationInfo&) {});
     const auto result = ac::evaluate(actor, CartPole{}, 20, 1000 + seed);
     INFO("seed " << seed << ": evaluation " << result.mean_return);
     CHECK(result.mean_return >= 475.0);

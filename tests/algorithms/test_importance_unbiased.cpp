@@ -73,7 +73,7 @@ ac::Vector<double> estimate(ac::CategoricalActor<double>& pi, ac::CategoricalAct
   ac::Matrix<double> grad_logits(2, 2 * m);
   dist.log_prob_gradient(actions, weights, grad_logits);
   pi.network().zero_gradients();
-  pi.backward_logits(grad_logits);
+  pi.backward(grad_logits);
   return pi.network().gradients();
 }
 

@@ -11,12 +11,8 @@ ac::CategoricalActor<float> train_reinforce(std::uint64_t seed, long budget, ac:
   ac::VectorEnv<CartPole> env(8, seed);
   ac::Generator init(seed), rng(seed + 1);
   ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Reinforce<float> reinforce(actor, config);
-  long steps = 0, taken = 0;
-  while (steps < budget) {
-    reinforce.iterate(env, rng, taken);
-    steps += taken;
-  }
+  ac::Reinforce reinforce(actor, config);
+  while (env.total_steps() < budget) reinforce.iterate(env, rng);
   return actor;
 }
 
@@ -30,11 +26,11 @@ TEST_CASE("REINFORCE uses exactly the first complete episode of every env", "[al
   buffer.rewards.setOnes();
   buffer.terminated(0, 1) = buffer.ended(0, 1) = 1.0;
   ac::CategoricalActor<double> actor(4, 2, {}, 1);
-  ac::Reinforce<double> reinforce(actor, {.gamma = 0.5, .recenter = true});
+  ac::Reinforce reinforce(actor, {.gamma = 0.5, .recenter = true});
   const auto d = reinforce.update(buffer);
   // Returns of the used steps: env 0: t0 1.5, t1 1; env 1: 1.75, 1.5, 1 → baseline = 6.75 / 5.
   CHECK(d.baseline == Approx(6.75 / 5));
-  CHECK(d.mean_return == Approx((1.5 + 1.75) / 2));
+  CHECK(d.batch_return == Approx((1.5 + 1.75) / 2));
 }
 
 TEST_CASE("REINFORCE with recentred returns solves CartPole-v1", "[algorithms][reinforce][learning]") {

@@ -12,17 +12,21 @@
 //   NStepA2C             = ActorCritic<S, NStepEstimator>
 //   ValuePolicyGradient  = ActorCritic<S, TdTargetEstimator> (critic by TD)
 
+#include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/kernels/normalization.hpp"
 #include "actorcritic/optim/adam.hpp"
 #include "actorcritic/optim/rmsprop.hpp"
-#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/optim/gradient_clipping.hpp"
+#include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/critic.hpp"
-#include "actorcritic/rollout/rollout_buffer.hpp"
+#include "actorcritic/rollout/collector.hpp"
 
 #include <cmath>
+#include <limits>
 #include <variant>
 
 namespace ac {
@@ -74,113 +78,92 @@ struct A2CConfig {
   }
 };
 
-/// What an update reports, for logs.
-struct UpdateDiagnostics {
-  double policy_loss = 0.0;
-  double value_loss = 0.0;
-  double entropy = 0.0;
-  double grad_norm = 0.0;  // before clipping
-  double explained_variance = 0.0;
-};
-
 /// The step every actor-critic variant shares once it has per-sample weights
 /// w and critic targets R (both N x T, sample t·N + n):
 ///   L = −mean(w · log π(a|s)) − c_H · mean(H) + c_V · mean((R − V(s))²),
 /// one global gradient norm over actor and critic, then the optimizer.
-template <RealScalar Scalar>
+template <Policy P>
 class ActorCriticStep {
  public:
-  ActorCriticStep(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config)
+  using Scalar = typename P::Scalar;
+
+  ActorCriticStep(P& actor, Critic<Scalar>& critic, const A2CConfig& config)
       : actor_(actor), critic_(critic), config_(config),
         actor_optimizer_(actor.network().parameter_count(), config.optimizer),
         critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
 
-  UpdateDiagnostics apply(ConstMatrixRef<Scalar> observations, const ActionIndices& actions,
+  UpdateDiagnostics apply(ConstMatrixRef<Scalar> observations, const Eigen::Ref<const typename P::Actions>& actions,
                           Matrix<Scalar>& weights, const Matrix<Scalar>& targets) {
     const Index batch = observations.cols();
-    reserve(batch);
+    const double scale = 1.0 / double(batch);
     UpdateDiagnostics diagnostics;
     if (config_.normalize_advantage) kernels::normalize_advantages(weights);
     // weights (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
     const ConstMatrixMap<Scalar> weight_row(weights.data(), 1, batch);
     const ConstMatrixMap<Scalar> target_row(targets.data(), 1, batch);
 
-    // Policy: −mean(w log π) − c_H mean(H), differentiated with respect to the logits.
-    const auto& dist = actor_.distribution(observations);
-    dist.log_prob(actions, log_probs_);
-    dist.entropy(entropies_);
-    diagnostics.policy_loss = -static_cast<double>((weight_row.array() * log_probs_.array()).mean());
-    diagnostics.entropy = static_cast<double>(entropies_.mean());
-    scaled_ = weight_row * static_cast<Scalar>(-1.0 / double(batch));
-    dist.log_prob_gradient(actions, scaled_, grad_logits_);
-    if (config_.ent_coef > 0.0) {
-      scaled_.setConstant(static_cast<Scalar>(-config_.ent_coef / double(batch)));
-      dist.entropy_gradient(scaled_, entropy_grad_);
-      grad_logits_ += entropy_grad_;
-    }
+    // Policy: −mean(w log π) − c_H mean(H), differentiated with respect to the distribution parameters.
+    objective_.begin(actor_.distribution(observations), actions);
+    diagnostics.policy_loss = objective_.score_function(weight_row, scale);
+    objective_.entropy_bonus(config_.ent_coef, scale);
+    diagnostics.entropy = objective_.entropy();
     actor_.network().zero_gradients();
-    actor_.backward_logits(grad_logits_);
+    actor_.backward(objective_.gradient());
 
     // Value: c_V · mean((R − V)²).
+    if (grad_values_.cols() != batch) grad_values_.resize(1, batch);
     const auto values = critic_.values(observations);
-    diagnostics.value_loss = static_cast<double>((target_row - values).squaredNorm()) / double(batch);
+    diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kNoClip, config_.vf_coef, scale, grad_values_);
     diagnostics.explained_variance = kernels::explained_variance(values, target_row);
-    grad_values_ = (values - target_row) * static_cast<Scalar>(2.0 * config_.vf_coef / double(batch));
     critic_.network().zero_gradients();
     critic_.backward(grad_values_);
 
     // One global gradient norm over both networks (as one optimizer over all parameters).
-    auto& ga = actor_.network().gradients();
-    auto& gc = critic_.network().gradients();
-    const double norm = std::sqrt(static_cast<double>(ga.squaredNorm()) + static_cast<double>(gc.squaredNorm()));
-    if (!std::isfinite(norm)) throw NumericalError(fmt::format("actor-critic update: the gradient norm is {}", norm));
-    diagnostics.grad_norm = norm;
-    const double scale = config_.max_grad_norm / (norm + 1e-6);
-    if (scale < 1.0) {
-      ga *= static_cast<Scalar>(scale);
-      gc *= static_cast<Scalar>(scale);
-    }
-    actor_optimizer_.step(actor_.network().parameters(), ga);
-    critic_optimizer_.step(critic_.network().parameters(), gc);
+    diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(
+        {&actor_.network().gradients(), &critic_.network().gradients()}, config_.max_grad_norm);
+    actor_optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
+    critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
     return diagnostics;
   }
 
   [[nodiscard]] const A2CConfig& config() const { return config_; }
-  CategoricalActor<Scalar>& actor() { return actor_; }
+  P& actor() { return actor_; }
   Critic<Scalar>& critic() { return critic_; }
 
  private:
-  void reserve(Index batch) {
-    if (log_probs_.cols() == batch) return;
-    log_probs_.resize(1, batch);
-    entropies_.resize(1, batch);
-    scaled_.resize(1, batch);
-    grad_values_.resize(1, batch);
-    grad_logits_.resize(actor_.action_count(), batch);
-    entropy_grad_.resize(actor_.action_count(), batch);
-  }
+  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
 
-  CategoricalActor<Scalar>& actor_;
+  P& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
   detail::ChosenOptimizer<Scalar> actor_optimizer_, critic_optimizer_;
-  Matrix<Scalar> log_probs_, entropies_, scaled_, grad_values_, grad_logits_, entropy_grad_;
+  PolicyObjective<P> objective_;
+  Matrix<Scalar> grad_values_;
 };
 
 /// On-policy actor-critic: estimate on the fresh rollout, then the shared step.
-template <RealScalar Scalar, class Estimator>
+template <Policy P, class Estimator>
 class ActorCritic {
  public:
-  ActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const A2CConfig& config = {},
-              const Estimator& estimator = {})
+  using Scalar = typename P::Scalar;
+  using PolicyType = P;
+
+  ActorCritic(P& actor, Critic<Scalar>& critic, const A2CConfig& config = {}, const Estimator& estimator = {})
       : step_(actor, critic, config), estimator_(estimator) {}
 
   [[nodiscard]] const A2CConfig& config() const { return step_.config(); }
   [[nodiscard]] const Estimator& estimator() const { return estimator_; }
+  [[nodiscard]] Index rollout_steps() const { return config().n_steps; }
 
-  UpdateDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
+  /// One rollout of n_steps on `env`, then one update; returns its diagnostics.
+  template <class E>
+  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
+    return update(collector_.collect(env, step_.actor(), &step_.critic(), rng, config().n_steps));
+  }
+
+  UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     if (weights_.rows() != buffer.envs() || weights_.cols() != buffer.steps()) {
       weights_.resize(buffer.envs(), buffer.steps());
       targets_.resize(buffer.envs(), buffer.steps());
@@ -190,16 +173,35 @@ class ActorCritic {
   }
 
  private:
-  ActorCriticStep<Scalar> step_;
+  ActorCriticStep<P> step_;
   Estimator estimator_;
+  Collector<P> collector_;
   Matrix<Scalar> weights_, targets_;
 };
 
-template <RealScalar Scalar>
-using A2C = ActorCritic<Scalar, GaeEstimator>;
-template <RealScalar Scalar>
-using NStepA2C = ActorCritic<Scalar, NStepEstimator>;
-template <RealScalar Scalar>
-using ValuePolicyGradient = ActorCritic<Scalar, TdTargetEstimator>;
+/// A2C: GAE(λ) advantages (λ = 1 by default: the advantage of the rollout's discounted return).
+template <Policy P>
+class A2C : public ActorCritic<P, GaeEstimator> {
+  using ActorCritic<P, GaeEstimator>::ActorCritic;
+};
+template <Policy P>
+A2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const GaeEstimator& = {}) -> A2C<P>;
+
+/// A2C with n-step returns (Mnih et al. 2016).
+template <Policy P>
+class NStepA2C : public ActorCritic<P, NStepEstimator> {
+  using ActorCritic<P, NStepEstimator>::ActorCritic;
+};
+template <Policy P>
+NStepA2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const NStepEstimator& = {}) -> NStepA2C<P>;
+
+/// The value policy gradient: the critic's TD target as the return estimate, no baseline.
+template <Policy P>
+class ValuePolicyGradient : public ActorCritic<P, TdTargetEstimator> {
+  using ActorCritic<P, TdTargetEstimator>::ActorCritic;
+};
+template <Policy P>
+ValuePolicyGradient(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const TdTargetEstimator& = {})
+    -> ValuePolicyGradient<P>;
 
 }  // namespace ac

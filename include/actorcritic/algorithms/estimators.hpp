@@ -13,8 +13,8 @@ namespace ac {
 /// advantage of the discounted return over the rollout (A2C's default).
 struct GaeEstimator {
   double lambda = 1.0;  // SB3 A2C gae_lambda
-  template <RealScalar S>
-  void estimate(const RolloutBuffer<S>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
+  template <RealScalar S, class A>
+  void estimate(const RolloutBuffer<S, A>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
     check_in_closed_range("GaeEstimator.lambda", lambda, 0.0, 1.0);
     kernels::gae(b.rewards, b.values, b.next_values, b.terminated, b.ended, static_cast<S>(gamma),
                  static_cast<S>(lambda), weights);
@@ -25,8 +25,8 @@ struct GaeEstimator {
 /// n-step advantages G^(n) − V (Mnih et al. 2016); targets are G^(n).
 struct NStepEstimator {
   Index n = 5;
-  template <RealScalar S>
-  void estimate(const RolloutBuffer<S>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
+  template <RealScalar S, class A>
+  void estimate(const RolloutBuffer<S, A>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
     kernels::n_step_returns(b.rewards, b.next_values, b.terminated, b.ended, static_cast<S>(gamma), n, targets);
     weights = targets - b.values;
   }
@@ -37,8 +37,8 @@ struct NStepEstimator {
 /// TD target. V(s₀) alone would not do: it does not depend on a₀, so
 /// V(s₀)·∇log π(a₀|s₀) has zero expectation (tests/algorithms/test_a2c.cpp).
 struct TdTargetEstimator {
-  template <RealScalar S>
-  void estimate(const RolloutBuffer<S>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
+  template <RealScalar S, class A>
+  void estimate(const RolloutBuffer<S, A>& b, double gamma, Matrix<S>& weights, Matrix<S>& targets) const {
     kernels::td_residuals(b.rewards, b.values, b.next_values, b.terminated, static_cast<S>(gamma), targets);
     targets += b.values;  // r + γ(1 − d)V(s′)
     weights = targets;

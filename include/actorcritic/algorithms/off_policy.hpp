@@ -16,6 +16,7 @@
 #include "actorcritic/rollout/replay_buffer.hpp"
 
 #include <cmath>
+#include <optional>
 
 namespace ac {
 
@@ -27,38 +28,53 @@ struct OffPolicyConfig {
   double rho_bar = 1.0;       // IMPALA default
   double c_bar = 1.0;         // IMPALA default; also the per-decision truncation
   double gae_lambda = 1.0;    // for the per-decision advantages
+  /// iterate(): rollouts kept; each update learns from the oldest, collected
+  /// by the policy replay_capacity − 1 updates behind the current one.
+  std::size_t replay_capacity = 8;
 
   void validate() const {
     base.validate();
     check_positive("OffPolicyConfig.rho_bar", rho_bar);
     check_positive("OffPolicyConfig.c_bar", c_bar);
     check_in_closed_range("OffPolicyConfig.gae_lambda", gae_lambda, 0.0, 1.0);
+    check_positive("OffPolicyConfig.replay_capacity", replay_capacity);
   }
 };
 
-struct OffPolicyDiagnostics {
-  UpdateDiagnostics update;
-  double log_weight_mean = 0.0;  // of the per-decision log products L_t
-  double log_weight_std = 0.0;
-  double log_weight_max_abs = 0.0;
-  double truncated_fraction = 0.0;  // of samples whose weight hit c̄
-};
-
-template <RealScalar Scalar>
+template <Policy P>
 class OffPolicyActorCritic {
  public:
-  OffPolicyActorCritic(CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, const OffPolicyConfig& config = {})
+  using Scalar = typename P::Scalar;
+  using PolicyType = P;
+
+  OffPolicyActorCritic(P& actor, Critic<Scalar>& critic, const OffPolicyConfig& config = {})
       : step_(actor, critic, config.base), config_(config) {
     config_.validate();
   }
   [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
 
+  [[nodiscard]] Index rollout_steps() const { return config_.base.n_steps; }
+
+  /// Collects a rollout with the current policy into the replay buffer, then
+  /// updates from the oldest rollout stored there (off-policy by up to
+  /// replay_capacity − 1 updates).
+  template <class E>
+  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
+    const auto& fresh = collector_.collect(env, step_.actor(), &step_.critic(), rng, rollout_steps());
+    if (!replay_) {
+      replay_.emplace(config_.replay_capacity, rollout_steps(), env.size(), env.observation_dim(),
+                      step_.actor().action_rows());
+    }
+    replay_->push(fresh);
+    return update(replay_->recent(replay_->size() - 1));
+  }
+
   /// One update from a rollout collected by a behavior policy (its log-probs in rollout.log_probs).
-  OffPolicyDiagnostics update(const RolloutBuffer<Scalar>& rollout) {
+  UpdateDiagnostics update(const RolloutBufferFor<P>& rollout) {
     const Index n = rollout.envs(), steps = rollout.steps(), batch = rollout.size();
     reserve(n, steps);
     const auto gamma = static_cast<Scalar>(config_.base.gamma);
-    OffPolicyDiagnostics d;
+    UpdateDiagnostics d;
 
     // 1. Current policy and critic on the replayed data.
     const auto& dist = step_.actor().distribution(rollout.observations);
@@ -76,10 +92,10 @@ class OffPolicyActorCritic {
     // 3. Per-decision log products: the lecture's diagnostic, and the alternative weights.
     kernels::cumulative_log_ratios(log_ratios_, rollout.ended, log_products_);
     const double mean = static_cast<double>(log_products_.mean());
-    d.log_weight_mean = mean;
-    d.log_weight_std = std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
-    d.log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
-    d.truncated_fraction =
+    const double log_weight_mean = mean;
+    const double log_weight_std = std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
+    const double log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
+    const double truncated_fraction =
         static_cast<double>((log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
     if (config_.correction == ImportanceCorrection::truncated_per_decision) {
       kernels::gae(rollout.rewards, values_, next_values_, rollout.terminated, rollout.ended, gamma,
@@ -89,7 +105,11 @@ class OffPolicyActorCritic {
     }
 
     // 4. The shared actor-critic step.
-    d.update = step_.apply(rollout.observations, rollout.actions, weights_, targets_);
+    d = step_.apply(rollout.observations, rollout.actions, weights_, targets_);
+    d.log_weight_mean = log_weight_mean;
+    d.log_weight_std = log_weight_std;
+    d.log_weight_max_abs = log_weight_max_abs;
+    d.truncated_fraction = truncated_fraction;
     return d;
   }
 
@@ -101,9 +121,16 @@ class OffPolicyActorCritic {
     }
   }
 
-  ActorCriticStep<Scalar> step_;
+  ActorCriticStep<P> step_;
   OffPolicyConfig config_;
+  Collector<P> collector_;
+  std::optional<ReplayBuffer<Scalar, typename P::Actions>> replay_;
   Matrix<Scalar> log_ratios_, values_, next_values_, targets_, weights_, log_products_, advantages_;
 };
 
+}  // namespace ac
+
+namespace ac {
+template <Policy P>
+OffPolicyActorCritic(P&, Critic<typename P::Scalar>&, const OffPolicyConfig& = {}) -> OffPolicyActorCritic<P>;
 }  // namespace ac

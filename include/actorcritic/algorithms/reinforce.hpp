@@ -10,11 +10,12 @@
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/optim/adam.hpp"
 #include "actorcritic/optim/gradient_clipping.hpp"
-#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/collector.hpp"
 
 #include <cmath>
-#include <optional>
 
 namespace ac {
 
@@ -33,42 +34,29 @@ struct ReinforceConfig {
   }
 };
 
-struct ReinforceDiagnostics {
-  double policy_loss = 0.0;
-  double mean_return = 0.0;  // of G_0 over the batch's episodes
-  double entropy = 0.0;
-  double grad_norm = 0.0;
-  double baseline = 0.0;
-};
-
-template <RealScalar Scalar>
+template <Policy P>
 class Reinforce {
  public:
-  Reinforce(CategoricalActor<Scalar>& actor, const ReinforceConfig& config = {})
+  using Scalar = typename P::Scalar;
+  using PolicyType = P;
+
+  Reinforce(P& actor, const ReinforceConfig& config = {})
       : actor_(actor), config_(config), optimizer_(actor.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
   [[nodiscard]] const ReinforceConfig& config() const { return config_; }
 
   /// One batch of complete episodes from `env` (reset first), then one gradient step.
-  /// Returns the diagnostics; `steps_taken` receives the environment steps used.
-  template <envs::DiscreteEnv E>
-  ReinforceDiagnostics iterate(VectorEnv<E>& env, Generator& rng, long& steps_taken) {
-    const Index n = env.size(), horizon = env.env(0).max_episode_steps();
-    if (!buffer_ || buffer_->envs() != n || buffer_->steps() != horizon) {
-      buffer_.emplace(horizon, n, env.observation_dim());
-      reserve(n, horizon);
-    }
+  template <class E>
+  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
     env.reset();
-    collect_rollout(env, actor_, static_cast<Critic<Scalar>*>(nullptr), rng, *buffer_);
-    steps_taken = n * horizon;
-    return update(*buffer_);
+    return update(collector_.collect(env, actor_, nullptr, rng, env.env(0).max_episode_steps()));
   }
 
-  ReinforceDiagnostics update(const RolloutBuffer<Scalar>& buffer) {
+  UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
     reserve(n, steps);
-    ReinforceDiagnostics diagnostics;
+    UpdateDiagnostics diagnostics;
     // 1. Mask: the first episode of each env (the steps after its end belong to a cut-off episode).
     for (Index i = 0; i < n; ++i) {
       bool alive = true;
@@ -81,26 +69,20 @@ class Reinforce {
     kernels::discounted_returns(buffer.rewards, buffer.next_values, buffer.terminated, buffer.ended,
                                 static_cast<Scalar>(config_.gamma), returns_);
     const double used = static_cast<double>(mask_.sum());
-    diagnostics.mean_return = static_cast<double>(returns_.col(0).mean());
-    if (config_.recenter) diagnostics.baseline = static_cast<double>((mask_.array() * returns_.array()).sum()) / used;
-    weights_ = (mask_.array() * (returns_.array() - static_cast<Scalar>(diagnostics.baseline)));  // N x T
-    // 3. Loss −Σ m (G − b) log π / Σ m, differentiated with respect to the logits.
+    diagnostics.batch_return = static_cast<double>(returns_.col(0).mean());
+    const double baseline =
+        config_.recenter ? static_cast<double>((mask_.array() * returns_.array()).sum()) / used : 0.0;
+    diagnostics.baseline = baseline;
+    weights_ = (mask_.array() * (returns_.array() - static_cast<Scalar>(baseline)));  // N x T
+    // 3. Loss −Σ m (G − b) log π / Σ m − c_H Σ m H / Σ m (the same score-function term as A2C's).
     const ConstMatrixMap<Scalar> weight_row(weights_.data(), 1, batch);
-    const ConstMatrixMap<Scalar> mask_row(mask_.data(), 1, batch);
-    const auto& dist = actor_.distribution(buffer.observations);
-    dist.log_prob(buffer.actions, log_probs_);
-    dist.entropy(entropies_);
-    diagnostics.policy_loss = -static_cast<double>((weight_row.array() * log_probs_.array()).sum()) / used;
-    diagnostics.entropy = static_cast<double>((mask_row.array() * entropies_.array()).sum()) / used;
-    scaled_ = weight_row * static_cast<Scalar>(-1.0 / used);
-    dist.log_prob_gradient(buffer.actions, scaled_, grad_logits_);
-    if (config_.ent_coef > 0.0) {
-      scaled_ = mask_row * static_cast<Scalar>(-config_.ent_coef / used);
-      dist.entropy_gradient(scaled_, entropy_grad_);
-      grad_logits_ += entropy_grad_;
-    }
+    const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask_.data(), 1, batch);
+    objective_.begin(actor_.distribution(buffer.observations), buffer.actions);
+    diagnostics.policy_loss = objective_.score_function(weight_row, 1.0 / used);
+    objective_.entropy_bonus(config_.ent_coef, 1.0 / used, &mask_row);
+    diagnostics.entropy = objective_.entropy();
     actor_.network().zero_gradients();
-    actor_.backward_logits(grad_logits_);
+    actor_.backward(objective_.gradient());
     diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(actor_.network().gradients(), config_.max_grad_norm);
     optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
     return diagnostics;
@@ -112,18 +94,17 @@ class Reinforce {
     mask_.resize(n, steps);
     returns_.resize(n, steps);
     weights_.resize(n, steps);
-    log_probs_.resize(1, n * steps);
-    entropies_.resize(1, n * steps);
-    scaled_.resize(1, n * steps);
-    grad_logits_.resize(actor_.action_count(), n * steps);
-    entropy_grad_.resize(actor_.action_count(), n * steps);
   }
 
-  CategoricalActor<Scalar>& actor_;
+  P& actor_;
   ReinforceConfig config_;
   optim::Adam<Scalar> optimizer_;
-  std::optional<RolloutBuffer<Scalar>> buffer_;
-  Matrix<Scalar> mask_, returns_, weights_, log_probs_, entropies_, scaled_, grad_logits_, entropy_grad_;
+  Collector<P> collector_;
+  PolicyObjective<P> objective_;
+  Matrix<Scalar> mask_, returns_, weights_;
 };
+
+template <Policy P>
+Reinforce(P&, const ReinforceConfig& = {}) -> Reinforce<P>;
 
 }  // namespace ac

@@ -24,6 +24,9 @@ using ActionIndices = Eigen::Matrix<std::int64_t, 1, Eigen::Dynamic>;
 template <RealScalar Scalar>
 class Categorical {
  public:
+  /// What sample() writes and log_prob() reads: one action index per column.
+  using Actions = ActionIndices;
+
   Categorical() = default;
   explicit Categorical(ConstMatrixRef<Scalar> logits) { set_logits(logits); }
 
@@ -44,6 +47,17 @@ class Categorical {
   }
 
   [[nodiscard]] Index actions() const { return log_probs_.rows(); }
+  /// Rows of the parameter matrix the gradients are taken with respect to (the logits).
+  [[nodiscard]] Index parameter_rows() const { return actions(); }
+  /// Rows of an action column (1: the index).
+  [[nodiscard]] static constexpr Index action_rows() { return 1; }
+  /// The distribution's parameters as logits (normalized: the log-probabilities),
+  /// `actions x batch`; set_parameters() of them restores the same distribution.
+  void write_parameters(MatrixRef<Scalar> out) const {
+    check_shape("Categorical::write_parameters: out", out.rows(), out.cols(), actions(), batch_);
+    out = log_probs();
+  }
+  void set_parameters(ConstMatrixRef<Scalar> logits) { set_logits(logits); }
   [[nodiscard]] Index batch() const { return batch_; }
   [[nodiscard]] auto log_probs() const { return log_probs_.leftCols(batch_); }
   [[nodiscard]] auto probs() const { return probs_.leftCols(batch_); }

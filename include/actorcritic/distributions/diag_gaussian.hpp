@@ -9,6 +9,9 @@
 //   ∂KL(p‖q)/∂μ_q = (μ_q − μ_p)/σ_q²,   ∂KL(p‖q)/∂log σ_q = 1 − (σ_p² + (μ_p − μ_q)²)/σ_q²
 //   ∂KL(p‖q)/∂μ_p = (μ_p − μ_q)/σ_q²,   ∂KL(p‖q)/∂log σ_p = σ_p²/σ_q² − 1
 //   Fisher in (μ, log σ): diag(1/σ², 2), the Hessian of KL(p‖q) in q's parameters at q = p.
+// Every gradient method also comes in a stacked form writing one `2·dims x
+// batch` matrix [∂/∂μ; ∂/∂log σ]: the layout the policies and the algorithms
+// share with Categorical's logit gradients ("the distribution's parameters").
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
@@ -20,6 +23,9 @@ namespace ac {
 template <RealScalar Scalar>
 class DiagGaussian {
  public:
+  /// What sample() writes and log_prob() reads: one action vector per column.
+  using Actions = Matrix<Scalar>;
+
   DiagGaussian() = default;
   DiagGaussian(ConstMatrixRef<Scalar> mean, ConstMatrixRef<Scalar> log_std) { set(mean, log_std); }
 
@@ -49,6 +55,25 @@ class DiagGaussian {
   }
 
   [[nodiscard]] Index dims() const { return mean_.rows(); }
+  /// Rows of the stacked parameter matrix [μ; log σ].
+  [[nodiscard]] Index parameter_rows() const { return 2 * dims(); }
+  /// Rows of an action column.
+  [[nodiscard]] Index action_rows() const { return dims(); }
+  /// The stacked parameters [μ; log σ], `2·dims x batch`.
+  void write_parameters(MatrixRef<Scalar> out) const {
+    check_shape("DiagGaussian::write_parameters: out", out.rows(), out.cols(), parameter_rows(), batch_);
+    out.topRows(dims()) = mean();
+    out.bottomRows(dims()) = log_std();
+  }
+  /// From stacked parameters [μ; log σ] (`2·dims x batch`, even rows).
+  void set_parameters(ConstMatrixRef<Scalar> stacked) {
+    if (stacked.rows() < 2 || stacked.rows() % 2 != 0) {
+      throw_invalid_argument("DiagGaussian::set_parameters: expected an even number of rows [mean; log_std], got {}",
+                             stacked.rows());
+    }
+    const Index d = stacked.rows() / 2;
+    set(stacked.topRows(d), stacked.bottomRows(d));
+  }
   [[nodiscard]] Index batch() const { return batch_; }
   [[nodiscard]] auto mean() const { return mean_.leftCols(batch_); }
   [[nodiscard]] auto log_std() const { return log_std_.leftCols(batch_); }
@@ -135,7 +160,34 @@ class DiagGaussian {
     out_log_std = Scalar(2) * u_log_std;
   }
 
+  // Stacked forms: `grad` is `2·dims x batch`, [∂/∂μ; ∂/∂log σ].
+  void log_prob_gradient(ConstMatrixRef<Scalar> x, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    expect_stacked("log_prob_gradient: grad", grad);
+    log_prob_gradient(x, weights, grad.topRows(dims()), grad.bottomRows(dims()));
+  }
+  void entropy_gradient(ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    expect_stacked("entropy_gradient: grad", grad);
+    entropy_gradient(weights, grad.topRows(dims()), grad.bottomRows(dims()));
+  }
+  void kl_gradient_wrt_other(const DiagGaussian& other, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    expect_stacked("kl_gradient_wrt_other: grad", grad);
+    kl_gradient_wrt_other(other, weights, grad.topRows(dims()), grad.bottomRows(dims()));
+  }
+  void kl_gradient_wrt_self(const DiagGaussian& other, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
+    expect_stacked("kl_gradient_wrt_self: grad", grad);
+    kl_gradient_wrt_self(other, weights, grad.topRows(dims()), grad.bottomRows(dims()));
+  }
+  void fisher_product(ConstMatrixRef<Scalar> u, MatrixRef<Scalar> out) const {
+    expect_stacked("fisher_product: u", u);
+    expect_stacked("fisher_product: out", out);
+    fisher_product(u.topRows(dims()), u.bottomRows(dims()), out.topRows(dims()), out.bottomRows(dims()));
+  }
+
  private:
+  template <class M>
+  void expect_stacked(std::string_view what, const M& m) const {
+    check_shape(fmt::format("DiagGaussian::{}", what), m.rows(), m.cols(), parameter_rows(), batch_);
+  }
   template <class M>
   void expect_params(std::string_view what, const M& m) const {
     check_shape(fmt::format("DiagGaussian::{}", what), m.rows(), m.cols(), dims(), batch_);

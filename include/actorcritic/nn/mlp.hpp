@@ -32,6 +32,11 @@ struct MlpConfig {
   bool layer_norm = false;
   double hidden_gain = std::sqrt(2.0);  // orthogonal init gain, SB3/CleanRL hidden layers
   double output_gain = 1.0;             // 0.01 for a policy head, 1.0 for a value head (SB3)
+  /// Parameters appended after the layers' own, untouched by forward/backward/jvp
+  /// and zeroed by initialize(): room for a model's other parameters (a Gaussian
+  /// policy's state-independent log σ) in the same flat vector, so that optimizers,
+  /// clipping, the trust-region step and checkpoints see one vector per model.
+  Index trailing_parameters = 0;
 
   void validate() const {
     check_positive("MlpConfig.inputs", inputs);
@@ -43,6 +48,7 @@ struct MlpConfig {
     }
     check_positive("MlpConfig.hidden_gain", hidden_gain);
     check_positive("MlpConfig.output_gain", output_gain);
+    check_non_negative("MlpConfig.trailing_parameters", trailing_parameters);
   }
 };
 
@@ -70,6 +76,8 @@ class Mlp {
   [[nodiscard]] Index inputs() const { return config_.inputs; }
   [[nodiscard]] Index outputs() const { return config_.outputs; }
   [[nodiscard]] Index parameter_count() const { return params_.size(); }
+  /// The layers' parameters come first; trailing_parameters follow them.
+  [[nodiscard]] Index layer_parameter_count() const { return layer_parameter_count_; }
   [[nodiscard]] const std::vector<Linear<Scalar>>& linear_layers() const { return linears_; }
   [[nodiscard]] const std::vector<LayerNorm<Scalar>>& layer_norms() const { return norms_; }
 
@@ -115,6 +123,9 @@ class Mlp {
     linears_.back().forward(p, layer_input(hidden_count()), output_.leftCols(batch_));
     return {output_.data(), config_.outputs, batch_};
   }
+
+  /// The outputs of the last forward (or jvp), outputs x batch.
+  [[nodiscard]] ConstMatrixMap<Scalar> last_output() const { return {output_.data(), config_.outputs, batch_}; }
 
   /// Given dL/dy for the last forward's batch, accumulates dL/dθ into
   /// gradients() and returns dL/dx (inputs x batch), valid until the next call.
@@ -219,6 +230,8 @@ class Mlp {
     }
     linears_.emplace_back(in, config_.outputs, offset);
     offset += linears_.back().parameter_count();
+    layer_parameter_count_ = offset;
+    offset += config_.trailing_parameters;
     params_ = Vector<Scalar>::Zero(offset);
     grads_ = Vector<Scalar>::Zero(offset);
     activations_.resize(hidden_count());
@@ -229,6 +242,7 @@ class Mlp {
   }
 
   MlpConfig config_;
+  Index layer_parameter_count_ = 0;
   std::vector<Linear<Scalar>> linears_;
   std::vector<LayerNorm<Scalar>> norms_;
   Vector<Scalar> params_;

@@ -3,89 +3,174 @@
 // including next_values as the estimators need them: V(s_{t+1}) within an
 // episode, V(final observation) where it was truncated, 0 where it
 // terminated, and V(last observation) at the end of the rollout.
+// Continuous actions are stored as sampled and clipped to the action space
+// only on their way to the environment (as SB3 does).
 
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/envs/vector_env.hpp"
-#include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
+#include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
+#include "actorcritic/rollout/vec_normalize.hpp"
 
+#include <optional>
 #include <span>
 #include <type_traits>
 
 namespace ac {
 
-namespace detail {
-/// Environment observations (float) as the learner's scalar: a plain reference
-/// for float (binding a cast expression to a Ref would allocate a temporary).
-template <RealScalar Scalar>
-decltype(auto) observations_as(const Matrix<float>& observations) {
-  if constexpr (std::is_same_v<Scalar, float>) {
-    return (observations);
-  } else {
-    return Matrix<Scalar>(observations.template cast<Scalar>());
-  }
-}
-}  // namespace detail
+/// Fills rollouts; holds the one workspace a continuous policy needs (the
+/// clipped float actions), so that collecting does not allocate after the first call.
+template <Policy P>
+class Collector {
+ public:
+  using Scalar = typename P::Scalar;
 
-/// With `critic == nullptr` (REINFORCE) values and next_values are left at zero.
-template <envs::DiscreteEnv E, RealScalar Scalar>
-void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>* critic, Generator& rng,
-                     RolloutBuffer<Scalar>& buffer) {
-  const Index n = env.size(), steps = buffer.steps();
-  if (buffer.envs() != n || buffer.observations.rows() != env.observation_dim()) {
-    throw_invalid_argument("collect_rollout: buffer: expected {} envs and observation_dim {}, got {} and {}", n,
-                           env.observation_dim(), buffer.envs(), buffer.observations.rows());
-  }
-  for (Index t = 0; t < steps; ++t) {
-    auto observations = buffer.observations_at(t);
-    observations = env.observations().template cast<Scalar>();
-    const auto& dist = actor.distribution(observations);
-    auto actions = buffer.actions_at(t);
-    dist.sample(rng, actions);
-    Eigen::Map<Matrix<Scalar>> log_prob_row(buffer.log_probs.col(t).data(), 1, n);
-    dist.log_prob(actions, log_prob_row);
-    if (critic != nullptr) {
-      buffer.values.col(t) = critic->values(observations).transpose();
-    } else {
-      buffer.values.col(t).setZero();
-    }
+  /// Normalizes observations and rewards on their way into the buffer (and
+  /// updates the normalizer's statistics while it is training); nullptr: none.
+  /// The normalizer must outlive the collector's use of it.
+  void set_normalizer(VecNormalize* normalizer) { normalizer_ = normalizer; }
+  [[nodiscard]] VecNormalize* normalizer() const { return normalizer_; }
 
-    env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(n)));
-    buffer.rewards.col(t) = env.rewards().template cast<Scalar>();
-    buffer.terminated.col(t) = env.terminated().template cast<Scalar>().matrix();
-    buffer.truncated.col(t) = env.truncated().template cast<Scalar>().matrix();
-    buffer.ended.col(t) = (env.terminated() || env.truncated()).template cast<Scalar>().matrix();
-    auto next_observations = buffer.next_observations_at(t);
-    next_observations = env.observations().template cast<Scalar>();
-    for (Index i = 0; i < n; ++i) {
-      if (env.ended(i)) next_observations.col(i) = env.final_observations().col(i).template cast<Scalar>();
+  /// With `critic == nullptr` (REINFORCE) values and next_values are left at zero.
+  template <class E>
+  void collect(VectorEnv<E>& env, P& policy, Critic<Scalar>* critic, Generator& rng, RolloutBufferFor<P>& buffer) {
+    const Index n = env.size(), steps = buffer.steps();
+    if (buffer.envs() != n || buffer.observations.rows() != env.observation_dim() ||
+        buffer.actions.rows() != policy.action_rows()) {
+      throw_invalid_argument(
+          "collect_rollout: buffer: expected {} envs, observation_dim {} and {} action rows, got {}, {} and {}", n,
+          env.observation_dim(), policy.action_rows(), buffer.envs(), buffer.observations.rows(),
+          buffer.actions.rows());
     }
-    buffer.next_values.col(t).setZero();
-    if (critic != nullptr && (env.truncated() && !env.terminated()).any()) {
-      // Bootstrap truncated episodes from the value of their final observation.
-      const auto final_values = critic->values(detail::observations_as<Scalar>(env.final_observations()));
-      for (Index i = 0; i < n; ++i) {
-        if (env.truncated()(i) && !env.terminated()(i)) buffer.next_values(i, t) = final_values(0, i);
+    if (normalizer_ != nullptr && !observed_first_) {
+      normalizer_->observe(env.observations());  // the reset observations (SB3 VecNormalize.reset)
+      observed_first_ = true;
+    }
+    for (Index t = 0; t < steps; ++t) {
+      auto observations = buffer.observations_at(t);
+      load(env.observations(), observations);
+      const auto& dist = policy.distribution(observations);
+      auto actions = buffer.actions_at(t);
+      dist.sample(rng, actions);
+      Eigen::Map<Matrix<Scalar>> log_prob_row(buffer.log_probs.col(t).data(), 1, n);
+      dist.log_prob(actions, log_prob_row);
+      if (critic != nullptr) {
+        buffer.values.col(t) = critic->values(observations).transpose();
+      } else {
+        buffer.values.col(t).setZero();
+      }
+
+      step_env(env, actions);
+      if (normalizer_ != nullptr) normalizer_->observe(env.observations());
+      buffer.rewards.col(t) = env.rewards().template cast<Scalar>();
+      buffer.terminated.col(t) = env.terminated().template cast<Scalar>().matrix();
+      buffer.truncated.col(t) = env.truncated().template cast<Scalar>().matrix();
+      buffer.ended.col(t) = (env.terminated() || env.truncated()).template cast<Scalar>().matrix();
+      if (normalizer_ != nullptr) {
+        auto reward_column = buffer.rewards.col(t);
+        normalizer_->normalize_rewards(reward_column, buffer.ended.col(t));
+      }
+      auto next_observations = buffer.next_observations_at(t);
+      load(env.observations(), next_observations);
+      if ((env.terminated() || env.truncated()).any()) {
+        load(env.final_observations(), final_observations_);
+        for (Index i = 0; i < n; ++i) {
+          if (env.ended(i)) next_observations.col(i) = final_observations_.col(i);
+        }
+      }
+      buffer.next_values.col(t).setZero();
+      if (critic != nullptr && (env.truncated() && !env.terminated()).any()) {
+        // Bootstrap truncated episodes from the value of their final observation.
+        const auto final_values = critic->values(final_observations_);
+        for (Index i = 0; i < n; ++i) {
+          if (env.truncated()(i) && !env.terminated()(i)) buffer.next_values(i, t) = final_values(0, i);
+        }
       }
     }
-  }
-  if (critic == nullptr) return;
-  for (Index t = 0; t + 1 < steps; ++t) {
+    if (critic == nullptr) return;
+    for (Index t = 0; t + 1 < steps; ++t) {
+      for (Index i = 0; i < n; ++i) {
+        if (buffer.ended(i, t) == Scalar(0)) buffer.next_values(i, t) = buffer.values(i, t + 1);
+      }
+    }
+    load(env.observations(), final_observations_);
+    const auto last_values = critic->values(final_observations_);
     for (Index i = 0; i < n; ++i) {
-      if (buffer.ended(i, t) == Scalar(0)) buffer.next_values(i, t) = buffer.values(i, t + 1);
+      if (buffer.ended(i, steps - 1) == Scalar(0)) buffer.next_values(i, steps - 1) = last_values(0, i);
     }
   }
-  const auto last_values = critic->values(detail::observations_as<Scalar>(env.observations()));
-  for (Index i = 0; i < n; ++i) {
-    if (buffer.ended(i, steps - 1) == Scalar(0)) buffer.next_values(i, steps - 1) = last_values(0, i);
+
+  /// A rollout of `steps` steps into the collector's own buffer (created on
+  /// the first call, reused while the shapes stay the same).
+  template <class E>
+  const RolloutBufferFor<P>& collect(VectorEnv<E>& env, P& policy, Critic<Scalar>* critic, Generator& rng,
+                                     Index steps) {
+    if (!buffer_ || buffer_->steps() != steps || buffer_->envs() != env.size() ||
+        buffer_->observations.rows() != env.observation_dim()) {
+      buffer_.emplace(make_rollout_buffer(steps, env, policy));
+    }
+    collect(env, policy, critic, rng, *buffer_);
+    return *buffer_;
   }
+
+ private:
+  /// Environment observations (float) into the learner's scalar, normalized if a normalizer is set.
+  template <class Out>
+  void load(const Matrix<float>& raw, Out& out) {
+    if constexpr (std::is_same_v<Out, Matrix<Scalar>>) {
+      if (out.rows() != raw.rows() || out.cols() != raw.cols()) out.resize(raw.rows(), raw.cols());
+    }
+    if (normalizer_ != nullptr) {
+      normalizer_->normalize_observations(raw, out);
+    } else {
+      out = raw.template cast<Scalar>();
+    }
+  }
+
+  template <class E, class Block>
+  void step_env(VectorEnv<E>& env, const Block& actions) {
+    if constexpr (envs::DiscreteEnv<E>) {
+      static_assert(std::is_same_v<typename P::Actions, ActionIndices>,
+                    "collect_rollout: a Discrete environment needs a policy with discrete actions (CategoricalActor)");
+      env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(env.size())));
+    } else {
+      static_assert(!std::is_same_v<typename P::Actions, ActionIndices>,
+                    "collect_rollout: a Box environment needs a policy with continuous actions (GaussianActor)");
+      if (env_actions_.rows() != env.action_dim() || env_actions_.cols() != env.size()) {
+        const auto space = env.action_space();  // a Box holds vectors: fetched once, not every step
+        low_ = space.low;
+        high_ = space.high;
+        env_actions_.resize(env.action_dim(), env.size());
+      }
+      env_actions_ = actions.template cast<float>();
+      for (Index j = 0; j < env_actions_.cols(); ++j) {
+        env_actions_.col(j) = env_actions_.col(j).cwiseMax(low_).cwiseMin(high_);
+      }
+      env.step(env_actions_);
+    }
+  }
+
+  std::optional<RolloutBufferFor<P>> buffer_;
+  VecNormalize* normalizer_ = nullptr;
+  bool observed_first_ = false;
+  Matrix<Scalar> final_observations_;  // obs_dim x N: final observations of ended episodes, or the last ones
+  Matrix<float> env_actions_;
+  Eigen::VectorXf low_, high_;
+};
+
+/// One rollout with a temporary Collector (convenient; a training loop keeps
+/// its Collector to reuse the workspace).
+template <class E, Policy P>
+void collect_rollout(VectorEnv<E>& env, P& policy, Critic<typename P::Scalar>* critic, Generator& rng,
+                     RolloutBufferFor<P>& buffer) {
+  Collector<P>().collect(env, policy, critic, rng, buffer);
 }
 
-template <envs::DiscreteEnv E, RealScalar Scalar>
-void collect_rollout(VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>& critic, Generator& rng,
-                     RolloutBuffer<Scalar>& buffer) {
-  collect_rollout(env, actor, &critic, rng, buffer);
+template <class E, Policy P>
+void collect_rollout(VectorEnv<E>& env, P& policy, Critic<typename P::Scalar>& critic, Generator& rng,
+                     RolloutBufferFor<P>& buffer) {
+  Collector<P>().collect(env, policy, &critic, rng, buffer);
 }
 
 }  // namespace ac

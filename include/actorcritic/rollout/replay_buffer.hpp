@@ -9,21 +9,23 @@
 
 namespace ac {
 
-template <RealScalar Scalar>
+template <RealScalar Scalar, class Actions = ActionIndices>
 class ReplayBuffer {
  public:
+  using Rollout = RolloutBuffer<Scalar, Actions>;
+
   /// Room for `capacity` rollouts of `steps x envs` (allocated once, here).
-  ReplayBuffer(std::size_t capacity, Index steps, Index envs, Index observation_dim) {
+  ReplayBuffer(std::size_t capacity, Index steps, Index envs, Index observation_dim, Index action_rows = 1) {
     check_positive("ReplayBuffer: capacity", capacity);
     slots_.reserve(capacity);
-    for (std::size_t i = 0; i < capacity; ++i) slots_.emplace_back(steps, envs, observation_dim);
+    for (std::size_t i = 0; i < capacity; ++i) slots_.emplace_back(steps, envs, observation_dim, action_rows);
   }
 
   /// Copies a rollout in, replacing the oldest when full.
-  void push(const RolloutBuffer<Scalar>& rollout) {
-    RolloutBuffer<Scalar>& slot = slots_[next_];
+  void push(const Rollout& rollout) {
+    Rollout& slot = slots_[next_];
     if (slot.steps() != rollout.steps() || slot.envs() != rollout.envs() ||
-        slot.observations.rows() != rollout.observations.rows()) {
+        slot.observations.rows() != rollout.observations.rows() || slot.actions.rows() != rollout.actions.rows()) {
       throw_invalid_argument("ReplayBuffer::push: rollout: expected {} steps x {} envs, got {} x {}", slot.steps(),
                              slot.envs(), rollout.steps(), rollout.envs());
     }
@@ -37,18 +39,18 @@ class ReplayBuffer {
   [[nodiscard]] bool empty() const { return size_ == 0; }
 
   /// The i-th most recent rollout (0 = the newest).
-  [[nodiscard]] const RolloutBuffer<Scalar>& recent(std::size_t i) const {
+  [[nodiscard]] const Rollout& recent(std::size_t i) const {
     if (i >= size_) throw_invalid_argument("ReplayBuffer::recent: i: expected < {}, got {}", size_, i);
     return slots_[(next_ + slots_.size() - 1 - i) % slots_.size()];
   }
   /// A stored rollout drawn uniformly.
-  const RolloutBuffer<Scalar>& sample(Generator& rng) const {
+  const Rollout& sample(Generator& rng) const {
     if (size_ == 0) throw UsageError("ReplayBuffer::sample: the buffer is empty");
     return recent(static_cast<std::size_t>(rng.integer(size_)));
   }
 
  private:
-  std::vector<RolloutBuffer<Scalar>> slots_;
+  std::vector<Rollout> slots_;
   std::size_t next_ = 0, size_ = 0;
 };
 

@@ -1,12 +1,16 @@
 #pragma once
-// Evaluation of the deterministic policy (the distribution's mode) on a
-// separate environment, K full episodes.
+// Evaluation of the deterministic policy (the distribution's mode; for a
+// Gaussian policy the mean, clipped to the action space) on a separate
+// environment, K full episodes, with the training's observation normalization
+// applied frozen when there is one.
 
 #include "actorcritic/envs/env.hpp"
-#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/vec_normalize.hpp"
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace ac {
@@ -17,19 +21,38 @@ struct EvaluationResult {
   long episodes = 0;
 };
 
-template <envs::DiscreteEnv E, RealScalar Scalar>
-EvaluationResult evaluate(CategoricalActor<Scalar>& actor, E env, long episodes, std::uint64_t seed) {
+/// Runs K episodes of `policy`'s mode on `env` (reset with `seed`, then continuing).
+/// `normalizer` (optional) normalizes observations with its statistics as they are;
+/// they are not updated.
+template <envs::Env E, Policy P>
+EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
+                          const VecNormalize* normalizer = nullptr) {
+  using Scalar = typename P::Scalar;
   check_positive("evaluate: episodes", episodes);
-  Matrix<Scalar> observation(actor.observation_dim(), 1);
-  ActionIndices action(1);
+  Matrix<float> raw(policy.observation_dim(), 1);
+  Matrix<Scalar> observation(policy.observation_dim(), 1);
+  typename P::Actions action(policy.action_rows(), 1);
+  [[maybe_unused]] typename E::Action env_action{};
+  if constexpr (envs::ContinuousEnv<E>) env_action.resize(policy.action_rows());
+  const auto space = env.action_space();
   double sum = 0.0, sum_sq = 0.0;
   for (long k = 0; k < episodes; ++k) {
     auto o = k == 0 ? env.reset(seed) : env.reset();
     double episode_return = 0.0;
     while (true) {
-      observation.col(0) = o.template cast<Scalar>();
-      actor.distribution(observation).mode(action);
-      const auto result = env.step(action(0));
+      raw.col(0) = o.template cast<float>();
+      if (normalizer != nullptr) {
+        normalizer->normalize_observations(raw, observation);
+      } else {
+        observation = raw.template cast<Scalar>();
+      }
+      policy.distribution(observation).mode(action);
+      if constexpr (envs::ContinuousEnv<E>) {
+        env_action = action.col(0).template cast<float>().cwiseMax(space.low).cwiseMin(space.high);
+      } else {
+        env_action = action(0, 0);
+      }
+      const auto result = env.step(env_action);
       episode_return += result.reward;
       o = result.observation;
       if (result.terminated || result.truncated) break;
@@ -44,7 +67,7 @@ EvaluationResult evaluate(CategoricalActor<Scalar>& actor, E env, long episodes,
 /// A training-loop callback: every `every_steps` environment steps, evaluates the
 /// deterministic policy on its own copy of the environment (seeded apart from
 /// the training envs) and keeps the history.
-template <envs::DiscreteEnv E, RealScalar Scalar>
+template <envs::Env E, Policy P>
 class PeriodicEvaluation {
  public:
   struct Point {
@@ -52,8 +75,10 @@ class PeriodicEvaluation {
     EvaluationResult result;
   };
 
-  PeriodicEvaluation(CategoricalActor<Scalar>& actor, E env, long every_steps, long episodes, std::uint64_t seed)
-      : actor_(actor), env_(std::move(env)), every_(every_steps), episodes_(episodes), seed_(seed) {
+  PeriodicEvaluation(P& policy, E env, long every_steps, long episodes, std::uint64_t seed,
+                     const VecNormalize* normalizer = nullptr)
+      : policy_(policy), env_(std::move(env)), every_(every_steps), episodes_(episodes), seed_(seed),
+        normalizer_(normalizer) {
     check_positive("PeriodicEvaluation: every_steps", every_steps);
     check_positive("PeriodicEvaluation: episodes", episodes);
   }
@@ -62,16 +87,17 @@ class PeriodicEvaluation {
   void operator()(const Info& info) {
     if (info.steps < next_) return;
     next_ = (info.steps / every_ + 1) * every_;
-    history_.push_back({info.steps, evaluate(actor_, env_, episodes_, seed_ + history_.size())});
+    history_.push_back({info.steps, evaluate(policy_, env_, episodes_, seed_ + history_.size(), normalizer_)});
   }
 
   [[nodiscard]] const std::vector<Point>& history() const { return history_; }
 
  private:
-  CategoricalActor<Scalar>& actor_;
+  P& policy_;
   E env_;
   long every_, episodes_;
   std::uint64_t seed_;
+  const VecNormalize* normalizer_;
   long next_ = 0;
   std::vector<Point> history_;
 };

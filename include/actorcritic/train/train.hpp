@@ -1,15 +1,19 @@
 #pragma once
-// The on-policy training loop: collect a rollout, update, report, until the
-// step budget is spent. Callbacks receive an IterationInfo after every update
-// and may return false to stop early.
+// The training loop: iterate the algorithm (collect, update) until the step
+// budget is spent. Every algorithm offers `UpdateDiagnostics iterate(env, rng)`;
+// callbacks receive an IterationInfo after every iteration and may return
+// false to stop early.
 
-#include "actorcritic/algorithms/a2c.hpp"
+#include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/core/atomic_file.hpp"
-#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/generator.hpp"
+#include "actorcritic/envs/vector_env.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <type_traits>
 
@@ -17,26 +21,34 @@ namespace ac {
 
 struct IterationInfo {
   long iteration = 0;
-  long steps = 0;          // environment steps so far (all envs)
-  double seconds = 0.0;    // wall time since the start
+  long steps = 0;            // environment steps so far (all envs)
+  double seconds = 0.0;      // wall time since the start
   double mean_return = 0.0;  // over the recent finished episodes (NaN before the first)
   std::size_t episodes = 0;
   UpdateDiagnostics diagnostics;
 };
 
-template <class Algorithm, envs::DiscreteEnv E, RealScalar Scalar, class Callback>
-void train_on_policy(Algorithm& algorithm, VectorEnv<E>& env, CategoricalActor<Scalar>& actor, Critic<Scalar>& critic,
-                     long total_steps, std::uint64_t seed, Callback&& on_iteration) {
-  check_positive("train_on_policy: total_steps", total_steps);
-  RolloutBuffer<Scalar> buffer(algorithm.config().n_steps, env.size(), env.observation_dim());
+/// An algorithm the loop can drive on a VectorEnv<E>.
+template <class A, class E>
+concept TrainableOn = requires(A algorithm, VectorEnv<E>& env, Generator& rng) {
+  { algorithm.iterate(env, rng) } -> std::convertible_to<UpdateDiagnostics>;
+};
+
+/// Runs `algorithm` on `env` until `total_steps` environment steps have been
+/// taken (the last iteration may overshoot by less than one rollout). The
+/// sampling generator is seeded with `seed`.
+template <class Algorithm, class E, class Callback>
+  requires TrainableOn<Algorithm, E>
+void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint64_t seed, Callback&& on_iteration) {
+  check_positive("train: total_steps", total_steps);
   Generator rng(seed);
   const auto start = std::chrono::steady_clock::now();
+  const long first_step = env.total_steps();
   IterationInfo info;
   while (info.steps < total_steps) {
-    collect_rollout(env, actor, critic, rng, buffer);
-    info.diagnostics = algorithm.update(buffer);
+    info.diagnostics = algorithm.iterate(env, rng);
     ++info.iteration;
-    info.steps += buffer.size();
+    info.steps = env.total_steps() - first_step;
     info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     info.mean_return = env.episodes().mean_return();
     info.episodes = env.episodes().total();
@@ -48,17 +60,22 @@ void train_on_policy(Algorithm& algorithm, VectorEnv<E>& env, CategoricalActor<S
   }
 }
 
-/// One CSV row per iteration (readable by pandas); written atomically by flush().
+/// One CSV row per iteration (readable by pandas: a header, numbers, `nan`
+/// where an algorithm does not measure a diagnostic); written atomically by flush().
 class CsvLog {
  public:
   explicit CsvLog(std::string path) : path_(std::move(path)) {
-    text_ = "iteration,steps,wall_seconds,mean_return,episodes,policy_loss,value_loss,entropy,grad_norm,"
-            "explained_variance\n";
+    text_ = "iteration,steps,wall_seconds,mean_return,episodes";
+    for (const auto& field : UpdateDiagnostics::fields) {
+      text_ += ',';
+      text_ += field.first;
+    }
+    text_ += '\n';
   }
   void operator()(const IterationInfo& i) {
-    const auto& d = i.diagnostics;
-    text_ += fmt::format("{},{},{:.6f},{},{},{},{},{},{},{}\n", i.iteration, i.steps, i.seconds, i.mean_return,
-                         i.episodes, d.policy_loss, d.value_loss, d.entropy, d.grad_norm, d.explained_variance);
+    text_ += fmt::format("{},{},{:.6f},{},{}", i.iteration, i.steps, i.seconds, i.mean_return, i.episodes);
+    for (const auto& field : UpdateDiagnostics::fields) text_ += fmt::format(",{}", i.diagnostics.*(field.second));
+    text_ += '\n';
   }
   void flush() const { write_file_atomically(path_, text_); }
   [[nodiscard]] const std::string& path() const { return path_; }

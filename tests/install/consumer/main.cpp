@@ -8,9 +8,9 @@ int main() {
   ac::VectorEnv<ac::envs::CartPole> env(8, /*seed=*/1);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count());  // 64x64 tanh
   ac::Critic<float> critic(env.observation_dim());
-  ac::A2C<float> a2c(actor, critic);  // Stable-Baselines3's defaults
+  ac::A2C a2c(actor, critic);  // Stable-Baselines3's defaults
   ac::CsvLog log("a2c.csv");
-  ac::train_on_policy(a2c, env, actor, critic, /*steps=*/20'000, /*seed=*/1,
+  ac::train(a2c, env, /*steps=*/20'000, /*seed=*/1,
                       [&](const ac::IterationInfo& info) { log(info); });
   log.flush();
   const auto result = ac::evaluate(actor, ac::envs::CartPole{}, /*episodes=*/10, /*seed=*/7);

@@ -1,0 +1,125 @@
+#pragma once
+// Observation and reward normalization over all copies of a VectorEnv with
+// one set of running statistics, as SB3's VecNormalize (ε 1e-8, clip 10):
+//   observations  (o − μ) / √(σ² + ε), clipped to ±clip; μ, σ² of every
+//                 observation seen while training;
+//   rewards       r / √(Var[R] + ε), clipped to ±clip, with R ← γR + r the
+//                 running discounted return of each copy (reset at episode end).
+// The collector applies it between the environment and the buffer; evaluation
+// applies the frozen observation statistics; checkpoints save them.
+// (The single-env wrappers envs::NormalizeObservation / NormalizeReward keep
+// per-copy statistics; this keeps one set, so a policy sees one scale.)
+
+#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/running_mean_std.hpp"
+#include "actorcritic/core/types.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ac {
+
+struct VecNormalizeConfig {
+  bool observations = true;
+  bool rewards = true;
+  double gamma = 0.99;     // for the reward's discounted return; use the algorithm's γ
+  double epsilon = 1e-8;   // SB3
+  double clip_observation = 10.0;
+  double clip_reward = 10.0;
+
+  void validate() const {
+    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("VecNormalizeConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_positive("VecNormalizeConfig.epsilon", epsilon);
+    check_positive("VecNormalizeConfig.clip_observation", clip_observation);
+    check_positive("VecNormalizeConfig.clip_reward", clip_reward);
+  }
+};
+
+class VecNormalize {
+ public:
+  VecNormalize(Index observation_dim, Index envs, const VecNormalizeConfig& config = {})
+      : config_(config), observation_stats_(observation_dim), return_stats_(1),
+        returns_(Eigen::VectorXd::Zero(envs)) {
+    config_.validate();
+    check_positive("VecNormalize: envs", envs);
+    refresh_scale();
+  }
+
+  [[nodiscard]] const VecNormalizeConfig& config() const { return config_; }
+  [[nodiscard]] Index observation_dim() const { return observation_stats_.features(); }
+
+  /// While training (the default) observe() and normalize_rewards() update the statistics.
+  void set_training(bool training) { training_ = training; }
+  [[nodiscard]] bool training() const { return training_; }
+
+  /// Merges a batch of raw observations (obs_dim x n) into the statistics (training only).
+  void observe(const Matrix<float>& raw) {
+    if (!config_.observations || !training_) return;
+    observation_stats_.update(raw);
+    refresh_scale();
+  }
+
+  /// out = normalized raw (obs_dim x n) with the current statistics.
+  template <class Out>
+  void normalize_observations(const Matrix<float>& raw, Out&& out) const {
+    check_shape("VecNormalize::normalize_observations: raw", raw.rows(), raw.cols(), observation_dim(), raw.cols());
+    using S = typename std::decay_t<Out>::Scalar;
+    if (!config_.observations) {
+      out = raw.template cast<S>();
+      return;
+    }
+    const auto c = static_cast<float>(config_.clip_observation);
+    for (Index j = 0; j < raw.cols(); ++j) {
+      out.col(j) = ((raw.col(j) - mean_).cwiseProduct(inverse_std_)).cwiseMax(-c).cwiseMin(c).template cast<S>();
+    }
+  }
+
+  /// Scales the step's rewards (one per env) in place, given which envs ended;
+  /// updates the return statistics while training.
+  template <class Rewards, class Ended>
+  void normalize_rewards(Rewards& rewards, const Ended& ended) {
+    if (!config_.rewards) return;
+    if (rewards.size() != returns_.size()) {
+      throw_invalid_argument("VecNormalize::normalize_rewards: rewards: expected {} values, got {}", returns_.size(),
+                             rewards.size());
+    }
+    if (training_) {
+      for (Index i = 0; i < returns_.size(); ++i) returns_(i) = returns_(i) * config_.gamma + double(rewards(i));
+      return_stats_.update(returns_.transpose());
+    }
+    const double scale = 1.0 / std::sqrt(return_stats_.var()(0) + config_.epsilon);
+    for (Index i = 0; i < returns_.size(); ++i) {
+      using R = std::decay_t<decltype(rewards(i))>;
+      rewards(i) = static_cast<R>(std::clamp(double(rewards(i)) * scale, -config_.clip_reward, config_.clip_reward));
+      if (ended(i)) returns_(i) = 0.0;
+    }
+  }
+
+  [[nodiscard]] const RunningMeanStd& observation_statistics() const { return observation_stats_; }
+  [[nodiscard]] const RunningMeanStd& return_statistics() const { return return_stats_; }
+
+  void save(ByteWriter& out) const {
+    observation_stats_.save(out);
+    return_stats_.save(out);
+  }
+  void load(ByteReader& in) {
+    observation_stats_.load(in);
+    return_stats_.load(in);
+    refresh_scale();
+  }
+
+ private:
+  void refresh_scale() {
+    mean_ = observation_stats_.mean().cast<float>();
+    inverse_std_ = (observation_stats_.var().array() + config_.epsilon).rsqrt().cast<float>().matrix();
+  }
+
+  VecNormalizeConfig config_;
+  RunningMeanStd observation_stats_, return_stats_;
+  Eigen::VectorXd returns_;
+  Eigen::VectorXf mean_, inverse_std_;
+  bool training_ = true;
+};
+
+}  // namespace ac
