@@ -7,6 +7,7 @@
 #include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/algorithms/off_policy.hpp"
+#include "actorcritic/algorithms/ppo.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
 
 #include "actorcritic/core/atomic_file.hpp"

@@ -46,6 +46,10 @@ void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint6
   const long first_step = env.total_steps();
   IterationInfo info;
   while (info.steps < total_steps) {
+    // Schedules (learning rate, clip range) follow the fraction of the budget used.
+    if constexpr (requires { algorithm.set_progress(0.0); }) {
+      algorithm.set_progress(double(info.steps) / double(total_steps));
+    }
     info.diagnostics = algorithm.iterate(env, rng);
     ++info.iteration;
     info.steps = env.total_steps() - first_step;

@@ -1,0 +1,352 @@
+#pragma once
+// Proximal Policy Optimization (Schulman et al. 2017), the lecture's
+// "combining everything": GAE(λ) advantages on a fresh rollout, then several
+// epochs of minibatch Adam steps on
+//
+//   L = −mean(min(r A, clip(r, 1 ± ε) A))        clipped surrogate (eq. 7), if clip_range is set
+//       + ρ · mean(KL(π_old ‖ π_θ))              KL penalty (§4), if kl_coef > 0
+//       − c_H · mean(H[π_θ])                     entropy bonus (eq. 9)
+//       + c_V · mean((R − V)²)                   value loss, optionally clipped (PPO2)
+//
+// with r = π_θ(a|s)/π_old(a|s). The adaptive penalty (§4) updates ρ once per
+// iteration from d = mean KL(π_old ‖ π_new): d < d_targ/1.5 → ρ/2,
+// d > 1.5·d_targ → 2ρ. Named variants (PPOConfig factories):
+//   kl_penalty()        the lecture's "simplest version": adaptive KL penalty, no clipping
+//   clip()              PPO-clip, Stable-Baselines3's defaults
+//   clip_kl()           clipping plus the adaptive KL penalty
+//   clip_kl_entropy()   clipping, the adaptive KL penalty and an entropy bonus
+// Where the lecture is silent the defaults are SB3's PPO.
+
+#include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/generator.hpp"
+#include "actorcritic/kernels/advantages.hpp"
+#include "actorcritic/kernels/normalization.hpp"
+#include "actorcritic/optim/adam.hpp"
+#include "actorcritic/optim/gradient_clipping.hpp"
+#include "actorcritic/optim/schedule.hpp"
+#include "actorcritic/policies/critic.hpp"
+#include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/collector.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <vector>
+
+namespace ac {
+
+/// The adaptive KL coefficient rule of the PPO paper (§4), on its own so that
+/// it can be tested on scripted KL sequences.
+struct AdaptiveKlCoefficient {
+  double target = 0.01;  // d_targ (PPO paper experiments: 0.003, 0.01, 0.03)
+  double factor = 2.0;   // ρ ← ρ/2 or 2ρ
+  double tolerance = 1.5;
+
+  /// The coefficient after an iteration whose mean KL was `kl`.
+  [[nodiscard]] double next(double rho, double kl) const {
+    if (kl < target / tolerance) return rho / factor;
+    if (kl > target * tolerance) return rho * factor;
+    return rho;
+  }
+  void validate() const {
+    check_positive("AdaptiveKlCoefficient.target", target);
+    if (!(factor > 1.0)) throw_invalid_argument("AdaptiveKlCoefficient.factor: expected a value > 1, got {}", factor);
+    if (!(tolerance >= 1.0)) {
+      throw_invalid_argument("AdaptiveKlCoefficient.tolerance: expected a value >= 1, got {}", tolerance);
+    }
+  }
+};
+
+struct PPOConfig {
+  static constexpr double kOff = std::numeric_limits<double>::infinity();
+
+  Index n_steps = 2048;        // per env and rollout (SB3)
+  Index batch_size = 64;       // minibatch size (SB3)
+  Index epochs = 10;           // SB3 n_epochs
+  double gamma = 0.99;         // SB3
+  double gae_lambda = 0.95;    // SB3
+  /// ε of the clipped surrogate against training progress; nullopt: no clipping
+  /// (the plain importance-weighted surrogate, as PPO-KL uses).
+  std::optional<optim::Schedule> clip_range = optim::Schedule::constant(0.2);  // SB3
+  optim::Schedule learning_rate = optim::Schedule::constant(3e-4);  // SB3
+  double kl_coef = 0.0;        // initial ρ; 0 disables the KL penalty
+  bool adaptive_kl = false;    // update ρ by AdaptiveKlCoefficient after each iteration
+  AdaptiveKlCoefficient kl_rule{};
+  double ent_coef = 0.0;       // SB3
+  double vf_coef = 0.5;        // SB3
+  double clip_range_vf = kOff; // SB3: None
+  double max_grad_norm = 0.5;  // SB3
+  double target_kl = kOff;     // SB3: None; stop the epochs once approx KL > 1.5 · target_kl
+  bool normalize_advantage = true;  // SB3, per minibatch
+  optim::AdamConfig optimizer{.learning_rate = 3e-4, .epsilon = 1e-5};  // SB3/PyTorch Adam, ε 1e-5 as SB3 PPO
+
+  /// PPO-KL, the lecture's simplest version: importance-weighted surrogate plus
+  /// the adaptive KL penalty (PPO paper §4: ρ₀ = 1, d_targ = 0.01), no clipping.
+  static PPOConfig kl_penalty() {
+    PPOConfig c;
+    c.clip_range = std::nullopt;
+    c.kl_coef = 1.0;
+    c.adaptive_kl = true;
+    return c;
+  }
+  /// PPO-clip with SB3's defaults.
+  static PPOConfig clip() { return PPOConfig{}; }
+  /// Clipping and the adaptive KL penalty together.
+  static PPOConfig clip_kl() {
+    PPOConfig c = kl_penalty();
+    c.clip_range = optim::Schedule::constant(0.2);
+    return c;
+  }
+  /// Clipping, the adaptive KL penalty and an entropy bonus (c_H = 0.01, the PPO paper's Atari value).
+  static PPOConfig clip_kl_entropy() {
+    PPOConfig c = clip_kl();
+    c.ent_coef = 0.01;
+    return c;
+  }
+
+  [[nodiscard]] bool clipped() const { return clip_range.has_value(); }
+
+  void validate() const {
+    check_positive("PPOConfig.n_steps", n_steps);
+    check_positive("PPOConfig.batch_size", batch_size);
+    check_positive("PPOConfig.epochs", epochs);
+    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("PPOConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_in_closed_range("PPOConfig.gae_lambda", gae_lambda, 0.0, 1.0);
+    if (clipped() && !(clip_range->start() > 0.0 && clip_range->end() >= 0.0)) {
+      throw_invalid_argument("PPOConfig.clip_range: expected a start > 0 and an end >= 0, got {} and {}",
+                             clip_range->start(), clip_range->end());
+    }
+    if (!(learning_rate.start() > 0.0 && learning_rate.end() >= 0.0)) {
+      throw_invalid_argument("PPOConfig.learning_rate: expected a start > 0 and an end >= 0, got {} and {}",
+                             learning_rate.start(), learning_rate.end());
+    }
+    check_non_negative("PPOConfig.kl_coef", kl_coef);
+    if (adaptive_kl && !(kl_coef > 0.0)) {
+      throw_invalid_argument("PPOConfig.kl_coef: the adaptive KL rule needs an initial coefficient > 0, got {}", kl_coef);
+    }
+    kl_rule.validate();
+    check_non_negative("PPOConfig.ent_coef", ent_coef);
+    check_non_negative("PPOConfig.vf_coef", vf_coef);
+    check_positive("PPOConfig.clip_range_vf", clip_range_vf);
+    check_positive("PPOConfig.max_grad_norm", max_grad_norm);
+    check_positive("PPOConfig.target_kl", target_kl);
+    optimizer.validate();
+  }
+};
+
+namespace detail {
+/// dst.col(k) = src.col(indices[first + k]) for k < dst.cols().
+template <class Src, class Dst>
+void gather_columns(const Src& src, const std::vector<Index>& indices, Index first, Dst& dst) {
+  for (Index k = 0; k < dst.cols(); ++k) dst.col(k) = src.col(indices[static_cast<std::size_t>(first + k)]);
+}
+/// An N x T per-sample matrix viewed as its 1 x (T·N) row (sample t·N + n).
+template <class M>
+auto as_row(const M& m) {
+  return ConstMatrixMap<typename M::Scalar>(m.data(), 1, m.size());
+}
+}  // namespace detail
+
+template <Policy P>
+class PPO {
+ public:
+  using Scalar = typename P::Scalar;
+  using PolicyType = P;
+  using Distribution = typename P::Distribution;
+
+  PPO(P& actor, Critic<Scalar>& critic, const PPOConfig& config = {})
+      : actor_(actor), critic_(critic), config_(config), kl_coef_(config.kl_coef),
+        actor_optimizer_(actor.network().parameter_count(), config.optimizer),
+        critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
+    config_.validate();
+  }
+
+  [[nodiscard]] const PPOConfig& config() const { return config_; }
+  [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
+  /// ρ as it stands (after the adaptive rule's updates).
+  [[nodiscard]] double kl_coef() const { return kl_coef_; }
+  /// Training progress p ∈ [0, 1] for the learning-rate and clip-range schedules (train() sets it).
+  void set_progress(double progress) { progress_ = std::clamp(progress, 0.0, 1.0); }
+  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
+  Collector<P>& collector() { return collector_; }
+
+  /// One rollout of n_steps on `env`, then the epochs of minibatch updates.
+  template <class E>
+  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
+    return update(collector_.collect(env, actor_, &critic_, rng, config_.n_steps), rng);
+  }
+
+  /// The update on a rollout collected by the current policy; `rng` shuffles the minibatches.
+  UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
+    const Index batch = buffer.size();
+    const Index minibatch = std::min(config_.batch_size, batch);
+    reserve(buffer, minibatch);
+    UpdateDiagnostics d;
+    const double learning_rate = config_.learning_rate(progress_);
+    const double clip_range = config_.clipped() ? (*config_.clip_range)(progress_) : PPOConfig::kOff;
+    actor_optimizer_.set_learning_rate(learning_rate);
+    critic_optimizer_.set_learning_rate(learning_rate);
+    d.learning_rate = learning_rate;
+    d.clip_range = clip_range;
+
+    // 1. Advantages and returns (GAE, Schulman et al. 2016); the behavior distribution for the KL terms.
+    kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended,
+                 static_cast<Scalar>(config_.gamma), static_cast<Scalar>(config_.gae_lambda), advantages_);
+    returns_ = advantages_ + buffer.values;
+    d.explained_variance = kernels::explained_variance(detail::as_row(buffer.values), detail::as_row(returns_));
+    actor_.distribution(buffer.observations).write_parameters(old_parameters_);
+    old_full_.set_parameters(old_parameters_);
+
+    // 2. Epochs of shuffled minibatches.
+    std::iota(order_.begin(), order_.end(), Index{0});
+    double epochs_run = 0;
+    bool stop = false;
+    for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
+      shuffle(rng);
+      double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, weight = 0;
+      for (Index first = 0; first < batch; first += minibatch) {
+        const Index size = std::min(minibatch, batch - first);
+        const MinibatchLosses l = step(buffer, first, size, clip_range);
+        if (l.stopped) {
+          stop = true;
+          break;
+        }
+        const double w = double(size);
+        policy_loss += w * l.policy;
+        value_loss += w * l.value;
+        entropy += w * l.entropy;
+        approx_kl += w * l.approx_kl;
+        clip_fraction += w * l.clip_fraction;
+        weight += w;
+        d.grad_norm = l.grad_norm;
+      }
+      if (weight > 0) {
+        epochs_run += weight / double(batch);
+        d.policy_loss = policy_loss / weight;
+        d.value_loss = value_loss / weight;
+        d.entropy = entropy / weight;
+        d.approx_kl = approx_kl / weight;
+        d.clip_fraction = clip_fraction / weight;
+      }
+    }
+    d.epochs = epochs_run;
+
+    // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
+    actor_.distribution(buffer.observations);
+    old_full_.kl(actor_.last_distribution(), kl_row_);
+    d.kl = static_cast<double>(kl_row_.mean());
+    if (config_.adaptive_kl) kl_coef_ = config_.kl_rule.next(kl_coef_, d.kl);
+    d.kl_coef = kl_coef_;
+    return d;
+  }
+
+ private:
+  struct MinibatchLosses {
+    double policy = 0, value = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, grad_norm = 0;
+    bool stopped = false;
+  };
+
+  MinibatchLosses step(const RolloutBufferFor<P>& buffer, Index first, Index size, double clip_range) {
+    MinibatchLosses l;
+    const double scale = 1.0 / double(size);
+    auto obs = mb_observations_.leftCols(size);
+    auto actions = mb_actions_.leftCols(size);
+    auto old_log_probs = mb_old_log_probs_.leftCols(size);
+    auto advantages = mb_advantages_.leftCols(size);
+    auto returns = mb_returns_.leftCols(size);
+    auto old_values = mb_old_values_.leftCols(size);
+    auto old_parameters = mb_old_parameters_.leftCols(size);
+    detail::gather_columns(buffer.observations, order_, first, obs);
+    detail::gather_columns(buffer.actions, order_, first, actions);
+    detail::gather_columns(detail::as_row(buffer.log_probs), order_, first, old_log_probs);
+    detail::gather_columns(detail::as_row(advantages_), order_, first, advantages);
+    detail::gather_columns(detail::as_row(returns_), order_, first, returns);
+    detail::gather_columns(detail::as_row(buffer.values), order_, first, old_values);
+    detail::gather_columns(old_parameters_, order_, first, old_parameters);
+    if (config_.normalize_advantage && size > 1) kernels::normalize_advantages(advantages);
+
+    // Policy terms.
+    const auto& dist = actor_.distribution(obs);
+    objective_.begin(dist, actions);
+    l.policy = objective_.ratio_surrogate(old_log_probs, advantages, clip_range, scale);
+    const auto& stats = objective_.ratio_statistics();
+    l.approx_kl = stats.approx_kl;
+    l.clip_fraction = stats.clip_fraction;
+    // SB3: stop the epochs before a step that would take the policy too far.
+    if (std::isfinite(config_.target_kl) && stats.approx_kl > 1.5 * config_.target_kl) {
+      l.stopped = true;
+      return l;
+    }
+    if (kl_coef_ > 0.0) {
+      old_mb_.set_parameters(old_parameters);
+      l.policy += objective_.kl_penalty(old_mb_, kl_coef_, scale);
+    }
+    objective_.entropy_bonus(config_.ent_coef, scale);
+    l.entropy = objective_.entropy();
+    actor_.network().zero_gradients();
+    actor_.backward(objective_.gradient());
+
+    // Value loss.
+    const auto values = critic_.values(obs);
+    auto grad_values = mb_grad_values_.leftCols(size);
+    l.value = value_loss<Scalar>(values, returns, old_values, config_.clip_range_vf, config_.vf_coef, scale,
+                                 grad_values);
+    critic_.network().zero_gradients();
+    critic_.backward(grad_values);
+
+    // One global norm (SB3 clips all of the policy's parameters together), then Adam.
+    l.grad_norm = optim::clip_gradient_norm<Scalar>({&actor_.network().gradients(), &critic_.network().gradients()},
+                                                    config_.max_grad_norm);
+    actor_optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
+    critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
+    return l;
+  }
+
+  /// Fisher–Yates with the library's generator (deterministic across platforms).
+  void shuffle(Generator& rng) {
+    for (std::size_t i = order_.size(); i > 1; --i) {
+      const auto j = static_cast<std::size_t>(rng.integer(i));
+      std::swap(order_[i - 1], order_[j]);
+    }
+  }
+
+  void reserve(const RolloutBufferFor<P>& buffer, Index minibatch) {
+    const Index batch = buffer.size();
+    if (static_cast<Index>(order_.size()) == batch && mb_observations_.cols() == minibatch) return;
+    order_.resize(static_cast<std::size_t>(batch));
+    advantages_.resize(buffer.envs(), buffer.steps());
+    returns_.resize(buffer.envs(), buffer.steps());
+    old_parameters_.resize(actor_.parameter_rows(), batch);
+    kl_row_.resize(1, batch);
+    mb_observations_.resize(buffer.observations.rows(), minibatch);
+    mb_actions_.resize(buffer.actions.rows(), minibatch);
+    for (Matrix<Scalar>* m : {&mb_old_log_probs_, &mb_advantages_, &mb_returns_, &mb_old_values_, &mb_grad_values_}) {
+      m->resize(1, minibatch);
+    }
+    mb_old_parameters_.resize(actor_.parameter_rows(), minibatch);
+  }
+
+  P& actor_;
+  Critic<Scalar>& critic_;
+  PPOConfig config_;
+  double kl_coef_;
+  double progress_ = 0.0;
+  optim::Adam<Scalar> actor_optimizer_, critic_optimizer_;
+  Collector<P> collector_;
+  PolicyObjective<P> objective_;
+  Distribution old_full_, old_mb_;
+  std::vector<Index> order_;
+  Matrix<Scalar> advantages_, returns_, old_parameters_, kl_row_;
+  Matrix<Scalar> mb_observations_, mb_old_log_probs_, mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_,
+      mb_old_parameters_;
+  typename P::Actions mb_actions_;
+};
+
+template <Policy P>
+PPO(P&, Critic<typename P::Scalar>&, const PPOConfig& = {}) -> PPO<P>;
+
+}  // namespace ac

@@ -1,0 +1,288 @@
+// PPO: the objective terms against finite differences (both policy heads),
+// the adaptive KL rule on scripted sequences, validation, determinism, and
+// real learning on CartPole-v1.
+#include <actorcritic/actorcritic.hpp>
+#include <catch2/catch.hpp>
+
+#include "support/gradient_check.hpp"
+
+#include <cmath>
+
+using ac::Index;
+using ac::Matrix;
+using ac::Vector;
+using ac::envs::CartPole;
+
+namespace {
+
+constexpr double kClip = 0.2;
+
+/// Old-policy data at fixed observations: actions sampled from π_old, their
+/// log-probabilities, the old distribution parameters, and advantages.
+template <class Actor>
+struct Batch {
+  Matrix<double> observations;
+  typename Actor::Actions actions;
+  Matrix<double> old_log_probs, old_parameters, advantages;
+};
+
+template <class Actor>
+Batch<Actor> make_batch(Actor& old_policy, Index batch, ac::Generator& rng) {
+  Batch<Actor> b;
+  b.observations = ac::test::normal_matrix(old_policy.observation_dim(), batch, rng);
+  const auto& dist = old_policy.distribution(b.observations);
+  b.actions.resize(old_policy.action_rows(), batch);
+  dist.sample(rng, b.actions);
+  b.old_log_probs.resize(1, batch);
+  dist.log_prob(b.actions, b.old_log_probs);
+  b.old_parameters.resize(old_policy.parameter_rows(), batch);
+  dist.write_parameters(b.old_parameters);
+  b.advantages = ac::test::normal_matrix(1, batch, rng);
+  return b;
+}
+
+/// L(θ) = clipped surrogate + ρ·KL(old‖π) − c_H·H, through PolicyObjective;
+/// with `gradient` the analytic dL/dθ is written there.
+template <class Actor>
+double ppo_policy_loss(Actor& actor, const Batch<Actor>& b, double clip, Vector<double>* gradient,
+                       ac::RatioStatistics* stats = nullptr) {
+  const double scale = 1.0 / double(b.observations.cols());
+  ac::PolicyObjective<Actor> objective;
+  typename Actor::Distribution old;
+  old.set_parameters(b.old_parameters);
+  objective.begin(actor.distribution(b.observations), b.actions);
+  double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, clip, scale);
+  loss += objective.kl_penalty(old, 0.7, scale);
+  loss += objective.entropy_bonus(0.05, scale);
+  if (stats != nullptr) *stats = objective.ratio_statistics();
+  if (gradient != nullptr) {
+    actor.network().zero_gradients();
+    actor.backward(objective.gradient());
+    *gradient = actor.network().gradients();
+  }
+  return loss;
+}
+
+template <class Actor>
+void check_objective_gradient(Actor actor, double clip) {
+  ac::Generator rng(11);
+  Actor old_policy = actor;
+  old_policy.network().parameters() += 0.3 * ac::test::normal_matrix(actor.network().parameter_count(), 1, rng);
+  const auto batch = make_batch(old_policy, 24, rng);
+
+  Vector<double> analytic;
+  ac::RatioStatistics stats;
+  ppo_policy_loss(actor, batch, clip, &analytic, &stats);
+  if (std::isfinite(clip)) {
+    // Both branches of the min are exercised, and no sample sits on a kink.
+    REQUIRE(stats.clip_fraction > 0.0);
+    REQUIRE(stats.clip_fraction < 1.0);
+    Matrix<double> log_probs(1, batch.observations.cols());
+    actor.distribution(batch.observations).log_prob(batch.actions, log_probs);
+    const Matrix<double> ratios = (log_probs - batch.old_log_probs).array().exp().matrix();
+    const double distance =
+        std::min((ratios.array() - (1 - clip)).abs().minCoeff(), (ratios.array() - (1 + clip)).abs().minCoeff());
+    REQUIRE(distance > 1e-4);
+  }
+  const Vector<double> theta = actor.network().parameters();
+  const Vector<double> numeric = ac::test::numeric_gradient(
+      [&](const Vector<double>& p) {
+        actor.network().parameters() = p;
+        return ppo_policy_loss(actor, batch, clip, nullptr);
+      },
+      theta);
+  actor.network().parameters() = theta;
+  INFO("analytic ‖g‖ " << analytic.norm() << ", numeric ‖g‖ " << numeric.norm());
+  CHECK(ac::test::relative_error(analytic, numeric) < 1e-6);
+}
+
+}  // namespace
+
+TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the finite-difference gradient",
+          "[algorithms][ppo][gradient]") {
+  const ac::ActorConfig config{.hidden = {5, 4}, .output_gain = 1.0, .initial_log_std = -0.3};
+  SECTION("categorical policy, clipped") { check_objective_gradient(ac::CategoricalActor<double>(3, 4, config, 5), kClip); }
+  SECTION("categorical policy, unclipped (PPO-KL / TRPO surrogate)") {
+    check_objective_gradient(ac::CategoricalActor<double>(3, 4, config, 5), std::numeric_limits<double>::infinity());
+  }
+  SECTION("Gaussian policy, clipped") { check_objective_gradient(ac::GaussianActor<double>(3, 2, config, 6), kClip); }
+  SECTION("Gaussian policy, unclipped") {
+    check_objective_gradient(ac::GaussianActor<double>(3, 2, config, 6), std::numeric_limits<double>::infinity());
+  }
+}
+
+TEST_CASE("the clipped surrogate equals its definition sample by sample", "[algorithms][ppo]") {
+  ac::CategoricalActor<double> actor(3, 2, {.hidden = {4}, .output_gain = 1.0}, 1);
+  ac::CategoricalActor<double> old_policy = actor;
+  ac::Generator rng(3);
+  old_policy.network().parameters() += 0.5 * ac::test::normal_matrix(actor.network().parameter_count(), 1, rng);
+  const auto b = make_batch(old_policy, 16, rng);
+  ac::PolicyObjective<ac::CategoricalActor<double>> objective;
+  objective.begin(actor.distribution(b.observations), b.actions);
+  const double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, kClip, 1.0 / 16);
+  double expected = 0.0, clipped = 0.0;
+  Matrix<double> log_probs(1, 16);
+  actor.distribution(b.observations).log_prob(b.actions, log_probs);
+  for (Index j = 0; j < 16; ++j) {
+    const double r = std::exp(log_probs(0, j) - b.old_log_probs(0, j)), a = b.advantages(0, j);
+    const double c = std::clamp(r, 1 - kClip, 1 + kClip);
+    expected += std::min(r * a, c * a);
+    clipped += c * a < r * a ? 1.0 : 0.0;
+  }
+  CHECK(loss == Approx(-expected / 16).epsilon(1e-12));
+  CHECK(objective.ratio_statistics().clip_fraction == Approx(clipped / 16));
+}
+
+TEST_CASE("the Gaussian policy's backward and jvp match finite differences", "[algorithms][policies][gradient]") {
+  ac::GaussianActor<double> actor(3, 2, {.hidden = {6}, .output_gain = 1.0, .initial_log_std = 0.4}, 9);
+  ac::Generator rng(4);
+  actor.network().parameters().tail(2) << 0.4, -0.7;  // distinct log σ per dimension
+  const Matrix<double> x = ac::test::normal_matrix(3, 5, rng);
+  const Matrix<double> weights = ac::test::normal_matrix(4, 5, rng);  // dL/d[μ; log σ]
+  const Vector<double> theta = actor.network().parameters();
+  auto parameters_at = [&](const Vector<double>& p) {
+    actor.network().parameters() = p;
+    Matrix<double> out(4, 5);
+    actor.distribution(x).write_parameters(out);
+    return out;
+  };
+  // backward: Jᵀ G against ∇ of Σ G ⊙ [μ; log σ].
+  const Vector<double> numeric = ac::test::numeric_gradient(
+      [&](const Vector<double>& p) { return parameters_at(p).cwiseProduct(weights).sum(); }, theta);
+  actor.network().parameters() = theta;
+  actor.distribution(x);
+  actor.network().zero_gradients();
+  actor.backward(weights);
+  CHECK(ac::test::relative_error(actor.network().gradients(), numeric) < 1e-7);
+  // jvp: the directional derivative along v.
+  const Vector<double> v = ac::test::normal_matrix(theta.size(), 1, rng);
+  const Matrix<double> numeric_tangent = (parameters_at(theta + 1e-6 * v) - parameters_at(theta - 1e-6 * v)) / 2e-6;
+  actor.network().parameters() = theta;
+  const Matrix<double> tangent = actor.jvp(x, v);
+  CHECK(ac::test::relative_error(tangent, numeric_tangent) < 1e-7);
+  CHECK(actor.log_std()(1) == -0.7);
+}
+
+TEST_CASE("the clipped value loss has the finite-difference gradient", "[algorithms][ppo][gradient]") {
+  ac::Generator rng(8);
+  const Matrix<double> targets = ac::test::normal_matrix(1, 10, rng);
+  const Matrix<double> old_values = ac::test::normal_matrix(1, 10, rng);
+  const Matrix<double> start = old_values + 0.6 * ac::test::normal_matrix(1, 10, rng);
+  for (const double clip : {std::numeric_limits<double>::infinity(), 0.3}) {
+    Matrix<double> grad(1, 10), unused(1, 10);
+    ac::value_loss<double>(start, targets, old_values, clip, 0.5, 0.1, grad);
+    const Vector<double> numeric = ac::test::numeric_gradient(
+        [&](const Vector<double>& v) {
+          return 0.5 * ac::value_loss<double>(v.transpose(), targets, old_values, clip, 0.5, 0.1, unused);
+        },
+        start.transpose());
+    INFO("clip " << clip);
+    CHECK(ac::test::relative_error(grad.transpose(), numeric) < 1e-7);
+  }
+}
+
+TEST_CASE("the adaptive KL coefficient follows the PPO paper's rule on scripted KL sequences", "[algorithms][ppo]") {
+  const ac::AdaptiveKlCoefficient rule{.target = 0.01};
+  double rho = 1.0;
+  std::vector<double> seen;
+  // below d/1.5 halves, above 1.5 d doubles, in between (edges included) keeps.
+  for (const double kl : {0.001, 0.001, 0.0067, 0.01, 0.015, 0.02, 0.05, 0.0149, 0.0066}) {
+    rho = rule.next(rho, kl);
+    seen.push_back(rho);
+  }
+  CHECK(seen == std::vector<double>{0.5, 0.25, 0.25, 0.25, 0.25, 0.5, 1.0, 1.0, 0.5});
+}
+
+TEST_CASE("PPOConfig rejects bad values naming the field", "[algorithms][ppo][errors]") {
+  ac::CategoricalActor<float> actor(4, 2);
+  ac::Critic<float> critic(4);
+  auto bad = [](auto change) {
+    ac::PPOConfig c;
+    change(c);
+    return c;
+  };
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.epochs = 0; })), Catch::Contains("PPOConfig.epochs"));
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.gamma = 0.0; })), Catch::Contains("PPOConfig.gamma"));
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.clip_range = ac::optim::Schedule::constant(-0.1); })),
+                    Catch::Contains("PPOConfig.clip_range"));
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.adaptive_kl = true; })),
+                    Catch::Contains("PPOConfig.kl_coef"));
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.target_kl = 0.0; })),
+                    Catch::Contains("PPOConfig.target_kl"));
+}
+
+namespace {
+
+ac::PPOConfig zoo_cartpole(ac::PPOConfig c) {  // rl-baselines3-zoo, CartPole-v1
+  c.n_steps = 32;
+  c.batch_size = 256;
+  c.epochs = 20;
+  c.gamma = 0.98;
+  c.gae_lambda = 0.8;
+  c.learning_rate = ac::optim::Schedule::linear(1e-3);
+  if (c.clipped()) c.clip_range = ac::optim::Schedule::linear(0.2);
+  c.kl_rule.target = 0.003;
+  return c;
+}
+
+struct PpoRun {
+  ac::CategoricalActor<float> actor;
+  ac::Critic<float> critic;
+  double evaluation = 0.0;
+  std::vector<ac::UpdateDiagnostics> diagnostics;
+};
+
+PpoRun train_ppo(std::uint64_t seed, const ac::PPOConfig& config, long steps) {
+  ac::VectorEnv<CartPole> env(8, seed);
+  ac::Generator init(seed);
+  PpoRun run{ac::CategoricalActor<float>(4, 2, {}, init), ac::Critic<float>(4, {}, init), 0.0, {}};
+  ac::PPO ppo(run.actor, run.critic, config);
+  ac::train(ppo, env, steps, seed, [&](const ac::IterationInfo& info) { run.diagnostics.push_back(info.diagnostics); });
+  run.evaluation = ac::evaluate(run.actor, CartPole{}, 20, 1000 + seed).mean_return;
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("PPO-clip and PPO-KL reach 475 on CartPole-v1 within 100k steps", "[algorithms][ppo][learning]") {
+  for (const std::uint64_t seed : {0u, 1u}) {
+    const auto clip = train_ppo(seed, zoo_cartpole(ac::PPOConfig::clip()), 100'000);
+    INFO("PPO-clip seed " << seed << ": evaluation " << clip.evaluation);
+    CHECK(clip.evaluation >= 475.0);
+    const auto kl = train_ppo(seed, zoo_cartpole(ac::PPOConfig::kl_penalty()), 100'000);
+    INFO("PPO-KL seed " << seed << ": evaluation " << kl.evaluation);
+    CHECK(kl.evaluation >= 475.0);
+    // The adaptive rule moved ρ, and clipping was active in PPO-clip and off in PPO-KL.
+    double rho_min = 1e9, rho_max = 0;
+    for (const auto& d : kl.diagnostics) rho_min = std::min(rho_min, d.kl_coef), rho_max = std::max(rho_max, d.kl_coef);
+    CHECK(rho_max > rho_min);
+    CHECK(kl.diagnostics.back().clip_fraction == 0.0);
+    CHECK(clip.diagnostics[5].clip_fraction > 0.0);
+  }
+  const auto all = train_ppo(2, zoo_cartpole(ac::PPOConfig::clip_kl_entropy()), 100'000);
+  INFO("PPO-clip+KL+entropy seed 2: evaluation " << all.evaluation);
+  CHECK(all.evaluation >= 475.0);
+}
+
+TEST_CASE("PPO runs are bit-identical for the same seed", "[algorithms][ppo][determinism]") {
+  const auto a = train_ppo(5, zoo_cartpole(ac::PPOConfig::clip()), 4'096);
+  const auto b = train_ppo(5, zoo_cartpole(ac::PPOConfig::clip()), 4'096);
+  CHECK(a.actor.network().parameters() == b.actor.network().parameters());
+  CHECK(a.critic.network().parameters() == b.critic.network().parameters());
+  const auto c = train_ppo(6, zoo_cartpole(ac::PPOConfig::clip()), 4'096);
+  CHECK(a.actor.network().parameters() != c.actor.network().parameters());
+}
+
+TEST_CASE("target-KL early stopping cuts the epochs", "[algorithms][ppo]") {
+  auto config = zoo_cartpole(ac::PPOConfig::clip());
+  config.target_kl = 1e-4;  // tiny: once the policy moves at all, iterations stop early
+  const auto run = train_ppo(0, config, 2'048);
+  int stopped = 0;
+  for (const auto& d : run.diagnostics) {
+    UNSCOPED_INFO("epochs " << d.epochs << ", approx KL " << d.approx_kl);
+    stopped += d.epochs < 20.0;
+  }
+  CHECK(stopped >= 4);  // of 8 iterations
+  const auto free = train_ppo(0, zoo_cartpole(ac::PPOConfig::clip()), 2'048);
+  for (const auto& d : free.diagnostics) CHECK(d.epochs == 20.0);
+}
