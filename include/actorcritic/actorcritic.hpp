@@ -9,6 +9,8 @@
 #include "actorcritic/algorithms/off_policy.hpp"
 #include "actorcritic/algorithms/ppo.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
+#include "actorcritic/algorithms/trpo.hpp"
+#include "actorcritic/algorithms/trust_region.hpp"
 
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/binary_io.hpp"

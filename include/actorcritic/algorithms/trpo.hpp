@@ -1,0 +1,131 @@
+#pragma once
+// Trust Region Policy Optimization (Schulman et al. 2015) as sb3-contrib
+// composes it: GAE(λ) advantages on a fresh rollout, one trust-region step of
+// the policy on the importance-weighted surrogate (TrustRegionStep: natural
+// gradient by conjugate gradient, KL radius δ, backtracking line search), then
+// the critic fitted by several epochs of minibatch Adam on (R − V)².
+// With TrustRegionConfig::line_search = false it is the natural policy gradient (NPG).
+
+#include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/algorithms/ppo.hpp"
+#include "actorcritic/algorithms/trust_region.hpp"
+#include "actorcritic/kernels/advantages.hpp"
+#include "actorcritic/kernels/normalization.hpp"
+#include "actorcritic/optim/adam.hpp"
+#include "actorcritic/policies/critic.hpp"
+#include "actorcritic/rollout/collector.hpp"
+
+#include <numeric>
+#include <vector>
+
+namespace ac {
+
+struct TRPOConfig {
+  Index n_steps = 2048;              // sb3-contrib
+  double gamma = 0.99;               // sb3-contrib
+  double gae_lambda = 0.95;          // sb3-contrib
+  bool normalize_advantage = true;   // sb3-contrib
+  TrustRegionConfig trust_region{};  // δ 0.01, 15 CG steps, damping 0.1, 0.8 × 10 backtracking
+  Index critic_epochs = 10;          // sb3-contrib n_critic_updates
+  Index critic_batch_size = 128;     // sb3-contrib batch_size
+  optim::AdamConfig critic_optimizer{.learning_rate = 1e-3};  // sb3-contrib learning_rate (the critic's)
+
+  void validate() const {
+    check_positive("TRPOConfig.n_steps", n_steps);
+    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("TRPOConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_in_closed_range("TRPOConfig.gae_lambda", gae_lambda, 0.0, 1.0);
+    trust_region.validate();
+    check_positive("TRPOConfig.critic_epochs", critic_epochs);
+    check_positive("TRPOConfig.critic_batch_size", critic_batch_size);
+    critic_optimizer.validate();
+  }
+};
+
+template <Policy P>
+class TRPO {
+ public:
+  using Scalar = typename P::Scalar;
+  using PolicyType = P;
+
+  TRPO(P& actor, Critic<Scalar>& critic, const TRPOConfig& config = {})
+      : actor_(actor), critic_(critic), config_((config.validate(), config)), step_(actor, config.trust_region),
+        critic_optimizer_(critic.network().parameter_count(), config.critic_optimizer) {}
+
+  [[nodiscard]] const TRPOConfig& config() const { return config_; }
+  [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
+
+  template <class E>
+  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
+    return update(collector_.collect(env, actor_, &critic_, rng, config_.n_steps), rng);
+  }
+
+  UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
+    const Index batch = buffer.size();
+    UpdateDiagnostics d;
+    if (advantages_.rows() != buffer.envs() || advantages_.cols() != buffer.steps()) {
+      advantages_.resize(buffer.envs(), buffer.steps());
+      returns_.resize(buffer.envs(), buffer.steps());
+    }
+    // 1. GAE advantages, returns for the critic.
+    kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended,
+                 static_cast<Scalar>(config_.gamma), static_cast<Scalar>(config_.gae_lambda), advantages_);
+    returns_ = advantages_ + buffer.values;
+    d.explained_variance = kernels::explained_variance(detail::as_row(buffer.values), detail::as_row(returns_));
+    if (config_.normalize_advantage) kernels::normalize_advantages(advantages_);
+
+    // 2. The policy's trust-region step.
+    step_.apply(buffer.observations, buffer.actions, detail::as_row(buffer.log_probs), detail::as_row(advantages_), d);
+
+    // 3. The critic: epochs of shuffled minibatch Adam on mean (R − V)².
+    const Index minibatch = std::min(config_.critic_batch_size, batch);
+    if (static_cast<Index>(order_.size()) != batch || mb_observations_.cols() != minibatch) {
+      order_.resize(static_cast<std::size_t>(batch));
+      mb_observations_.resize(buffer.observations.rows(), minibatch);
+      mb_returns_.resize(1, minibatch);
+      mb_grad_.resize(1, minibatch);
+    }
+    std::iota(order_.begin(), order_.end(), Index{0});
+    double value_loss_sum = 0.0, weight = 0.0;
+    for (Index epoch = 0; epoch < config_.critic_epochs; ++epoch) {
+      for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng.integer(i)]);
+      for (Index first = 0; first < batch; first += minibatch) {
+        const Index size = std::min(minibatch, batch - first);
+        auto obs = mb_observations_.leftCols(size);
+        auto returns = mb_returns_.leftCols(size);
+        auto grad = mb_grad_.leftCols(size);
+        detail::gather_columns(buffer.observations, order_, first, obs);
+        detail::gather_columns(detail::as_row(returns_), order_, first, returns);
+        const auto values = critic_.values(obs);
+        const double loss = value_loss<Scalar>(values, returns, values, kNoClip, 1.0, 1.0 / double(size), grad);
+        critic_.network().zero_gradients();
+        critic_.backward(grad);
+        critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
+        if (epoch + 1 == config_.critic_epochs) {
+          value_loss_sum += loss * double(size);
+          weight += double(size);
+        }
+      }
+    }
+    d.value_loss = value_loss_sum / weight;
+    return d;
+  }
+
+ private:
+  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
+
+  P& actor_;
+  Critic<Scalar>& critic_;
+  TRPOConfig config_;
+  TrustRegionStep<P> step_;
+  optim::Adam<Scalar> critic_optimizer_;
+  Collector<P> collector_;
+  std::vector<Index> order_;
+  Matrix<Scalar> advantages_, returns_, mb_observations_, mb_returns_, mb_grad_;
+};
+
+template <Policy P>
+TRPO(P&, Critic<typename P::Scalar>&, const TRPOConfig& = {}) -> TRPO<P>;
+
+}  // namespace ac

@@ -1,0 +1,172 @@
+#pragma once
+// The trust-region step rule (Schulman et al. 2015, TRPO; Kakade 2001, natural
+// policy gradient): maximize the importance-weighted surrogate
+//   L(θ) = mean(π_θ(a|s)/π_old(a|s) · A)
+// subject to mean KL(π_old ‖ π_θ) ≤ δ, by
+//   1. g = ∇L at θ_old,
+//   2. s ≈ F⁻¹g by conjugate gradient on exact Fisher-vector products
+//      F v = (1/B) Jᵀ M J v + damping·v, with J = ∂(distribution parameters)/∂θ
+//      (Mlp::jvp, then backward) and M the distribution's Fisher metric,
+//   3. the full step β s with β = √(2δ / sᵀFs) (the quadratic model's KL = δ),
+//   4. a backtracking line search over β s · shrink^k that accepts the first
+//      step whose mean KL ≤ δ and whose surrogate improved, and otherwise
+//      restores θ_old (Appendix C). Without the line search it is the natural
+//      policy gradient with step β s.
+
+#include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/optim/conjugate_gradient.hpp"
+#include "actorcritic/policies/policy.hpp"
+
+#include <cmath>
+
+namespace ac {
+
+struct TrustRegionConfig {
+  double max_kl = 0.01;          // δ (sb3-contrib target_kl, Spinning Up delta)
+  int cg_iterations = 15;        // sb3-contrib cg_max_steps (Spinning Up: 10)
+  double cg_damping = 0.1;       // sb3-contrib cg_damping
+  bool line_search = true;       // false: the natural policy gradient
+  double shrink = 0.8;           // sb3-contrib line_search_shrinking_factor (Spinning Up backtrack_coeff)
+  int line_search_steps = 10;    // sb3-contrib line_search_max_iter
+
+  void validate() const {
+    check_positive("TrustRegionConfig.max_kl", max_kl);
+    check_positive("TrustRegionConfig.cg_iterations", cg_iterations);
+    check_non_negative("TrustRegionConfig.cg_damping", cg_damping);
+    if (!(shrink > 0.0 && shrink < 1.0)) {
+      throw_invalid_argument("TrustRegionConfig.shrink: expected a value in (0, 1), got {}", shrink);
+    }
+    check_positive("TrustRegionConfig.line_search_steps", line_search_steps);
+  }
+};
+
+/// v ↦ (1/B) Jᵀ M J v, the Hessian of mean KL(π_old ‖ π_θ) at θ = θ_old, for
+/// the policy's parameters at `observations` (the policy must be at θ_old).
+template <Policy P>
+class FisherVectorProduct {
+ public:
+  using Scalar = typename P::Scalar;
+
+  FisherVectorProduct(P& policy, ConstMatrixRef<Scalar> observations) : policy_(policy), observations_(observations) {}
+
+  void operator()(ConstVectorRef<Scalar> v, Vector<Scalar>& out) {
+    const auto tangent = policy_.jvp(observations_, v);  // J v, parameter_rows x B
+    const auto& dist = policy_.last_distribution();
+    if (metric_.rows() != tangent.rows() || metric_.cols() != tangent.cols()) {
+      metric_.resize(tangent.rows(), tangent.cols());
+    }
+    dist.fisher_product(tangent, metric_);                 // M J v, per sample
+    metric_ *= static_cast<Scalar>(1.0 / double(observations_.cols()));
+    policy_.network().zero_gradients();
+    policy_.backward(metric_);                              // Jᵀ (M J v) / B
+    out = policy_.network().gradients();
+  }
+
+ private:
+  P& policy_;
+  ConstMatrixRef<Scalar> observations_;
+  Matrix<Scalar> metric_;
+};
+
+/// The step rule; holds the workspaces (sized on the first call).
+template <Policy P>
+class TrustRegionStep {
+ public:
+  using Scalar = typename P::Scalar;
+  using Distribution = typename P::Distribution;
+
+  TrustRegionStep(P& policy, const TrustRegionConfig& config)
+      : policy_(policy), config_(config),
+        cg_(policy.network().parameter_count(),
+            {.max_iterations = config.cg_iterations, .residual_tolerance = 1e-10, .damping = config.cg_damping}) {
+    config_.validate();
+    const Index n = policy.network().parameter_count();
+    gradient_.setZero(n);
+    direction_.setZero(n);
+    fisher_direction_.setZero(n);
+    theta_old_.setZero(n);
+  }
+
+  [[nodiscard]] const TrustRegionConfig& config() const { return config_; }
+
+  /// One trust-region update of the policy on a batch (advantages 1 x B,
+  /// behavior log-probs 1 x B, taken at the current θ = θ_old). Fills the
+  /// policy fields of `d`: policy_loss (−surrogate before), kl, step_size,
+  /// surrogate_improvement, entropy.
+  void apply(ConstMatrixRef<Scalar> observations, const Eigen::Ref<const typename P::Actions>& actions,
+             ConstMatrixRef<Scalar> old_log_probs, ConstMatrixRef<Scalar> advantages, UpdateDiagnostics& d) {
+    const Index batch = observations.cols();
+    const double scale = 1.0 / double(batch);
+    theta_old_ = policy_.network().parameters();
+    if (old_parameters_.rows() != policy_.parameter_rows() || old_parameters_.cols() != batch) {
+      old_parameters_.resize(policy_.parameter_rows(), batch);
+      kl_.resize(1, batch);
+    }
+
+    // 1. g = ∇L(θ_old): the objective gives ∇(−L), hence the minus.
+    const auto& dist = policy_.distribution(observations);
+    dist.write_parameters(old_parameters_);
+    old_.set_parameters(old_parameters_);
+    objective_.begin(dist, actions);
+    const double loss_before = objective_.ratio_surrogate(old_log_probs, advantages, kNoClip, scale);
+    objective_.entropy_bonus(0.0, scale);
+    d.entropy = objective_.entropy();
+    d.policy_loss = loss_before;
+    policy_.network().zero_gradients();
+    policy_.backward(objective_.gradient());
+    gradient_ = -policy_.network().gradients();
+
+    // 2. s ≈ F⁻¹ g.
+    FisherVectorProduct<P> fisher(policy_, observations);
+    cg_.solve(fisher, gradient_, direction_);
+    // 3. β = √(2δ / sᵀFs), with the damped F the step was solved for.
+    fisher(direction_, fisher_direction_);
+    fisher_direction_ += static_cast<Scalar>(config_.cg_damping) * direction_;
+    const double curvature = static_cast<double>(direction_.dot(fisher_direction_));
+    if (!(curvature > 0.0) || !std::isfinite(curvature)) {
+      // A zero gradient (e.g. all advantages 0) leaves nothing to do.
+      policy_.network().parameters() = theta_old_;
+      d.step_size = 0.0;
+      d.kl = 0.0;
+      d.surrogate_improvement = 0.0;
+      return;
+    }
+    const double beta = std::sqrt(2.0 * config_.max_kl / curvature);
+
+    // 4. Backtracking line search (or the plain natural step).
+    double fraction = 1.0;
+    for (int k = 0; k < (config_.line_search ? config_.line_search_steps : 1); ++k, fraction *= config_.shrink) {
+      policy_.network().parameters() = theta_old_ + static_cast<Scalar>(beta * fraction) * direction_;
+      const auto& trial = policy_.distribution(observations);
+      old_.kl(trial, kl_);
+      const double kl = static_cast<double>(kl_.mean());
+      objective_.begin(trial, actions);
+      const double loss = objective_.ratio_surrogate(old_log_probs, advantages, kNoClip, scale);
+      if (!config_.line_search || (kl <= config_.max_kl && loss < loss_before)) {
+        d.step_size = fraction;
+        d.kl = kl;
+        d.surrogate_improvement = loss_before - loss;
+        return;
+      }
+    }
+    policy_.network().parameters() = theta_old_;  // no acceptable step: keep θ_old
+    d.step_size = 0.0;
+    d.kl = 0.0;
+    d.surrogate_improvement = 0.0;
+  }
+
+ private:
+  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
+
+  P& policy_;
+  TrustRegionConfig config_;
+  optim::ConjugateGradient<Scalar> cg_;
+  PolicyObjective<P> objective_;
+  Distribution old_;
+  Vector<Scalar> gradient_, direction_, fisher_direction_, theta_old_;
+  Matrix<Scalar> old_parameters_, kl_;
+};
+
+}  // namespace ac
