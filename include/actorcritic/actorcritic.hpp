@@ -8,6 +8,7 @@
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/algorithms/off_policy.hpp"
 #include "actorcritic/algorithms/ppo.hpp"
+#include "actorcritic/algorithms/presets.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
 #include "actorcritic/algorithms/trpo.hpp"
 #include "actorcritic/algorithms/trust_region.hpp"

@@ -171,7 +171,7 @@ TEST_CASE("TRPO and the natural policy gradient reach 475 on CartPole-v1 within 
       ac::Generator init(seed);
       ac::CategoricalActor<float> actor(4, 2, {}, init);
       ac::Critic<float> critic(4, {}, init);
-      ac::TRPOConfig config{.n_steps = 64, .gae_lambda = 0.98, .critic_epochs = 20};
+      ac::TRPOConfig config = ac::presets::trpo_cartpole();
       config.trust_region.line_search = line_search;
       ac::TRPO trpo(actor, critic, config);
       double max_kl = 0.0;

@@ -160,7 +160,7 @@ class PolicyObjective {
   }
   template <class M>
   void expect_row(std::string_view what, const M& m) const {
-    check_shape(fmt::format("PolicyObjective::{}", what), m.rows(), m.cols(), 1, batch_);
+    check_shape({"PolicyObjective::", what}, m.rows(), m.cols(), 1, batch_);
   }
 
   const Distribution* dist_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,6 +59,17 @@ inline void check_shape(std::string_view argument, long rows, long cols, long ex
   if (rows != expected_rows || cols != expected_cols) {
     throw_invalid_argument("{}: expected a {}x{} matrix, got {}x{}", argument, expected_rows,
                            expected_cols, rows, cols);
+  }
+}
+
+/// The same, with the argument's name given in parts (joined only to report a
+/// failure, so that a check in a hot loop never allocates).
+inline void check_shape(std::initializer_list<std::string_view> argument_parts, long rows, long cols,
+                        long expected_rows, long expected_cols) {
+  if (rows != expected_rows || cols != expected_cols) {
+    std::string argument;
+    for (const std::string_view part : argument_parts) argument += part;
+    check_shape(argument, rows, cols, expected_rows, expected_cols);
   }
 }
 

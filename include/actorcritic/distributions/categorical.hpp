@@ -163,8 +163,8 @@ class Categorical {
     if (cols != batch_) throw_invalid_argument("Categorical::{}: out: expected {} columns, got {}", what, batch_, cols);
   }
   void expect_gradient_args(std::string_view what, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
-    check_shape(fmt::format("Categorical::{}: weights", what), weights.rows(), weights.cols(), 1, batch_);
-    check_shape(fmt::format("Categorical::{}: grad", what), grad.rows(), grad.cols(), actions(), batch_);
+    check_shape({"Categorical::", what, ": weights"}, weights.rows(), weights.cols(), 1, batch_);
+    check_shape({"Categorical::", what, ": grad"}, grad.rows(), grad.cols(), actions(), batch_);
   }
   void check_same_shape(const Categorical& other, std::string_view what) const {
     if (other.actions() != actions() || other.batch() != batch_) {

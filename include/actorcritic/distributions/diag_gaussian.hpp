@@ -186,17 +186,17 @@ class DiagGaussian {
  private:
   template <class M>
   void expect_stacked(std::string_view what, const M& m) const {
-    check_shape(fmt::format("DiagGaussian::{}", what), m.rows(), m.cols(), parameter_rows(), batch_);
+    check_shape({"DiagGaussian::", what}, m.rows(), m.cols(), parameter_rows(), batch_);
   }
   template <class M>
   void expect_params(std::string_view what, const M& m) const {
-    check_shape(fmt::format("DiagGaussian::{}", what), m.rows(), m.cols(), dims(), batch_);
+    check_shape({"DiagGaussian::", what}, m.rows(), m.cols(), dims(), batch_);
   }
   void expect_gradient_args(std::string_view what, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad_mean,
                             MatrixRef<Scalar> grad_log_std) const {
-    check_shape(fmt::format("DiagGaussian::{}: weights", what), weights.rows(), weights.cols(), 1, batch_);
-    check_shape(fmt::format("DiagGaussian::{}: grad_mean", what), grad_mean.rows(), grad_mean.cols(), dims(), batch_);
-    check_shape(fmt::format("DiagGaussian::{}: grad_log_std", what), grad_log_std.rows(), grad_log_std.cols(), dims(),
+    check_shape({"DiagGaussian::", what, ": weights"}, weights.rows(), weights.cols(), 1, batch_);
+    check_shape({"DiagGaussian::", what, ": grad_mean"}, grad_mean.rows(), grad_mean.cols(), dims(), batch_);
+    check_shape({"DiagGaussian::", what, ": grad_log_std"}, grad_log_std.rows(), grad_log_std.cols(), dims(),
                 batch_);
   }
   void check_same_shape(const DiagGaussian& other, std::string_view what) const {

@@ -86,7 +86,7 @@ class VectorEnv {
   void step(ConstMatrixRef<float> actions)
     requires ContinuousEnv<E>
   {
-    check_shape(fmt::format("VectorEnv<{}>::step: actions", id()), actions.rows(), actions.cols(), action_dim(), size());
+    check_shape({"VectorEnv<", id(), ">::step: actions"}, actions.rows(), actions.cols(), action_dim(), size());
     for (Index i = 0; i < size(); ++i) {
       action_scratch_ = actions.col(i);
       advance(i, action_scratch_);

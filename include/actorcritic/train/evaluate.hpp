@@ -40,7 +40,9 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
     auto o = k == 0 ? env.reset(seed) : env.reset();
     double episode_return = 0.0;
     while (true) {
-      raw.col(0) = o.template cast<float>();
+      // Element by element: GCC 12 reports a vectorized copy from a fixed-size
+      // 3-float observation as out of bounds (-Warray-bounds false positive).
+      for (Index i = 0; i < raw.rows(); ++i) raw(i, 0) = static_cast<float>(o(i));
       if (normalizer != nullptr) {
         normalizer->normalize_observations(raw, observation);
       } else {

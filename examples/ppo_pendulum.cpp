@@ -1,0 +1,47 @@
+// PPO with a Gaussian policy on Pendulum-v1 (continuous torque), after
+// RLtools' configuration (ac::presets::ppo_pendulum: 64 envs × 128 steps,
+// minibatch 1024, 10 epochs, γ 0.9, initial σ 2, 32×32 tanh, learning rate
+// 1e-3) with observation and reward normalization shared by all envs (SB3
+// VecNormalize). The buffer keeps the sampled, unclipped torques; the
+// environments receive them clipped to [−2, 2]. Evaluation uses the mean action
+// and the frozen normalization statistics.
+//
+//   ppo_pendulum [--steps N (300000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]
+#include <actorcritic/actorcritic.hpp>
+
+#include <fmt/core.h>
+
+#include "example_options.hpp"
+
+int main(int argc, char** argv) try {
+  const auto options = parse_example_options(
+      argc, argv, "usage: ppo_pendulum [--steps N (300000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]", 300'000,
+      "ppo_pendulum.csv");
+  ac::VectorEnv<ac::envs::Pendulum> env(ac::presets::kPpoPendulumEnvs, options.seed);
+  ac::Generator init(options.seed);
+  ac::GaussianActor<float> actor(env.observation_dim(), env.action_dim(), ac::presets::pendulum_actor(), init);
+  ac::Critic<float> critic(env.observation_dim(), ac::presets::pendulum_critic(), init);
+  ac::VecNormalize normalize(env.observation_dim(), env.size(), ac::presets::pendulum_normalization());
+  ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
+  ppo.set_normalizer(&normalize);
+
+  ac::CsvLog log(options.csv);
+  ac::ProgressBar progress(options.steps);
+  ac::train(ppo, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
+    log(info);
+    progress(info);
+  });
+  log.flush();
+  if (!options.plot.empty()) {
+    ac::plot_learning_curve(options.csv, options.plot, "PPO on Pendulum-v1");
+    fmt::print("learning curve: {}\n", options.plot);
+  }
+  normalize.set_training(false);
+  const auto result = ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize);
+  fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f} (σ = {:.3f}); log in {}\n", result.episodes,
+             result.mean_return, result.std_return, std::exp(actor.log_std()(0)), options.csv);
+  return 0;
+} catch (const std::exception& error) {
+  fmt::print(stderr, "ppo_pendulum: {}\n", error.what());
+  return 2;
+}
