@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -16,13 +17,19 @@ struct ExampleOptions {
   std::string csv;
   std::string plot;
   std::set<std::string> switches;  // boolean flags that were given
+  std::map<std::string, std::string> values;  // declared value flags that were given
 
+  [[nodiscard]] std::string value(const std::string& flag, const std::string& fallback) const {
+    const auto it = values.find(flag);
+    return it == values.end() ? fallback : it->second;
+  }
   [[nodiscard]] bool has(const std::string& flag) const { return switches.count(flag) != 0; }
 };
 
 /// Parses argv; prints `usage` and exits 0 on --help; throws ac::InvalidArgument on anything unknown.
 inline ExampleOptions parse_example_options(int argc, char** argv, std::string_view usage, long default_steps,
-                                            std::string default_csv, const std::set<std::string>& known_switches = {}) {
+                                            std::string default_csv, const std::set<std::string>& known_switches = {},
+                                            const std::set<std::string>& known_values = {}) {
   ExampleOptions options;
   options.steps = default_steps;
   options.csv = std::move(default_csv);
@@ -47,6 +54,8 @@ inline ExampleOptions parse_example_options(int argc, char** argv, std::string_v
         options.csv = value;
       } else if (flag == "--plot") {
         options.plot = value;
+      } else if (known_values.count(flag) != 0) {
+        options.values[flag] = value;
       } else {
         throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
       }
