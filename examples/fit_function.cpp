@@ -8,51 +8,18 @@
 
 #include <fmt/core.h>
 
+#include "example_options.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <string>
-#include <string_view>
-
-namespace {
-
-struct Options {
-  long steps = 3000;
-  std::uint64_t seed = 0;
-  std::string csv = "fit_function.csv";
-  std::string save = "fit_function.acparams";
-};
-
-Options parse(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      fmt::print("usage: fit_function [--steps N (3000)] [--seed S (0)] [--csv PATH] [--save PATH]\n");
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value after the flag", flag));
-    const std::string value = argv[++i];
-    if (flag == "--steps") {
-      options.steps = std::stol(value);
-      ac::check_positive("--steps", options.steps);
-    } else if (flag == "--seed") {
-      options.seed = std::stoull(value);
-    } else if (flag == "--csv") {
-      options.csv = value;
-    } else if (flag == "--save") {
-      options.save = value;
-    } else {
-      throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
-    }
-  }
-  return options;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) try {
-  const Options options = parse(argc, argv);
+  const auto options = parse_example_options(
+      argc, argv, "usage: fit_function [--steps N (3000)] [--seed S (0)] [--csv PATH] [--save PATH]", 3000,
+      "fit_function.csv", {}, {"--save"});
+  const std::string save = options.value("--save", "fit_function.acparams");
   constexpr ac::Index batch = 256;
   ac::Generator rng(options.seed);
   ac::nn::Mlp<float> net({.inputs = 1, .hidden = {64, 64}, .outputs = 1}, rng);
@@ -91,9 +58,9 @@ int main(int argc, char** argv) try {
     }
   }
   ac::write_file_atomically(options.csv, csv);
-  ac::nn::save_parameters(options.save, net);
+  ac::nn::save_parameters(save, net);
   fmt::print("final eval mse {:.3e}; learning curve in {}, parameters in {}\n", eval_mse, options.csv,
-             options.save);
+             save);
   return eval_mse < 1e-2 ? 0 : 1;
 } catch (const std::exception& error) {
   fmt::print(stderr, "fit_function: {}\n", error.what());
