@@ -19,28 +19,14 @@ int main(int argc, char** argv) try {
       "a2c_cartpole.csv");
   const long steps = options.steps;
   const std::uint64_t seed = options.seed;
-  const std::string& csv = options.csv;
-  const std::string& plot = options.plot;
 
   ac::VectorEnv<ac::envs::CartPole> env(8, seed);                        // SB3 A2C: n_envs 8
   ac::Generator init(seed);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::A2C a2c(actor, critic);                                      // SB3 defaults
-  ac::CsvLog log(csv);
-  ac::ProgressBar progress(steps);
-  ac::train(a2c, env, steps, seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
-  log.flush();
-  if (!plot.empty()) {
-    ac::plot_learning_curve(csv, plot, "A2C on CartPole-v1");
-    fmt::print("learning curve: {}\n", plot);
-  }
-  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, seed + 1000);
-  fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", result.episodes, result.mean_return,
-             result.std_return, csv);
+  train_with_progress(a2c, env, options, steps, "A2C on CartPole-v1");
+  print_evaluation("A2C", ac::evaluate(actor, ac::envs::CartPole{}, 20, seed + 1000), options);
   return 0;
 } catch (const std::exception& error) {
   fmt::print(stderr, "a2c_cartpole: {}\n", error.what());

@@ -66,3 +66,33 @@ inline ExampleOptions parse_example_options(int argc, char** argv, std::string_v
   ac::check_positive("--steps", options.steps);
   return options;
 }
+
+#include <actorcritic/train/evaluate.hpp>
+#include <actorcritic/train/plot.hpp>
+#include <actorcritic/train/progress_bar.hpp>
+#include <actorcritic/train/train.hpp>
+
+/// What every example trainer does around ac::train: a CSV row and a progress
+/// update per iteration, the CSV written at the end, and the learning curve
+/// drawn when --plot was given.
+template <class Algorithm, class E>
+void train_with_progress(Algorithm& algorithm, ac::VectorEnv<E>& env, const ExampleOptions& options, long steps,
+                         const std::string& title) {
+  ac::CsvLog log(options.csv);
+  ac::ProgressBar progress(steps);
+  ac::train(algorithm, env, steps, options.seed, [&](const ac::IterationInfo& info) {
+    log(info);
+    progress(info);
+  });
+  log.flush();
+  if (!options.plot.empty()) {
+    ac::plot_learning_curve(options.csv, options.plot, title);
+    fmt::print("learning curve: {}\n", options.plot);
+  }
+}
+
+/// The closing line of every example trainer.
+inline void print_evaluation(const std::string& name, const ac::EvaluationResult& result, const ExampleOptions& options) {
+  fmt::print("{}: evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", name, result.episodes,
+             result.mean_return, result.std_return, options.csv);
+}

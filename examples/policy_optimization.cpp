@@ -96,16 +96,11 @@ int run(const ExampleOptions& options, bool steps_given, const std::string& algo
   normalization.gamma = algo.starts_with("ppo") ? ppo_for(env_id, {}).gamma : trpo_for(env_id, true).gamma;
   ac::VecNormalize normalize(env.observation_dim(), env.size(), normalization);
 
-  ac::CsvLog log(options.csv);
-  ac::ProgressBar progress(steps);
-  auto callback = [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  };
+  const std::string title = fmt::format("{} on {}", algo, env_id);
   if (algo == "trpo" || algo == "npg") {
     ac::TRPO trpo(actor, critic, trpo_for(env_id, algo == "trpo"));
     if (task.normalize) trpo.set_normalizer(&normalize);
-    ac::train(trpo, env, steps, options.seed, callback);
+    train_with_progress(trpo, env, options, steps, title);
   } else {
     const std::map<std::string, ac::PPOConfig> variants{{"ppo-clip", ac::PPOConfig::clip()},
                                                         {"ppo-kl", ac::PPOConfig::kl_penalty()},
@@ -113,17 +108,11 @@ int run(const ExampleOptions& options, bool steps_given, const std::string& algo
                                                         {"ppo-clip-kl-ent", ac::PPOConfig::clip_kl_entropy()}};
     ac::PPO ppo(actor, critic, ppo_for(env_id, variants.at(algo)));
     if (task.normalize) ppo.set_normalizer(&normalize);
-    ac::train(ppo, env, steps, options.seed, callback);
-  }
-  log.flush();
-  if (!options.plot.empty()) {
-    ac::plot_learning_curve(options.csv, options.plot, fmt::format("{} on {}", algo, env_id));
-    fmt::print("learning curve: {}\n", options.plot);
+    train_with_progress(ppo, env, options, steps, title);
   }
   normalize.set_training(false);
-  const auto result = ac::evaluate(actor, E{}, 20, options.seed + 1000, task.normalize ? &normalize : nullptr);
-  fmt::print("{} on {}: evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", algo, env_id, result.episodes,
-             result.mean_return, result.std_return, options.csv);
+  print_evaluation(title, ac::evaluate(actor, E{}, 20, options.seed + 1000, task.normalize ? &normalize : nullptr),
+                   options);
   return 0;
 }
 

@@ -33,20 +33,8 @@ int main(int argc, char** argv) try {
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::PPO ppo(actor, critic, config);
 
-  ac::CsvLog log(options.csv);
-  ac::ProgressBar progress(options.steps);
-  ac::train(ppo, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
-  log.flush();
-  if (!options.plot.empty()) {
-    ac::plot_learning_curve(options.csv, options.plot, name + " on CartPole-v1");
-    fmt::print("learning curve: {}\n", options.plot);
-  }
-  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000);
-  fmt::print("{}: evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", name, result.episodes,
-             result.mean_return, result.std_return, options.csv);
+  train_with_progress(ppo, env, options, options.steps, name + " on CartPole-v1");
+  print_evaluation(name, ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000), options);
   return 0;
 } catch (const std::exception& error) {
   fmt::print(stderr, "ppo_cartpole: {}\n", error.what());

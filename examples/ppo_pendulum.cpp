@@ -25,21 +25,9 @@ int main(int argc, char** argv) try {
   ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
   ppo.set_normalizer(&normalize);
 
-  ac::CsvLog log(options.csv);
-  ac::ProgressBar progress(options.steps);
-  ac::train(ppo, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
-  log.flush();
-  if (!options.plot.empty()) {
-    ac::plot_learning_curve(options.csv, options.plot, "PPO on Pendulum-v1");
-    fmt::print("learning curve: {}\n", options.plot);
-  }
+  train_with_progress(ppo, env, options, options.steps, "PPO on Pendulum-v1");
   normalize.set_training(false);
-  const auto result = ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize);
-  fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f} (σ = {:.3f}); log in {}\n", result.episodes,
-             result.mean_return, result.std_return, std::exp(actor.log_std()(0)), options.csv);
+  print_evaluation("PPO", ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize), options);
   return 0;
 } catch (const std::exception& error) {
   fmt::print(stderr, "ppo_pendulum: {}\n", error.what());

@@ -23,20 +23,8 @@ int main(int argc, char** argv) try {
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::TRPO trpo(actor, critic, config);
 
-  ac::CsvLog log(options.csv);  // kl, step_size and surrogate_improvement per iteration
-  ac::ProgressBar progress(options.steps);
-  ac::train(trpo, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
-  log.flush();
-  if (!options.plot.empty()) {
-    ac::plot_learning_curve(options.csv, options.plot, fmt::format("{} on CartPole-v1", name));
-    fmt::print("learning curve: {}\n", options.plot);
-  }
-  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000);
-  fmt::print("{}: evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", name, result.episodes,
-             result.mean_return, result.std_return, options.csv);
+  train_with_progress(trpo, env, options, options.steps, fmt::format("{} on CartPole-v1", name));
+  print_evaluation(name, ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000), options);
   return 0;
 } catch (const std::exception& error) {
   fmt::print(stderr, "trpo_cartpole: {}\n", error.what());

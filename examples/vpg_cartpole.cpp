@@ -22,17 +22,8 @@ int main(int argc, char** argv) try {
   ac::Critic<float> critic(env.observation_dim(), {}, init);
   ac::ValuePolicyGradient vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
 
-  ac::CsvLog log(options.csv);
-  ac::ProgressBar progress(options.steps);
-  ac::train(vpg, env, options.steps, options.seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
-  log.flush();
-  if (!options.plot.empty()) ac::plot_learning_curve(options.csv, options.plot, "Value policy gradient on CartPole-v1");
-  const auto result = ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000);
-  fmt::print("evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", result.episodes, result.mean_return,
-             result.std_return, options.csv);
+  train_with_progress(vpg, env, options, options.steps, "Value policy gradient on CartPole-v1");
+  print_evaluation("VPG", ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000), options);
   return 0;
 } catch (const std::exception& error) {
   fmt::print(stderr, "vpg_cartpole: {}\n", error.what());

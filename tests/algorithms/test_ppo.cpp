@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/gradient_check.hpp"
+#include "support/policy_batch.hpp"
 
 #include <cmath>
 
@@ -17,34 +18,10 @@ namespace {
 
 constexpr double kClip = 0.2;
 
-/// Old-policy data at fixed observations: actions sampled from π_old, their
-/// log-probabilities, the old distribution parameters, and advantages.
-template <class Actor>
-struct Batch {
-  Matrix<double> observations;
-  typename Actor::Actions actions;
-  Matrix<double> old_log_probs, old_parameters, advantages;
-};
-
-template <class Actor>
-Batch<Actor> make_batch(Actor& old_policy, Index batch, ac::Generator& rng) {
-  Batch<Actor> b;
-  b.observations = ac::test::normal_matrix(old_policy.observation_dim(), batch, rng);
-  const auto& dist = old_policy.distribution(b.observations);
-  b.actions.resize(old_policy.action_rows(), batch);
-  dist.sample(rng, b.actions);
-  b.old_log_probs.resize(1, batch);
-  dist.log_prob(b.actions, b.old_log_probs);
-  b.old_parameters.resize(old_policy.parameter_rows(), batch);
-  dist.write_parameters(b.old_parameters);
-  b.advantages = ac::test::normal_matrix(1, batch, rng);
-  return b;
-}
-
 /// L(θ) = clipped surrogate + ρ·KL(old‖π) − c_H·H, through PolicyObjective;
 /// with `gradient` the analytic dL/dθ is written there.
 template <class Actor>
-double ppo_policy_loss(Actor& actor, const Batch<Actor>& b, double clip, Vector<double>* gradient,
+double ppo_policy_loss(Actor& actor, const ac::test::PolicyBatch<Actor>& b, double clip, Vector<double>* gradient,
                        ac::RatioStatistics* stats = nullptr) {
   const double scale = 1.0 / double(b.observations.cols());
   ac::PolicyObjective<Actor> objective;
@@ -68,7 +45,7 @@ void check_objective_gradient(Actor actor, double clip) {
   ac::Generator rng(11);
   Actor old_policy = actor;
   old_policy.network().parameters() += 0.3 * ac::test::normal_matrix(actor.network().parameter_count(), 1, rng);
-  const auto batch = make_batch(old_policy, 24, rng);
+  const auto batch = ac::test::sample_policy_batch(old_policy, 24, rng);
 
   Vector<double> analytic;
   ac::RatioStatistics stats;
@@ -116,7 +93,7 @@ TEST_CASE("the clipped surrogate equals its definition sample by sample", "[algo
   ac::CategoricalActor<double> old_policy = actor;
   ac::Generator rng(3);
   old_policy.network().parameters() += 0.5 * ac::test::normal_matrix(actor.network().parameter_count(), 1, rng);
-  const auto b = make_batch(old_policy, 16, rng);
+  const auto b = ac::test::sample_policy_batch(old_policy, 16, rng);
   ac::PolicyObjective<ac::CategoricalActor<double>> objective;
   objective.begin(actor.distribution(b.observations), b.actions);
   const double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, kClip, 1.0 / 16);

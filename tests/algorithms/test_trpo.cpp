@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/gradient_check.hpp"
+#include "support/policy_batch.hpp"
 
 #include <cmath>
 
@@ -52,26 +53,6 @@ void check_fisher_vector_product(Actor actor) {
   CHECK(ac::test::relative_error(product, hessian_v) < 1e-5);
 }
 
-/// A batch from the current policy with synthetic advantages.
-template <class Actor>
-struct PolicyBatch {
-  Matrix<double> x, old_log_probs, advantages;
-  typename Actor::Actions actions;
-};
-
-template <class Actor>
-PolicyBatch<Actor> sample_batch(Actor& actor, Index size, ac::Generator& rng) {
-  PolicyBatch<Actor> b;
-  b.x = ac::test::normal_matrix(actor.observation_dim(), size, rng);
-  const auto& dist = actor.distribution(b.x);
-  b.actions.resize(actor.action_rows(), size);
-  dist.sample(rng, b.actions);
-  b.old_log_probs.resize(1, size);
-  dist.log_prob(b.actions, b.old_log_probs);
-  b.advantages = ac::test::normal_matrix(1, size, rng);
-  return b;
-}
-
 }  // namespace
 
 TEST_CASE("the Fisher-vector product equals the finite-difference Hessian of the mean KL at θ_old",
@@ -94,19 +75,19 @@ namespace {
 template <class Actor>
 double checked_trust_region_step(Actor actor, double delta, double damping) {
   ac::Generator rng(9);
-  const auto b = sample_batch(actor, 64, rng);
-  const typename Actor::Distribution old = actor.distribution(b.x);
+  const auto b = ac::test::sample_policy_batch(actor, 64, rng);
+  const typename Actor::Distribution old = actor.distribution(b.observations);
   ac::TrustRegionStep<Actor> step(actor, {.max_kl = delta, .cg_damping = damping});
   ac::UpdateDiagnostics d;
   const Vector<double> theta_old = actor.network().parameters();
-  step.apply(b.x, b.actions, b.old_log_probs, b.advantages, d);
+  step.apply(b.observations, b.actions, b.old_log_probs, b.advantages, d);
   if (d.step_size == 0.0) {  // every trial rejected: θ_old restored exactly
     CHECK(actor.network().parameters() == theta_old);
     return 0.0;
   }
-  const double kl = mean_kl(actor, b.x, old);
+  const double kl = mean_kl(actor, b.observations, old);
   Matrix<double> log_probs(1, 64);
-  actor.distribution(b.x).log_prob(b.actions, log_probs);
+  actor.distribution(b.observations).log_prob(b.actions, log_probs);
   const double surrogate = ((log_probs - b.old_log_probs).array().exp() * b.advantages.array()).mean();
   const double surrogate_before = b.advantages.mean();  // r = 1 at θ_old
   INFO("δ " << delta << ", damping " << damping << ": step fraction " << d.step_size << ", KL " << kl);
@@ -137,12 +118,12 @@ TEST_CASE("an accepted trust-region step satisfies KL ≤ δ and improves the su
 TEST_CASE("a trust-region step with nothing to gain leaves the policy unchanged", "[algorithms][trpo]") {
   ac::CategoricalActor<double> actor(3, 2, {.hidden = {4}}, 1);
   ac::Generator rng(2);
-  auto b = sample_batch(actor, 16, rng);
+  auto b = ac::test::sample_policy_batch(actor, 16, rng);
   b.advantages.setZero();
   const Vector<double> before = actor.network().parameters();
   ac::TrustRegionStep<ac::CategoricalActor<double>> step(actor, {});
   ac::UpdateDiagnostics d;
-  step.apply(b.x, b.actions, b.old_log_probs, b.advantages, d);
+  step.apply(b.observations, b.actions, b.old_log_probs, b.advantages, d);
   CHECK(d.step_size == 0.0);
   CHECK(actor.network().parameters() == before);
 }
@@ -151,14 +132,14 @@ TEST_CASE("the natural step without line search lands on the quadratic model's K
   // For small δ, KL(θ_old ‖ θ_old + βs) ≈ ½ β² sᵀFs = δ (no damping, CG converged).
   ac::GaussianActor<double> actor(3, 2, {.hidden = {5}, .output_gain = 1.0}, 3);
   ac::Generator rng(10);
-  const auto b = sample_batch(actor, 200, rng);
-  typename ac::GaussianActor<double>::Distribution old = actor.distribution(b.x);
+  const auto b = ac::test::sample_policy_batch(actor, 200, rng);
+  typename ac::GaussianActor<double>::Distribution old = actor.distribution(b.observations);
   const double delta = 1e-7;  // the cubic term's relative size is O(√δ)
   ac::TrustRegionStep<ac::GaussianActor<double>> npg(
       actor, {.max_kl = delta, .cg_iterations = 200, .cg_damping = 0.0, .line_search = false});
   ac::UpdateDiagnostics d;
-  npg.apply(b.x, b.actions, b.old_log_probs, b.advantages, d);
-  const double kl = mean_kl(actor, b.x, old);
+  npg.apply(b.observations, b.actions, b.old_log_probs, b.advantages, d);
+  const double kl = mean_kl(actor, b.observations, old);
   INFO("KL " << kl << " for δ " << delta);
   CHECK(kl == Approx(delta).epsilon(0.02));
 }

@@ -70,7 +70,7 @@ struct A2CConfig {
 
   void validate() const {
     check_positive("A2CConfig.n_steps", n_steps);
-    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("A2CConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_discount("A2CConfig.gamma", gamma);
     check_non_negative("A2CConfig.ent_coef", ent_coef);
     check_non_negative("A2CConfig.vf_coef", vf_coef);
     check_positive("A2CConfig.max_grad_norm", max_grad_norm);

@@ -113,7 +113,7 @@ struct PPOConfig {
     check_positive("PPOConfig.n_steps", n_steps);
     check_positive("PPOConfig.batch_size", batch_size);
     check_positive("PPOConfig.epochs", epochs);
-    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("PPOConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_discount("PPOConfig.gamma", gamma);
     check_in_closed_range("PPOConfig.gae_lambda", gae_lambda, 0.0, 1.0);
     if (clipped() && !(clip_range->start() > 0.0 && clip_range->end() >= 0.0)) {
       throw_invalid_argument("PPOConfig.clip_range: expected a start > 0 and an end >= 0, got {} and {}",

@@ -27,7 +27,7 @@ struct ReinforceConfig {
   optim::AdamConfig optimizer{.learning_rate = 1e-2};
 
   void validate() const {
-    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("ReinforceConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_discount("ReinforceConfig.gamma", gamma);
     check_non_negative("ReinforceConfig.ent_coef", ent_coef);
     check_positive("ReinforceConfig.max_grad_norm", max_grad_norm);
     optimizer.validate();

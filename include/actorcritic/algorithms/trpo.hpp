@@ -33,7 +33,7 @@ struct TRPOConfig {
 
   void validate() const {
     check_positive("TRPOConfig.n_steps", n_steps);
-    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("TRPOConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_discount("TRPOConfig.gamma", gamma);
     check_in_closed_range("TRPOConfig.gae_lambda", gae_lambda, 0.0, 1.0);
     trust_region.validate();
     check_positive("TRPOConfig.critic_epochs", critic_epochs);

@@ -73,6 +73,13 @@ inline void check_shape(std::initializer_list<std::string_view> argument_parts, 
   }
 }
 
+/// Throws InvalidArgument unless `gamma` is a discount factor in (0, 1].
+inline void check_discount(std::string_view argument, double gamma) {
+  if (!(gamma > 0.0 && gamma <= 1.0)) {
+    throw_invalid_argument("{}: expected a discount factor in (0, 1], got {}", argument, gamma);
+  }
+}
+
 /// Throws InvalidArgument unless `value > 0`.
 template <class T>
 void check_positive(std::string_view argument, T value) {

@@ -29,7 +29,7 @@ struct VecNormalizeConfig {
   double clip_reward = 10.0;
 
   void validate() const {
-    if (!(gamma > 0.0 && gamma <= 1.0)) throw_invalid_argument("VecNormalizeConfig.gamma: expected a value in (0, 1], got {}", gamma);
+    check_discount("VecNormalizeConfig.gamma", gamma);
     check_positive("VecNormalizeConfig.epsilon", epsilon);
     check_positive("VecNormalizeConfig.clip_observation", clip_observation);
     check_positive("VecNormalizeConfig.clip_reward", clip_reward);
