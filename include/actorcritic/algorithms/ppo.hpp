@@ -143,6 +143,13 @@ template <class Src, class Dst>
 void gather_columns(const Src& src, const std::vector<Index>& indices, Index first, Dst& dst) {
   for (Index k = 0; k < dst.cols(); ++k) dst.col(k) = src.col(indices[static_cast<std::size_t>(first + k)]);
 }
+/// Fisher–Yates with the library's generator (deterministic across platforms).
+inline void shuffle(std::vector<Index>& order, Generator& rng) {
+  for (std::size_t i = order.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>(rng.integer(i));
+    std::swap(order[i - 1], order[j]);
+  }
+}
 /// An N x T per-sample matrix viewed as its 1 x (T·N) row (sample t·N + n).
 template <class M>
 auto as_row(const M& m) {
@@ -206,7 +213,7 @@ class PPO {
     double epochs_run = 0;
     bool stop = false;
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
-      shuffle(rng);
+      detail::shuffle(order_, rng);
       double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, weight = 0;
       for (Index first = 0; first < batch; first += minibatch) {
         const Index size = std::min(minibatch, batch - first);
@@ -304,14 +311,6 @@ class PPO {
     actor_optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
     critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
     return l;
-  }
-
-  /// Fisher–Yates with the library's generator (deterministic across platforms).
-  void shuffle(Generator& rng) {
-    for (std::size_t i = order_.size(); i > 1; --i) {
-      const auto j = static_cast<std::size_t>(rng.integer(i));
-      std::swap(order_[i - 1], order_[j]);
-    }
   }
 
   void reserve(const RolloutBufferFor<P>& buffer, Index minibatch) {

@@ -89,7 +89,7 @@ class TRPO {
     std::iota(order_.begin(), order_.end(), Index{0});
     double value_loss_sum = 0.0, weight = 0.0;
     for (Index epoch = 0; epoch < config_.critic_epochs; ++epoch) {
-      for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng.integer(i)]);
+      detail::shuffle(order_, rng);
       for (Index first = 0; first < batch; first += minibatch) {
         const Index size = std::min(minibatch, batch - first);
         auto obs = mb_observations_.leftCols(size);
