@@ -3,6 +3,7 @@
 // (tests/CMakeLists.txt fails the configure step if a header is missing here.)
 
 #include "actorcritic/algorithms/a2c.hpp"
+#include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
@@ -69,6 +70,8 @@
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/gaussian_actor.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/policies/policy_network.hpp"
+#include "actorcritic/policies/shared_actor_critic.hpp"
 
 #include "actorcritic/rollout/collector.hpp"
 #include "actorcritic/rollout/replay_buffer.hpp"

@@ -12,6 +12,7 @@
 //   NStepA2C             = ActorCritic<S, NStepEstimator>
 //   ValuePolicyGradient  = ActorCritic<S, TdTargetEstimator> (critic by TD)
 
+#include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
 #include "actorcritic/core/error.hpp"
@@ -89,8 +90,7 @@ class ActorCriticStep {
 
   ActorCriticStep(P& actor, Critic<Scalar>& critic, const A2CConfig& config)
       : actor_(actor), critic_(critic), config_(config),
-        actor_optimizer_(actor.network().parameter_count(), config.optimizer),
-        critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
+        parameters_(actor.network(), critic.network(), config.optimizer) {
     config_.validate();
   }
 
@@ -109,7 +109,7 @@ class ActorCriticStep {
     diagnostics.policy_loss = objective_.score_function(weight_row, scale);
     objective_.entropy_bonus(config_.ent_coef, scale);
     diagnostics.entropy = objective_.entropy();
-    actor_.network().zero_gradients();
+    parameters_.zero_gradients();
     actor_.backward(objective_.gradient());
 
     // Value: c_V · mean((R − V)²).
@@ -117,14 +117,11 @@ class ActorCriticStep {
     const auto values = critic_.values(observations);
     diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kNoClip, config_.vf_coef, scale, grad_values_);
     diagnostics.explained_variance = kernels::explained_variance(values, target_row);
-    critic_.network().zero_gradients();
     critic_.backward(grad_values_);
 
     // One global gradient norm over both networks (as one optimizer over all parameters).
-    diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(
-        {&actor_.network().gradients(), &critic_.network().gradients()}, config_.max_grad_norm);
-    actor_optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
-    critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
+    diagnostics.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
+    parameters_.step();
     return diagnostics;
   }
 
@@ -138,7 +135,7 @@ class ActorCriticStep {
   P& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
-  detail::ChosenOptimizer<Scalar> actor_optimizer_, critic_optimizer_;
+  ActorCriticParameters<Scalar, detail::ChosenOptimizer<Scalar>> parameters_;
   PolicyObjective<P> objective_;
   Matrix<Scalar> grad_values_;
 };

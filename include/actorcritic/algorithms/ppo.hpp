@@ -17,6 +17,7 @@
 //   clip_kl_entropy()   clipping, the adaptive KL penalty and an entropy bonus
 // Where the lecture is silent the defaults are SB3's PPO.
 
+#include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/core/error.hpp"
@@ -166,8 +167,7 @@ class PPO {
 
   PPO(P& actor, Critic<Scalar>& critic, const PPOConfig& config = {})
       : actor_(actor), critic_(critic), config_(config), kl_coef_(config.kl_coef),
-        actor_optimizer_(actor.network().parameter_count(), config.optimizer),
-        critic_optimizer_(critic.network().parameter_count(), config.optimizer) {
+        parameters_(actor.network(), critic.network(), config.optimizer) {
     config_.validate();
   }
 
@@ -195,8 +195,7 @@ class PPO {
     UpdateDiagnostics d;
     const double learning_rate = config_.learning_rate(progress_);
     const double clip_range = config_.clipped() ? (*config_.clip_range)(progress_) : PPOConfig::kOff;
-    actor_optimizer_.set_learning_rate(learning_rate);
-    critic_optimizer_.set_learning_rate(learning_rate);
+    parameters_.set_learning_rate(learning_rate);
     d.learning_rate = learning_rate;
     d.clip_range = clip_range;
 
@@ -294,7 +293,7 @@ class PPO {
     }
     objective_.entropy_bonus(config_.ent_coef, scale);
     l.entropy = objective_.entropy();
-    actor_.network().zero_gradients();
+    parameters_.zero_gradients();
     actor_.backward(objective_.gradient());
 
     // Value loss.
@@ -302,14 +301,11 @@ class PPO {
     auto grad_values = mb_grad_values_.leftCols(size);
     l.value = value_loss<Scalar>(values, returns, old_values, config_.clip_range_vf, config_.vf_coef, scale,
                                  grad_values);
-    critic_.network().zero_gradients();
     critic_.backward(grad_values);
 
     // One global norm (SB3 clips all of the policy's parameters together), then Adam.
-    l.grad_norm = optim::clip_gradient_norm<Scalar>({&actor_.network().gradients(), &critic_.network().gradients()},
-                                                    config_.max_grad_norm);
-    actor_optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
-    critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
+    l.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
+    parameters_.step();
     return l;
   }
 
@@ -334,7 +330,7 @@ class PPO {
   PPOConfig config_;
   double kl_coef_;
   double progress_ = 0.0;
-  optim::Adam<Scalar> actor_optimizer_, critic_optimizer_;
+  ActorCriticParameters<Scalar, optim::Adam<Scalar>> parameters_;
   Collector<P> collector_;
   PolicyObjective<P> objective_;
   Distribution old_full_, old_mb_;

@@ -50,7 +50,13 @@ class TRPO {
 
   TRPO(P& actor, Critic<Scalar>& critic, const TRPOConfig& config = {})
       : actor_(actor), critic_(critic), config_((config.validate(), config)), step_(actor, config.trust_region),
-        critic_optimizer_(critic.network().parameter_count(), config.critic_optimizer) {}
+        critic_optimizer_(critic.network().parameter_count(), config.critic_optimizer) {
+    if (&actor.network() == &critic.network()) {
+      throw_invalid_argument(
+          "TRPO: critic: expected a network of its own, got one shared with the actor (the trust-region step "
+          "moves the policy's parameters alone and the critic is fitted apart; use separate networks)");
+    }
+  }
 
   [[nodiscard]] const TRPOConfig& config() const { return config_; }
   [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }

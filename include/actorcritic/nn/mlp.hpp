@@ -106,6 +106,7 @@ class Mlp {
     if (x.cols() == 0) throw_invalid_argument("Mlp::forward: x: expected at least one column, got 0");
     reserve(x.cols());
     batch_ = x.cols();
+    ++forward_count_;
     input_.leftCols(batch_) = x;
     const Scalar* p = params_.data();
     for (std::size_t l = 0; l < hidden_count(); ++l) {
@@ -123,6 +124,10 @@ class Mlp {
     linears_.back().forward(p, layer_input(hidden_count()), output_.leftCols(batch_));
     return {output_.data(), config_.outputs, batch_};
   }
+
+  /// How many forward passes (jvp included) have run: lets two views of one
+  /// network (a shared actor-critic trunk) check that the cached pass is theirs.
+  [[nodiscard]] std::uint64_t forward_count() const { return forward_count_; }
 
   /// The outputs of the last forward (or jvp), outputs x batch.
   [[nodiscard]] ConstMatrixMap<Scalar> last_output() const { return {output_.data(), config_.outputs, batch_}; }
@@ -251,6 +256,7 @@ class Mlp {
   // Workspaces, `capacity_` columns each; the current batch uses the left `batch_`.
   Index capacity_ = 0;
   Index batch_ = 0;
+  std::uint64_t forward_count_ = 0;
   Matrix<Scalar> input_, input_gradient_, output_, output_tangent_;
   std::vector<Matrix<Scalar>> activations_, deltas_, tangents_, x_hat_, rstd_;
 };

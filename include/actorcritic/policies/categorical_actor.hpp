@@ -9,6 +9,7 @@
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/policies/policy_network.hpp"
 
 namespace ac {
 
@@ -20,10 +21,14 @@ class CategoricalActor {
   using Actions = ActionIndices;
 
   CategoricalActor(Index observation_dim, Index action_count, const ActorConfig& config, Generator& rng)
-      : net_(network_mlp_config(observation_dim, action_count, config), rng) {}
+      : net_(network_mlp_config(observation_dim, action_count, config), false, rng) {}
   CategoricalActor(Index observation_dim, Index action_count, const ActorConfig& config = {},
                    std::uint64_t seed = 0)
-      : net_(network_mlp_config(observation_dim, action_count, config), seed) {}
+      : net_(network_mlp_config(observation_dim, action_count, config), false, seed) {}
+  /// The network also outputs V(s) in a last row (see SharedActorCritic).
+  CategoricalActor(WithValueRow, Index observation_dim, Index action_count, const ActorConfig& config,
+                   Generator& rng)
+      : net_(network_mlp_config(observation_dim, action_count, config), true, rng) {}
 
   /// The action distribution at a batch of observations (`obs_dim x batch`).
   /// Caches the network's forward pass for backward().
@@ -34,26 +39,30 @@ class CategoricalActor {
   [[nodiscard]] const Categorical<Scalar>& last_distribution() const { return dist_; }
 
   /// Accumulates dL/dθ given dL/d(logits) for the last distribution() or jvp() batch.
-  void backward(ConstMatrixRef<Scalar> grad_logits) { net_.backward(grad_logits); }
+  void backward(ConstMatrixRef<Scalar> grad_logits) { net_.backward(grad_logits, "CategoricalActor"); }
 
   /// The logits' tangent (∂z/∂θ) v at the observations, `actions x batch`; the
   /// distribution there is left in last_distribution() and backward() applies.
   ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v) {
-    auto tangent = net_.jvp(observations, v);
+    const auto tangent = net_.jvp(observations, v);
     dist_.set_logits(net_.last_output());
-    return tangent;
+    if (!net_.has_value_row()) return {tangent.data(), tangent.rows(), tangent.cols()};
+    if (tangent_.cols() < tangent.cols()) tangent_.resize(tangent.rows(), tangent.cols());
+    tangent_.leftCols(tangent.cols()) = tangent;  // contiguous, without the value row
+    return {tangent_.data(), tangent.rows(), tangent.cols()};
   }
 
-  [[nodiscard]] Index action_count() const { return net_.outputs(); }
-  [[nodiscard]] Index observation_dim() const { return net_.inputs(); }
+  [[nodiscard]] Index action_count() const { return net_.head_rows(); }
+  [[nodiscard]] Index observation_dim() const { return net_.mlp().inputs(); }
   [[nodiscard]] static constexpr Index action_rows() { return 1; }
-  [[nodiscard]] Index parameter_rows() const { return net_.outputs(); }
-  nn::Mlp<Scalar>& network() { return net_; }
-  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_; }
+  [[nodiscard]] Index parameter_rows() const { return net_.head_rows(); }
+  nn::Mlp<Scalar>& network() { return net_.mlp(); }
+  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_.mlp(); }
 
  private:
-  nn::Mlp<Scalar> net_;
+  PolicyNetwork<Scalar> net_;
   Categorical<Scalar> dist_;
+  Matrix<Scalar> tangent_;
 };
 
 }  // namespace ac

@@ -4,7 +4,10 @@
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
+#include "actorcritic/policies/policy_network.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace ac {
@@ -24,27 +27,57 @@ struct CriticConfig {
   double output_gain = 1.0;  // orthogonal init of the value head (SB3, CleanRL)
 };
 
+/// V(s): its own Mlp with one output, or a view of the value row of a network
+/// it shares with the policy (SharedActorCritic builds that; the network must
+/// outlive the view).
 template <RealScalar Scalar_>
 class Critic {
  public:
   using Scalar = Scalar_;
 
   Critic(Index observation_dim, const CriticConfig& config, Generator& rng)
-      : net_(network_mlp_config(observation_dim, 1, config), rng) {}
+      : owned_(std::in_place, network_mlp_config(observation_dim, 1, config), rng) {}
   explicit Critic(Index observation_dim, const CriticConfig& config = {}, std::uint64_t seed = 0)
-      : net_(network_mlp_config(observation_dim, 1, config), seed) {}
+      : owned_(std::in_place, network_mlp_config(observation_dim, 1, config), seed) {}
+  /// V(s) as the last output row of `shared`, a network that also feeds a policy.
+  explicit Critic(nn::Mlp<Scalar>& shared) : shared_(&shared) {}
 
   /// V at a batch of observations, `1 x batch` (a view valid until the next call).
-  ConstMatrixMap<Scalar> values(ConstMatrixRef<Scalar> observations) { return net_.forward(observations); }
+  ConstMatrixMap<Scalar> values(ConstMatrixRef<Scalar> observations) {
+    if (!shared_) return owned_->forward(observations);
+    const auto y = shared_->forward(observations);
+    forward_ = shared_->forward_count();
+    if (values_.cols() < y.cols()) values_.resize(1, y.cols());
+    values_.leftCols(y.cols()) = y.bottomRows(1);
+    return {values_.data(), 1, y.cols()};
+  }
 
   /// Accumulates dL/dθ given dL/dV (1 x batch) for the last values() batch.
-  void backward(ConstMatrixRef<Scalar> grad_values) { net_.backward(grad_values); }
+  void backward(ConstMatrixRef<Scalar> grad_values) {
+    if (!shared_) {
+      owned_->backward(grad_values);
+      return;
+    }
+    check_own_forward(*shared_, forward_, "Critic");
+    const Index batch = shared_->last_output().cols();
+    check_shape("Critic::backward: grad_values", grad_values.rows(), grad_values.cols(), 1, batch);
+    if (padded_.cols() < batch) padded_.resize(shared_->outputs(), batch);
+    auto padded = padded_.leftCols(batch);
+    padded.topRows(shared_->outputs() - 1).setZero();
+    padded.bottomRows(1) = grad_values;
+    shared_->backward(padded);
+  }
 
-  nn::Mlp<Scalar>& network() { return net_; }
-  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_; }
+  /// Whether V(s) is a row of a network shared with the policy.
+  [[nodiscard]] bool shares_network() const { return shared_ != nullptr; }
+  nn::Mlp<Scalar>& network() { return shared_ ? *shared_ : *owned_; }
+  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return shared_ ? *shared_ : *owned_; }
 
  private:
-  nn::Mlp<Scalar> net_;
+  std::optional<nn::Mlp<Scalar>> owned_;
+  nn::Mlp<Scalar>* shared_ = nullptr;
+  std::uint64_t forward_ = 0;
+  Matrix<Scalar> values_, padded_;
 };
 
 }  // namespace ac

@@ -13,6 +13,7 @@
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/policies/policy_network.hpp"
 
 namespace ac {
 
@@ -24,11 +25,16 @@ class GaussianActor {
   using Actions = Matrix<Scalar>;
 
   GaussianActor(Index observation_dim, Index action_dim, const ActorConfig& config, Generator& rng)
-      : net_(mlp_config(observation_dim, action_dim, config), rng) {
+      : net_(mlp_config(observation_dim, action_dim, config), false, rng) {
     initialize_log_std(config);
   }
   GaussianActor(Index observation_dim, Index action_dim, const ActorConfig& config = {}, std::uint64_t seed = 0)
-      : net_(mlp_config(observation_dim, action_dim, config), seed) {
+      : net_(mlp_config(observation_dim, action_dim, config), false, seed) {
+    initialize_log_std(config);
+  }
+  /// The network also outputs V(s) in a last row (see SharedActorCritic).
+  GaussianActor(WithValueRow, Index observation_dim, Index action_dim, const ActorConfig& config, Generator& rng)
+      : net_(mlp_config(observation_dim, action_dim, config), true, rng) {
     initialize_log_std(config);
   }
 
@@ -44,8 +50,8 @@ class GaussianActor {
   /// summed over the batch (it is shared by every column).
   void backward(ConstMatrixRef<Scalar> grad) {
     check_shape("GaussianActor::backward: grad", grad.rows(), grad.cols(), parameter_rows(), dist_.batch());
-    net_.backward(grad.topRows(action_dim()));
-    net_.gradients().tail(action_dim()) += grad.bottomRows(action_dim()).rowwise().sum();
+    net_.backward(grad.topRows(action_dim()), "GaussianActor");
+    network().gradients().tail(action_dim()) += grad.bottomRows(action_dim()).rowwise().sum();
   }
 
   /// The tangent of [μ; log σ] along the parameter direction v, `2·dims x batch`.
@@ -62,15 +68,15 @@ class GaussianActor {
 
   /// log σ, one value per action dimension (a view into the parameters).
   [[nodiscard]] ConstVectorMap<Scalar> log_std() const {
-    return {net_.parameters().data() + net_.layer_parameter_count(), action_dim()};
+    return {network().parameters().data() + network().layer_parameter_count(), action_dim()};
   }
 
-  [[nodiscard]] Index action_dim() const { return net_.outputs(); }
-  [[nodiscard]] Index observation_dim() const { return net_.inputs(); }
-  [[nodiscard]] Index action_rows() const { return net_.outputs(); }
-  [[nodiscard]] Index parameter_rows() const { return 2 * net_.outputs(); }
-  nn::Mlp<Scalar>& network() { return net_; }
-  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_; }
+  [[nodiscard]] Index action_dim() const { return net_.head_rows(); }
+  [[nodiscard]] Index observation_dim() const { return network().inputs(); }
+  [[nodiscard]] Index action_rows() const { return action_dim(); }
+  [[nodiscard]] Index parameter_rows() const { return 2 * action_dim(); }
+  nn::Mlp<Scalar>& network() { return net_.mlp(); }
+  [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_.mlp(); }
 
  private:
   static nn::MlpConfig mlp_config(Index observation_dim, Index action_dim, const ActorConfig& config) {
@@ -82,10 +88,10 @@ class GaussianActor {
     if (!std::isfinite(config.initial_log_std)) {
       throw_invalid_argument("ActorConfig.initial_log_std: expected a finite value, got {}", config.initial_log_std);
     }
-    net_.parameters().tail(action_dim()).setConstant(static_cast<Scalar>(config.initial_log_std));
+    network().parameters().tail(action_dim()).setConstant(static_cast<Scalar>(config.initial_log_std));
   }
 
-  nn::Mlp<Scalar> net_;
+  PolicyNetwork<Scalar> net_;
   DiagGaussian<Scalar> dist_;
   Matrix<Scalar> tangent_;
 };

@@ -1,0 +1,63 @@
+#pragma once
+// The actor's and the critic's parameters, updated as one optimizer over both
+// would update them (SB3 uses a single optimizer over the policy and value
+// networks): one zeroing of the gradients, one global gradient norm, one step
+// per network. Adam and RMSprop are elementwise, so an optimizer per network
+// is the same as one over the concatenation. When the two are one network (a
+// SharedActorCritic trunk) every operation happens once, on that network.
+
+#include "actorcritic/core/types.hpp"
+#include "actorcritic/nn/mlp.hpp"
+#include "actorcritic/optim/gradient_clipping.hpp"
+
+#include <optional>
+
+namespace ac {
+
+/// `Optimizer` is constructible from (parameter count, config) and has step() and set_learning_rate().
+template <RealScalar Scalar, class Optimizer>
+class ActorCriticParameters {
+ public:
+  template <class OptimizerConfig>
+  ActorCriticParameters(nn::Mlp<Scalar>& actor, nn::Mlp<Scalar>& critic, const OptimizerConfig& config)
+      : actor_(actor), critic_(critic), actor_optimizer_(actor.parameter_count(), config) {
+    if (!shared()) critic_optimizer_.emplace(critic.parameter_count(), config);
+  }
+
+  /// Whether actor and critic are one network (a shared trunk).
+  [[nodiscard]] bool shared() const { return &actor_ == &critic_; }
+
+  /// Call before the backward passes of an update: both heads then accumulate.
+  void zero_gradients() {
+    actor_.zero_gradients();
+    if (!shared()) critic_.zero_gradients();
+  }
+
+  /// Scales all gradients to a global L2 norm of at most max_norm; returns the norm before.
+  double clip_gradients(double max_norm) {
+    if (shared()) return optim::clip_gradient_norm<Scalar>(actor_.gradients(), max_norm);
+    return optim::clip_gradient_norm<Scalar>({&actor_.gradients(), &critic_.gradients()}, max_norm);
+  }
+
+  void step() {
+    actor_optimizer_.step(actor_.parameters(), actor_.gradients());
+    if (critic_optimizer_) critic_optimizer_->step(critic_.parameters(), critic_.gradients());
+  }
+
+  void set_learning_rate(double learning_rate) {
+    actor_optimizer_.set_learning_rate(learning_rate);
+    if (critic_optimizer_) critic_optimizer_->set_learning_rate(learning_rate);
+  }
+
+  Optimizer& actor_optimizer() { return actor_optimizer_; }
+  /// Absent when the networks are shared.
+  std::optional<Optimizer>& critic_optimizer() { return critic_optimizer_; }
+
+ private:
+  nn::Mlp<Scalar>& actor_;
+  nn::Mlp<Scalar>& critic_;
+  Optimizer actor_optimizer_;
+  std::optional<Optimizer> critic_optimizer_;
+};
+
+}  // namespace ac
