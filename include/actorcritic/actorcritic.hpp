@@ -78,6 +78,7 @@
 #include "actorcritic/rollout/rollout_buffer.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
 
+#include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/evaluate.hpp"
 #include "actorcritic/train/plot.hpp"
 #include "actorcritic/train/progress_bar.hpp"

@@ -49,6 +49,18 @@ class ChosenOptimizer {
   void set_learning_rate(double lr) {
     std::visit([&](auto& o) { o.set_learning_rate(lr); }, optimizer_);
   }
+  void save(ByteWriter& out) const {
+    out.put(static_cast<std::uint8_t>(optimizer_.index()));
+    std::visit([&](const auto& o) { o.save(out); }, optimizer_);
+  }
+  void load(ByteReader& in) {
+    const auto kind = in.get<std::uint8_t>("optimizer kind");
+    if (kind != optimizer_.index()) {
+      throw_io_error("{}: the optimizer state is for {}, this run uses {}", in.source(), kind == 0 ? "RMSprop" : "Adam",
+                     optimizer_.index() == 0 ? "RMSprop" : "Adam");
+    }
+    std::visit([&](auto& o) { o.load(in); }, optimizer_);
+  }
 
  private:
   using Variant = std::variant<optim::Rmsprop<Scalar>, optim::AdamW<Scalar>>;
@@ -126,6 +138,9 @@ class ActorCriticStep {
   }
 
   [[nodiscard]] const A2CConfig& config() const { return config_; }
+  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
+  void save_state(ByteWriter& out) const { parameters_.save(out); }
+  void load_state(ByteReader& in) { parameters_.load(in); }
   P& actor() { return actor_; }
   Critic<Scalar>& critic() { return critic_; }
 
@@ -151,6 +166,11 @@ class ActorCritic {
       : step_(actor, critic, config), estimator_(estimator) {}
 
   [[nodiscard]] const A2CConfig& config() const { return step_.config(); }
+  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
+  void save_state(ByteWriter& out) const { step_.save_state(out); }
+  void load_state(ByteReader& in) { step_.load_state(in); }
+  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
   [[nodiscard]] const Estimator& estimator() const { return estimator_; }
   [[nodiscard]] Index rollout_steps() const { return config().n_steps; }
 

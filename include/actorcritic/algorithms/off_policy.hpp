@@ -52,6 +52,11 @@ class OffPolicyActorCritic {
     config_.validate();
   }
   [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
+  /// The learner's state beyond the networks' parameters (optimizer moments; the replayed rollouts are not kept), for checkpoints.
+  void save_state(ByteWriter& out) const { step_.save_state(out); }
+  void load_state(ByteReader& in) { step_.load_state(in); }
+  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 
   [[nodiscard]] Index rollout_steps() const { return config_.base.n_steps; }
 

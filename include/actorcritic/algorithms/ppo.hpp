@@ -172,6 +172,22 @@ class PPO {
   }
 
   [[nodiscard]] const PPOConfig& config() const { return config_; }
+  /// The learner's state beyond the networks' parameters (optimizer moments, the adaptive ρ, the schedules' progress), for checkpoints.
+  void save_state(ByteWriter& out) const {
+    parameters_.save(out);
+    out.put(kl_coef_);
+    out.put(progress_);
+  }
+  void load_state(ByteReader& in) {
+    parameters_.load(in);
+    const auto kl_coef = in.get<double>("PPO KL coefficient");
+    const auto progress = in.get<double>("PPO progress");
+    if (!(kl_coef >= 0.0) || !(progress >= 0.0 && progress <= 1.0)) {
+      throw_io_error("{}: PPO state is invalid (ρ {}, progress {})", in.source(), kl_coef, progress);
+    }
+    kl_coef_ = kl_coef;
+    progress_ = progress;
+  }
   [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
   /// ρ as it stands (after the adaptive rule's updates).
   [[nodiscard]] double kl_coef() const { return kl_coef_; }

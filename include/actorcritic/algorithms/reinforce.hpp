@@ -45,6 +45,11 @@ class Reinforce {
     config_.validate();
   }
   [[nodiscard]] const ReinforceConfig& config() const { return config_; }
+  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
+  void save_state(ByteWriter& out) const { optimizer_.save(out); }
+  void load_state(ByteReader& in) { optimizer_.load(in); }
+  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 
   /// One batch of complete episodes from `env` (reset first), then one gradient step.
   template <class E>

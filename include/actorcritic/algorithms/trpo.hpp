@@ -59,6 +59,9 @@ class TRPO {
   }
 
   [[nodiscard]] const TRPOConfig& config() const { return config_; }
+  /// The learner's state beyond the networks' parameters (optimizer moments of the critic), for checkpoints.
+  void save_state(ByteWriter& out) const { critic_optimizer_.save(out); }
+  void load_state(ByteReader& in) { critic_optimizer_.load(in); }
   [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
   void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 

@@ -3,6 +3,7 @@
 // string, read them back with bounds checks, and a 64-bit FNV-1a checksum.
 
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -83,5 +84,22 @@ class ByteReader {
   std::string source_;
   std::size_t position_ = 0;
 };
+
+/// A vector as its length (u64) and its scalars.
+template <RealScalar Scalar>
+void write_vector(ByteWriter& out, ConstVectorRef<Scalar> v) {
+  out.put(static_cast<std::uint64_t>(v.size()));
+  out.put_bytes(v.data(), sizeof(Scalar) * static_cast<std::size_t>(v.size()));
+}
+
+/// Reads what write_vector wrote into `v`, whose size the stored length must equal.
+template <RealScalar Scalar>
+void read_vector(ByteReader& in, VectorRef<Scalar> v, std::string_view field) {
+  const auto size = in.get<std::uint64_t>(field);
+  if (size != static_cast<std::uint64_t>(v.size())) {
+    throw_io_error("{}: {} holds {} values, expected {}", in.source(), field, size, v.size());
+  }
+  in.get_bytes(v.data(), sizeof(Scalar) * static_cast<std::size_t>(size), field);
+}
 
 }  // namespace ac

@@ -7,6 +7,7 @@
 // The two differ only in how weight decay enters: a policy class, as
 // ensmallen composes its optimizers.
 
+#include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 
@@ -100,6 +101,23 @@ class AdamType {
   [[nodiscard]] long steps() const { return steps_; }
   [[nodiscard]] const Vector<Scalar>& first_moment() const { return m_; }
   [[nodiscard]] const Vector<Scalar>& second_moment() const { return v_; }
+
+  /// The state a resumed run needs: step count and both moments.
+  void save(ByteWriter& out) const {
+    out.put(static_cast<std::int64_t>(steps_));
+    out.put(config_.learning_rate);
+    write_vector<Scalar>(out, m_);
+    write_vector<Scalar>(out, v_);
+  }
+  void load(ByteReader& in) {
+    const auto steps = in.get<std::int64_t>("Adam step count");
+    const auto lr = in.get<double>("Adam learning rate");
+    if (steps < 0 || !(lr > 0.0)) throw_io_error("{}: Adam state is invalid (steps {}, lr {})", in.source(), steps, lr);
+    read_vector<Scalar>(in, m_, "Adam first moment");
+    read_vector<Scalar>(in, v_, "Adam second moment");
+    steps_ = static_cast<long>(steps);
+    config_.learning_rate = lr;
+  }
 
  private:
   AdamConfig config_;

@@ -4,6 +4,7 @@
 //   d = √s̃ + ε;  b ← μb + g/d (momentum) or step g/d;  θ ← θ − η·step.
 // The defaults are Stable-Baselines3 A2C's: lr 7e-4, α 0.99, ε 1e-5.
 
+#include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 
@@ -76,6 +77,27 @@ class Rmsprop {
   [[nodiscard]] const RmspropConfig& config() const { return config_; }
   [[nodiscard]] long steps() const { return steps_; }
   [[nodiscard]] const Vector<Scalar>& square_average() const { return square_avg_; }
+
+  /// The state a resumed run needs: step count and the running averages.
+  void save(ByteWriter& out) const {
+    out.put(static_cast<std::int64_t>(steps_));
+    out.put(config_.learning_rate);
+    write_vector<Scalar>(out, square_avg_);
+    write_vector<Scalar>(out, grad_avg_);
+    write_vector<Scalar>(out, momentum_buffer_);
+  }
+  void load(ByteReader& in) {
+    const auto steps = in.get<std::int64_t>("RMSprop step count");
+    const auto lr = in.get<double>("RMSprop learning rate");
+    if (steps < 0 || !(lr > 0.0)) {
+      throw_io_error("{}: RMSprop state is invalid (steps {}, lr {})", in.source(), steps, lr);
+    }
+    read_vector<Scalar>(in, square_avg_, "RMSprop square average");
+    read_vector<Scalar>(in, grad_avg_, "RMSprop gradient average");
+    read_vector<Scalar>(in, momentum_buffer_, "RMSprop momentum buffer");
+    steps_ = static_cast<long>(steps);
+    config_.learning_rate = lr;
+  }
 
  private:
   RmspropConfig config_;

@@ -21,12 +21,25 @@ struct EvaluationResult {
   long episodes = 0;
 };
 
+/// One step of an evaluation episode, as an observer of evaluate() sees it.
+template <envs::Env E>
+struct EvaluationStep {
+  long episode = 0;
+  long step = 0;
+  const typename E::Observation& observation;  // before the action, unnormalized
+  const typename E::Action& action;            // as the environment received it
+  double reward = 0.0;
+  bool terminated = false;
+  bool truncated = false;
+};
+
 /// Runs K episodes of `policy`'s mode on `env` (reset with `seed`, then continuing).
 /// `normalizer` (optional) normalizes observations with its statistics as they are;
-/// they are not updated.
-template <envs::Env E, Policy P>
-EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
-                          const VecNormalize* normalizer = nullptr) {
+/// they are not updated. `on_step` (optional) sees every step (EvaluationStep<E>),
+/// e.g. to record the trajectory.
+template <envs::Env E, Policy P, class Observer>
+EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, const VecNormalize* normalizer,
+                          Observer&& on_step) {
   using Scalar = typename P::Scalar;
   check_positive("evaluate: episodes", episodes);
   Matrix<float> raw(policy.observation_dim(), 1);
@@ -39,6 +52,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
   for (long k = 0; k < episodes; ++k) {
     auto o = k == 0 ? env.reset(seed) : env.reset();
     double episode_return = 0.0;
+    long steps = 0;
     while (true) {
       // Element by element: GCC 12 reports a vectorized copy from a fixed-size
       // 3-float observation as out of bounds (-Warray-bounds false positive).
@@ -55,6 +69,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
         env_action = action(0, 0);
       }
       const auto result = env.step(env_action);
+      on_step(EvaluationStep<E>{k, steps++, o, env_action, result.reward, result.terminated, result.truncated});
       episode_return += result.reward;
       o = result.observation;
       if (result.terminated || result.truncated) break;
@@ -64,6 +79,12 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
   }
   const double mean = sum / double(episodes);
   return {mean, std::sqrt(std::max(0.0, sum_sq / double(episodes) - mean * mean)), episodes};
+}
+
+template <envs::Env E, Policy P>
+EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
+                          const VecNormalize* normalizer = nullptr) {
+  return evaluate(policy, std::move(env), episodes, seed, normalizer, [](const EvaluationStep<E>&) {});
 }
 
 /// A training-loop callback: every `every_steps` environment steps, evaluates the

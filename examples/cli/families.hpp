@@ -1,0 +1,49 @@
+#pragma once
+// The algorithm families of actorcritic-train, each in its own translation
+// unit (they compile in parallel): parse the family's flags with defaults for
+// the environment, print --help, or train.
+#include "session.hpp"
+
+namespace cli {
+
+int run_policy_gradient(const Invocation& invocation);  // reinforce, vpg, a2c, offpolicy
+int run_trpo(const Invocation& invocation);             // trpo
+int run_ppo(const Invocation& invocation);              // ppo-kl, ppo-clip, ppo-clip-kl, ppo-clip-kl-ent
+
+inline bool continuous_env(std::string_view env) {
+  return env == "Pendulum-v1" || env == "MountainCarContinuous-v0" || env == "SingleStateBandit-v0";
+}
+
+/// Parses the flags, or prints the help and returns true when --help was given.
+inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
+  if (invocation.help) {
+    fmt::print(
+        "usage: {} [--algo NAME] [--env ID] [flags]\n\n"
+        "Trains a policy and evaluates its deterministic version. Defaults are tuned for the chosen\n"
+        "--algo and --env; the values in brackets are those for --algo {} --env {}.\n\n"
+        "  --algo                   {}\n  --env                    {}\n"
+        "  --quiet                  no progress output\n  --help                   this text\n{}",
+        invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"),
+        fmt::join(kEnvironments, "|"), flags.help());
+    return true;
+  }
+  flags.apply(invocation.given, fmt::format("--algo {}", invocation.algo));
+  return false;
+}
+
+/// A constant or linearly decaying (to 0 at the end of the budget) schedule, as flags.
+struct ScheduleFlag {
+  double value;
+  std::string shape;  // "constant" or "linear"
+  [[nodiscard]] ac::optim::Schedule schedule() const {
+    return shape == "linear" ? ac::optim::Schedule::linear(value) : ac::optim::Schedule::constant(value);
+  }
+  static ScheduleFlag of(const ac::optim::Schedule& s) { return {s.start(), s.is_constant() ? "constant" : "linear"}; }
+};
+
+inline void add_adam_flags(FlagSet& flags, ac::optim::AdamConfig& adam) {
+  flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
+  flags.number("--weight-decay", "L2 weight decay added to the gradient (torch Adam)", adam.weight_decay, Range::non_negative);
+}
+
+}  // namespace cli

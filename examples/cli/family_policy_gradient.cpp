@@ -1,0 +1,120 @@
+// actorcritic-train: REINFORCE, the value policy gradient, A2C and the
+// importance-sampled off-policy actor-critic.
+#include "families.hpp"
+
+namespace cli {
+namespace {
+
+/// The optimizer of the actor-critic family as flags: RMSprop (SB3 A2C) or Adam.
+struct OptimizerFlags {
+  std::string kind = "rmsprop";
+  double learning_rate = 7e-4;  // SB3 A2C
+  double weight_decay = 0.0;
+
+  void add(FlagSet& flags) {
+    flags.text("--optimizer", "rmsprop (SB3 A2C) or adam", kind, {"rmsprop", "adam"});
+    flags.number("--learning-rate", "learning rate", learning_rate, Range::positive);
+    flags.number("--weight-decay", "weight decay (RMSprop: L2; Adam: decoupled)", weight_decay, Range::non_negative);
+  }
+  [[nodiscard]] ac::ActorCriticOptimizerConfig config() const {
+    if (kind == "adam") return ac::optim::AdamConfig{.learning_rate = learning_rate, .weight_decay = weight_decay};
+    return ac::optim::RmspropConfig{.learning_rate = learning_rate, .weight_decay = weight_decay};
+  }
+};
+
+/// A2C-family defaults: SB3's A2C (8 envs × 5 steps, RMSprop 7e-4, γ 0.99); on
+/// Pendulum-v1 rl-baselines3-zoo's a2c.yml (8 steps, γ 0.9, λ 0.9, Adam); the
+/// value policy gradient with RMSprop 1e-4 (examples/vpg_cartpole.cpp).
+void a2c_defaults(std::string_view algo, std::string_view env, ac::A2CConfig& c, OptimizerFlags& o, double& lambda) {
+  lambda = 1.0;
+  if (algo == "vpg") o.learning_rate = 1e-4;
+  if (env == "Pendulum-v1" || env == "MountainCarContinuous-v0") {
+    c.n_steps = 8;
+    c.gamma = env == "Pendulum-v1" ? 0.9 : 0.99;
+    lambda = 0.9;
+    o.kind = "adam";
+    o.learning_rate = 7e-4;
+  }
+  if (env == "SingleStateBandit-v0") o.learning_rate = 3e-3;
+}
+
+int run_reinforce(const Invocation& invocation) {
+  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  ac::ReinforceConfig config;
+  config.optimizer.learning_rate = 5e-3;  // examples/reinforce_cartpole.cpp: 1e-2 was unstable for one seed
+  FlagSet flags;
+  add_common_flags(flags, common, continuous_env(invocation.env), false);
+  flags.section("REINFORCE (Williams 1992): complete episodes, reward-to-go");
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
+  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
+  flags.number("--max-grad-norm", "gradient-norm clip (a guard)", config.max_grad_norm, Range::positive);
+  flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
+  add_adam_flags(flags, config.optimizer);
+  if (parse_or_help(invocation, flags)) return 0;
+  config.validate();
+  return with_environment(invocation.env, [&]<class E>() {
+    Session<E> session(invocation, common, false, config.gamma);
+    ac::Reinforce reinforce(session.actor(), config);
+    return session.run(reinforce);
+  });
+}
+
+int run_actor_critic(const Invocation& invocation) {
+  const bool off_policy = invocation.algo == "offpolicy";
+  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  ac::OffPolicyConfig off;
+  ac::A2CConfig& config = off.base;
+  OptimizerFlags optimizer;
+  double lambda = 1.0;
+  a2c_defaults(invocation.algo, invocation.env, config, optimizer, lambda);
+  std::string correction = "vtrace";
+  FlagSet flags;
+  add_common_flags(flags, common, continuous_env(invocation.env), true);
+  flags.section(invocation.algo == "vpg" ? "value policy gradient: r + γ·V(s') as the return, critic by TD"
+                : off_policy ? "off-policy actor-critic: replayed rollouts, importance weights π/β"
+                             : "A2C (Mnih et al. 2016, synchronous; defaults: SB3)");
+  flags.number("--n-steps", "steps per env per update", config.n_steps, Range::positive);
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  if (invocation.algo == "a2c") flags.number("--gae-lambda", "GAE λ (1: the n-step return)", lambda, Range::unit_closed);
+  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
+  flags.number("--vf-coef", "value-loss coefficient", config.vf_coef, Range::non_negative);
+  flags.number("--max-grad-norm", "global gradient-norm clip", config.max_grad_norm, Range::positive);
+  flags.boolean("--normalize-advantage", "normalize the weights per update", config.normalize_advantage);
+  optimizer.add(flags);
+  if (off_policy) {
+    flags.text("--correction", "vtrace or per-decision (truncated ratio products)", correction,
+               {"vtrace", "per-decision"});
+    flags.number("--rho-bar", "truncation of the policy-gradient weight ρ̄", off.rho_bar, Range::positive);
+    flags.number("--c-bar", "truncation of the trace ratios c̄", off.c_bar, Range::positive);
+    flags.number("--gae-lambda", "λ of the per-decision advantages", off.gae_lambda, Range::unit_closed);
+    flags.number("--replay-capacity", "rollouts kept; updates learn from the oldest", off.replay_capacity,
+                 Range::positive);
+  }
+  if (parse_or_help(invocation, flags)) return 0;
+  config.optimizer = optimizer.config();
+  off.correction = correction == "vtrace" ? ac::ImportanceCorrection::vtrace
+                                          : ac::ImportanceCorrection::truncated_per_decision;
+  off.validate();
+  return with_environment(invocation.env, [&]<class E>() {
+    Session<E> session(invocation, common, true, config.gamma);
+    if (off_policy) {
+      ac::OffPolicyActorCritic algo(session.actor(), session.critic(), off);
+      return session.run(algo);
+    }
+    if (invocation.algo == "vpg") {
+      ac::ValuePolicyGradient algo(session.actor(), session.critic(), config);
+      return session.run(algo);
+    }
+    ac::A2C algo(session.actor(), session.critic(), config, ac::GaeEstimator{.lambda = lambda});
+    return session.run(algo);
+  });
+}
+
+}  // namespace
+
+int run_policy_gradient(const Invocation& invocation) {
+  return invocation.algo == "reinforce" ? run_reinforce(invocation) : run_actor_critic(invocation);
+}
+
+}  // namespace cli

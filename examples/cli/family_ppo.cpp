@@ -1,0 +1,90 @@
+// actorcritic-train: PPO-KL, PPO-clip, PPO-clip+KL and PPO-clip+KL+entropy.
+#include "families.hpp"
+
+namespace cli {
+namespace {
+
+/// PPO for the environment. CartPole-v1: ac::presets::ppo_cartpole (rl-baselines3-zoo).
+/// Acrobot-v1 and MountainCar-v0: zoo's ppo.yml (16 envs; 256 steps, 4 epochs, λ 0.94 /
+/// 16 steps, 4 epochs, λ 0.98). Pendulum-v1: ac::presets::ppo_pendulum (after RLtools);
+/// MountainCarContinuous-v0 the same with γ 0.99 (zoo's values rely on gSDE, which we lack).
+/// The bandit: short one-step episodes, small batches.
+ac::PPOConfig ppo_defaults(std::string_view algo, std::string_view env) {
+  ac::PPOConfig variant = algo == "ppo-kl"        ? ac::PPOConfig::kl_penalty()
+                          : algo == "ppo-clip-kl" ? ac::PPOConfig::clip_kl()
+                          : algo == "ppo-clip-kl-ent" ? ac::PPOConfig::clip_kl_entropy()
+                                                      : ac::PPOConfig::clip();
+  if (env == "CartPole-v1") return ac::presets::ppo_cartpole(variant);
+  ac::PPOConfig c = variant;
+  if (env == "Acrobot-v1") {
+    c.n_steps = 256;
+    c.epochs = 4;
+    c.gae_lambda = 0.94;
+  } else if (env == "MountainCar-v0") {
+    c.n_steps = 16;
+    c.epochs = 4;
+    c.gae_lambda = 0.98;
+  } else if (env == "SingleStateBandit-v0") {
+    c.n_steps = 8;
+    c.batch_size = 16;
+    c.epochs = 4;
+    c.learning_rate = ac::optim::Schedule::constant(3e-3);
+  } else {
+    const auto pendulum = ac::presets::ppo_pendulum();
+    c.n_steps = pendulum.n_steps;
+    c.batch_size = pendulum.batch_size;
+    c.epochs = pendulum.epochs;
+    c.gamma = env == "Pendulum-v1" ? pendulum.gamma : 0.99;
+    c.gae_lambda = pendulum.gae_lambda;
+    c.learning_rate = pendulum.learning_rate;
+    if (variant.kl_coef > 0) c.kl_rule.target = 0.01;
+  }
+  return c;
+}
+
+}  // namespace
+
+int run_ppo(const Invocation& invocation) {
+  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  ac::PPOConfig config = ppo_defaults(invocation.algo, invocation.env);
+  ScheduleFlag lr = ScheduleFlag::of(config.learning_rate);
+  ScheduleFlag clip = config.clipped() ? ScheduleFlag::of(*config.clip_range) : ScheduleFlag{0.2, "constant"};
+  FlagSet flags;
+  add_common_flags(flags, common, continuous_env(invocation.env), true);
+  flags.section("PPO (Schulman et al. 2017; defaults: SB3, rl-baselines3-zoo, ac::presets)");
+  flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
+  flags.number("--batch-size", "minibatch size", config.batch_size, Range::positive);
+  flags.number("--epochs", "passes over each rollout", config.epochs, Range::positive);
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  flags.number("--gae-lambda", "GAE λ", config.gae_lambda, Range::unit_closed);
+  flags.number("--learning-rate", "Adam learning rate (at the start)", lr.value, Range::positive);
+  flags.text("--lr-schedule", "learning-rate schedule", lr.shape, {"constant", "linear"});
+  if (config.clipped()) {
+    flags.number("--clip-range", "ε of the clipped surrogate (at the start)", clip.value, Range::positive);
+    flags.text("--clip-schedule", "clip-range schedule", clip.shape, {"constant", "linear"});
+  }
+  if (config.kl_coef > 0) {
+    flags.number("--kl-coef", "initial KL penalty coefficient ρ", config.kl_coef, Range::positive);
+    flags.boolean("--adaptive-kl", "adapt ρ to the KL target (PPO paper §4)", config.adaptive_kl);
+    flags.number("--kl-target", "d_targ of the adaptive rule", config.kl_rule.target, Range::positive);
+  }
+  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
+  flags.number("--vf-coef", "value-loss coefficient", config.vf_coef, Range::non_negative);
+  flags.number("--clip-range-vf", "value clipping range (inf: none)", config.clip_range_vf, Range::positive);
+  flags.number("--max-grad-norm", "global gradient-norm clip", config.max_grad_norm, Range::positive);
+  flags.number("--target-kl", "stop the epochs past 1.5 × this approximate KL (inf: never)", config.target_kl,
+               Range::positive);
+  flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);
+  add_adam_flags(flags, config.optimizer);
+  if (parse_or_help(invocation, flags)) return 0;
+  config.learning_rate = lr.schedule();
+  if (config.clipped()) config.clip_range = clip.schedule();
+  config.validate();
+  return with_environment(invocation.env, [&]<class E>() {
+    Session<E> session(invocation, common, true, config.gamma);
+    ac::PPO ppo(session.actor(), session.critic(), config);
+    return session.run(ppo);
+  });
+}
+
+}  // namespace cli

@@ -1,0 +1,62 @@
+// actorcritic-train: TRPO (and the natural policy gradient with --line-search false).
+#include "families.hpp"
+
+namespace cli {
+namespace {
+
+/// TRPO for the environment: ac::presets::trpo_cartpole (sb3-contrib defaults, zoo's
+/// rollout size) on CartPole; 256 steps per env on Acrobot and MountainCar; the
+/// Pendulum rollout size (64 × 128) and its γ on the continuous tasks.
+ac::TRPOConfig trpo_defaults(std::string_view env) {
+  ac::TRPOConfig c = ac::presets::trpo_cartpole();
+  if (env == "Acrobot-v1" || env == "MountainCar-v0") c.n_steps = 256;
+  if (env == "Pendulum-v1" || env == "MountainCarContinuous-v0") {
+    c.n_steps = 128;
+    c.gamma = env == "Pendulum-v1" ? 0.9 : 0.99;
+    c.gae_lambda = 0.95;
+    c.critic_batch_size = 1024;
+  }
+  if (env == "SingleStateBandit-v0") c.n_steps = 8;
+  return c;
+}
+
+}  // namespace
+
+int run_trpo(const Invocation& invocation) {
+  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  ac::TRPOConfig config = trpo_defaults(invocation.env);
+  auto& tr = config.trust_region;
+  FlagSet flags;
+  add_common_flags(flags, common, continuous_env(invocation.env), false);
+  flags.section("TRPO (Schulman et al. 2015; defaults: sb3-contrib, rl-baselines3-zoo)");
+  flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  flags.number("--gae-lambda", "GAE λ", config.gae_lambda, Range::unit_closed);
+  flags.boolean("--normalize-advantage", "normalize advantages per rollout", config.normalize_advantage);
+  flags.number("--max-kl", "trust-region radius δ on the mean KL", tr.max_kl, Range::positive);
+  flags.number("--cg-iterations", "conjugate-gradient iterations", tr.cg_iterations, Range::positive);
+  flags.number("--cg-damping", "Fisher damping", tr.cg_damping, Range::non_negative);
+  flags.boolean("--line-search", "backtracking line search (false: natural policy gradient)", tr.line_search);
+  flags.number("--line-search-steps", "backtracking steps", tr.line_search_steps, Range::positive);
+  flags.custom(
+      "--shrink", "backtracking factor in (0, 1)", [&tr] { return fmt::format("{}", tr.shrink); },
+      [&tr](std::string_view flag, std::string_view text) {
+        const double v = parse_number(flag, text);
+        if (!(v > 0 && v < 1)) usage_error("{}: expected a number in (0, 1), got {}", flag, text);
+        tr.shrink = v;
+      });
+  flags.number("--critic-epochs", "critic passes per rollout", config.critic_epochs, Range::positive);
+  flags.number("--critic-batch-size", "critic minibatch size", config.critic_batch_size, Range::positive);
+  flags.number("--critic-learning-rate", "critic Adam learning rate", config.critic_optimizer.learning_rate,
+               Range::positive);
+  add_adam_flags(flags, config.critic_optimizer);
+  if (parse_or_help(invocation, flags)) return 0;
+  config.validate();
+  return with_environment(invocation.env, [&]<class E>() {
+    Session<E> session(invocation, common, true, config.gamma);
+    ac::TRPO trpo(session.actor(), session.critic(), config);
+    return session.run(trpo);
+  });
+}
+
+}  // namespace cli
