@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, configures and builds Release, and
-# trains PPO-clip on CartPole-v1 (rl-baselines3-zoo's hyperparameters, 100k
-# steps) with a progress bar, a CSV log and a learning-curve plot, then
-# evaluates the deterministic policy. Extra arguments go to the trainer
-# (e.g. --seed 3, --steps 200000, --kl for PPO-KL).
+# runs actorcritic-train with PPO-clip on CartPole-v1 (rl-baselines3-zoo's
+# hyperparameters, 100k steps): a progress bar, a CSV log, a learning-curve
+# plot, a JSON summary and a checkpoint, then an evaluation of the
+# deterministic policy. Extra arguments go to the trainer (e.g. --seed 3,
+# --steps 200000, --algo ppo-kl, --env Acrobot-v1; see --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target ppo_cartpole -j "$(nproc)"
+cmake --build --preset release --target actorcritic-train actorcritic-eval -j "$(nproc)"
 mkdir -p out
-build/release/examples/ppo_cartpole --csv out/ppo_cartpole.csv --plot out/ppo_cartpole.png "$@"
+build/release/examples/actorcritic-train --algo ppo-clip --env CartPole-v1 \
+  --csv out/ppo_cartpole.csv --plot out/ppo_cartpole.png --summary out/ppo_cartpole.json \
+  --save out/ppo_cartpole.ckpt "$@"

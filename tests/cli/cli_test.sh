@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# actorcritic-train and actorcritic-eval as a user meets them: bad input gets a
+# message naming the flag and exit code 2 (never a signal), --help shows the
+# defaults tuned for the chosen pair, the same command twice gives a
+# byte-identical checkpoint and the same CSV apart from wall time, and every
+# broken checkpoint is refused with exit code 1.
+#   cli_test.sh TRAIN EVAL WORKDIR
+set -uo pipefail
+train=$1 eval=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE TEXT COMMAND...: exit code CODE and TEXT in stdout+stderr.
+expect() {
+  local code=$1 text=$2
+  shift 2
+  local output status
+  output=$("$@" 2>&1)
+  status=$?
+  if [[ $status -ne $code ]]; then fail "$* exited $status, expected $code: $output"; fi
+  if [[ $output != *"$text"* ]]; then fail "$* did not say \"$text\": $output"; fi
+}
+
+# Bad input: exit 2, the flag named.
+expect 2 "expected one of reinforce, vpg, a2c" "$train" --algo sarsa
+expect 2 "expected one of CartPole-v1" "$train" --env Breakout-v5
+expect 2 "--steps: expected a number > 0" "$train" --steps -5
+expect 2 "--steps: expected an integer" "$train" --steps many
+expect 2 "--clip-range: expected a number > 0" "$train" --clip-range 0
+expect 2 "--gamma: expected a discount in (0, 1]" "$train" --gamma 0
+expect 2 "--gamma: expected a discount in (0, 1]" "$train" --algo a2c --gamma 1.5
+expect 2 "--gae-lambda: expected a number in [0, 1]" "$train" --algo trpo --gae-lambda 2
+expect 2 "--hidden: expected layer widths" "$train" --hidden 64,0
+expect 2 "--activation: unknown value" "$train" --activation sigmoid
+expect 2 "unknown flag --clip-range for --algo ppo-kl" "$train" --algo ppo-kl --clip-range 0.2
+expect 2 "unknown flag --shared-trunk for --algo reinforce" "$train" --algo reinforce --shared-trunk true
+expect 2 "--seed: expected a value" "$train" --seed
+expect 2 "--load: expected a checkpoint path" "$eval" --episodes 3
+expect 2 "--episodes: expected a number > 0" "$eval" --load x --episodes 0
+
+# --help: exit 0, the defaults for the chosen pair.
+expect 0 "--gamma                  discount γ [0.98]" "$train" --help
+expect 0 "--gamma                  discount γ [0.9]" "$train" --algo ppo-clip --env Pendulum-v1 --help
+expect 0 "--max-kl" "$train" --algo trpo --help
+expect 0 "--record" "$eval" --help
+
+# Determinism: the same command twice.
+for run in 1 2; do
+  expect 0 "evaluation over 3 episodes" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet \
+    --eval-episodes 3 --csv run$run.csv --save run$run.ckpt --summary run$run.json
+done
+cmp -s run1.ckpt run2.ckpt || fail "checkpoints of identical runs differ"
+cut -d, -f3 --complement run1.csv > run1.nowall
+cut -d, -f3 --complement run2.csv > run2.nowall
+cmp -s run1.nowall run2.nowall || fail "CSVs of identical runs differ apart from wall time"
+[[ $(head -1 run1.csv) == iteration,steps,wall_seconds,mean_return,* ]] || fail "CSV header: $(head -1 run1.csv)"
+for key in algo env seed steps wall_seconds eval_return_mean eval_return_std eval_episodes; do
+  grep -q "\"$key\":" run1.json || fail "summary lacks $key"
+done
+
+# A checkpoint evaluates, records, and resumes; a shared trunk too.
+expect 0 "evaluation over 4 episodes" "$eval" --load run1.ckpt --env CartPole-v1 --episodes 4 --record traj.csv
+[[ $(head -1 traj.csv) == episode,step,observation_0,*,action_0,reward,terminated,truncated ]] || fail "trajectory header"
+expect 0 "evaluation over" "$train" --algo a2c --steps 400 --seed 7 --quiet --resume run1.ckpt
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 3000 --quiet --shared-trunk true \
+  --save shared.ckpt --eval-episodes 1
+expect 0 "evaluation over 2 episodes" "$eval" --load shared.ckpt --episodes 2
+
+# Broken checkpoints: exit 1 with the reason.
+: > empty.ckpt
+head -c 100 run1.ckpt > truncated.ckpt
+cp run1.ckpt corrupted.ckpt && printf '\x55' | dd of=corrupted.ckpt bs=1 seek=300 conv=notrunc status=none
+expect 1 "file is empty" "$eval" --load empty.ckpt
+expect 1 "truncated or corrupted" "$eval" --load truncated.ckpt
+expect 1 "truncated or corrupted" "$eval" --load corrupted.ckpt
+expect 1 "not an actorcritic checkpoint" "$eval" --load run1.csv
+expect 1 "cannot open" "$eval" --load missing.ckpt
+expect 1 "trained on CartPole-v1, not Acrobot-v1" "$eval" --load run1.ckpt --env Acrobot-v1
+expect 1 "trained by a2c, not ppo-clip" "$train" --algo ppo-clip --steps 100 --resume run1.ckpt
+expect 1 "layers 4 → 64,64 → 2" "$train" --algo a2c --steps 100 --hidden 32 --resume run1.ckpt
+
+if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "all command-line checks passed"
