@@ -52,6 +52,7 @@
 #include "actorcritic/kernels/importance.hpp"
 #include "actorcritic/kernels/normalization.hpp"
 
+#include "actorcritic/lecture/bandit_reinforce.hpp"
 #include "actorcritic/nn/activation.hpp"
 #include "actorcritic/nn/init.hpp"
 #include "actorcritic/nn/layer_norm.hpp"

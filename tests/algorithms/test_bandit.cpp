@@ -2,8 +2,8 @@
 // REINFORCE pushes down the probability of whatever it sampled and the
 // policy mean oscillates; recentring the returns, or using the advantage
 // R − V(s), removes that offset. Policy N(μ, σ²I) in d = 8 dimensions with
-// fixed σ = 0.5, batches of 8, plain SGD, 400 updates, 8 seeds; built from
-// SingleStateBandit, DiagGaussian (sampling, score gradient) and Sgd.
+// fixed σ = 0.5, batches of 8, plain SGD, 400 updates, 8 seeds: the experiment
+// of ac::lecture::reinforce_on_bandit (SingleStateBandit, DiagGaussian, Sgd).
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
 
@@ -12,7 +12,7 @@
 
 namespace {
 
-enum class Baseline { none, recentred, advantage };
+using ac::lecture::Baseline;
 
 struct Measured {
   double update_spread = 0.0;    // std of the per-update step lengths ‖Δμ‖
@@ -20,40 +20,17 @@ struct Measured {
 };
 
 Measured run(Baseline baseline) {
-  constexpr int dims = 8, batch = 8, updates = 400, seeds = 8;
-  const double sigma = 0.5;
+  constexpr int seeds = 8;
+  const ac::lecture::BanditExperiment experiment;  // d = 8, batch 8, σ 0.5, SGD 0.01, 400 updates
   Measured total;
   for (std::uint64_t seed = 0; seed < seeds; ++seed) {
-    ac::envs::SingleStateBandit bandit(Eigen::VectorXf::Ones(dims));
-    bandit.reset(seed);
-    ac::Generator rng(seed);
-    ac::Vector<double> mu = ac::Vector<double>::Zero(dims);
-    ac::optim::Sgd<double> sgd(dims, {.learning_rate = 0.01});
-    const ac::Matrix<double> log_std = ac::Matrix<double>::Constant(dims, 1, std::log(sigma));
-    ac::Matrix<double> actions(dims, batch), rewards(1, batch), weights(1, batch), grad_mean(dims, batch),
-        grad_log_std(dims, batch);
-    std::vector<double> steps, distances;
-    for (int k = 0; k < updates; ++k) {
-      const ac::DiagGaussian<double> pi(mu.replicate(1, batch), log_std);
-      pi.sample(rng, actions);
-      for (int j = 0; j < batch; ++j) {
-        bandit.reset();
-        rewards(0, j) = bandit.step(actions.col(j).cast<float>()).reward;
-      }
-      double b = 0.0;
-      if (baseline == Baseline::recentred) b = rewards.mean();
-      if (baseline == Baseline::advantage) b = -((mu.array() - 1.0).square().sum() + dims * sigma * sigma);  // exact V(s)
-      weights = (rewards.array() - b) / double(batch);
-      pi.log_prob_gradient(actions, weights, grad_mean, grad_log_std);
-      const ac::Vector<double> before = mu;
-      sgd.step(mu, -grad_mean.rowwise().sum());  // ascend J
-      steps.push_back((mu - before).norm());
-      distances.push_back((mu.array() - 1.0).matrix().norm());
-    }
+    const auto trace = ac::lecture::reinforce_on_bandit(baseline, experiment, seed);
+    const auto& steps = trace.step_lengths;
     double mean_step = 0.0, var_step = 0.0, late = 0.0;
     for (double s : steps) mean_step += s / steps.size();
     for (double s : steps) var_step += (s - mean_step) * (s - mean_step) / steps.size();
-    for (int k = updates - 100; k < updates; ++k) late += distances[static_cast<std::size_t>(k)] / 100.0;
+    const std::size_t updates = trace.distances.size();
+    for (std::size_t k = updates - 100; k < updates; ++k) late += trace.distances[k] / 100.0;
     total.update_spread += std::sqrt(var_step) / seeds;
     total.final_distance += late / seeds;
   }

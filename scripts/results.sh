@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Reproduces the README's results table: actorcritic-train with its default
+# (tuned) hyperparameters, several seeds per algorithm × environment, one run
+# at a time on one core. Writes out/results/<algo>_<env>_<seed>.json (the
+# trainer's --summary) and prints a Markdown table of the evaluation return
+# (mean ± std over seeds of each seed's 20-episode mean), the steps and the
+# mean wall time per run.
+#   scripts/results.sh [SEEDS (3)] [PAIRS...]   PAIRS like ppo-clip:CartPole-v1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seeds=${1:-3}
+shift || true
+pairs=("$@")
+if [[ ${#pairs[@]} -eq 0 ]]; then
+  pairs=(reinforce:CartPole-v1 vpg:CartPole-v1 a2c:CartPole-v1 offpolicy:CartPole-v1 trpo:CartPole-v1
+         ppo-kl:CartPole-v1 ppo-clip:CartPole-v1 ppo-clip-kl:CartPole-v1 ppo-clip-kl-ent:CartPole-v1
+         a2c:Acrobot-v1 trpo:Acrobot-v1 ppo-clip:Acrobot-v1 ppo-clip:MountainCar-v0
+         trpo:Pendulum-v1 ppo-kl:Pendulum-v1 ppo-clip:Pendulum-v1 ppo-clip:MountainCarContinuous-v0
+         reinforce:SingleStateBandit-v0 ppo-clip:SingleStateBandit-v0)
+fi
+train=build/release/examples/actorcritic-train
+[[ -x $train ]] || { cmake --preset release >/dev/null && cmake --build --preset release --target actorcritic-train; }
+mkdir -p out/results
+echo "| algorithm | environment | eval return (mean ± std over $seeds seeds) | steps | wall time per run |"
+echo "|---|---|---|---|---|"
+for pair in "${pairs[@]}"; do
+  algo=${pair%%:*} env=${pair#*:}
+  for ((seed = 0; seed < seeds; ++seed)); do
+    summary=out/results/${algo}_${env}_${seed}.json
+    [[ -f $summary ]] || "$train" --algo "$algo" --env "$env" --seed "$seed" --quiet --summary "$summary" >/dev/null
+  done
+  awk -v algo="$algo" -v env="$env" -F'[:,]' '
+    /"eval_return_mean"/ { r[n++] = $2 }
+    /"steps"/ && !/per_second/ { steps = $2 }
+    /"wall_seconds"/ { wall += $2 }
+    END {
+      for (i = 0; i < n; ++i) mean += r[i] / n
+      for (i = 0; i < n; ++i) var += (r[i] - mean) ^ 2 / n
+      printf "| %s | %s | %.1f ± %.1f | %d | %.1f s |\n", algo, env, mean, sqrt(var), steps, wall / n
+    }' out/results/${algo}_${env}_*.json
+done
