@@ -36,6 +36,7 @@ for pair in "${pairs[@]}"; do
     END {
       for (i = 0; i < n; ++i) mean += r[i] / n
       for (i = 0; i < n; ++i) var += (r[i] - mean) ^ 2 / n
-      printf "| %s | %s | %.1f ± %.1f | %d | %.1f s |\n", algo, env, mean, sqrt(var), steps, wall / n
+      digits = (mean > -10 && mean < 10) ? 3 : 1
+      printf "| %s | %s | %.*f ± %.*f | %d | %.1f s |\n", algo, env, digits, mean, digits, sqrt(var), steps, wall / n
     }' out/results/${algo}_${env}_*.json
 done
