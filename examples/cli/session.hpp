@@ -56,6 +56,8 @@ struct CommonOptions {
   std::uint64_t seed = 0;
   long envs = 8;
   long eval_episodes = 20;
+  long stop_after = 0;        // 0: run the whole budget
+  long checkpoint_every = 0;  // 0: only at the end
   std::string csv, save, plot, summary, resume;
   std::vector<long> hidden{64, 64};
   std::string activation = "tanh";
@@ -110,7 +112,12 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, bool continuous, 
   flags.text("--plot", "draw the learning curve into this PNG (gnuplot)", o.plot);
   flags.text("--summary", "write a JSON summary here", o.summary);
   flags.text("--save", "write a checkpoint here at the end", o.save);
-  flags.text("--resume", "start from this checkpoint's parameters, normalizer and optimizer state", o.resume);
+  flags.text("--resume", "continue the run saved in this checkpoint, bit for bit (to its own --steps unless given)",
+             o.resume);
+  flags.number("--checkpoint-every", "also save the checkpoint every this many steps (0: only at the end)",
+               o.checkpoint_every, Range::non_negative);
+  flags.number("--stop-after", "stop after this many steps of the budget, as if interrupted (0: never)",
+               o.stop_after, Range::non_negative);
   flags.section("networks");
   flags.custom(
       "--hidden", "hidden layer widths, comma-separated",
@@ -266,7 +273,14 @@ class Session {
   template <class Algorithm>
   int run(Algorithm& algorithm) {
     if (normalizing()) algorithm.set_normalizer(&normalizer_);
-    if (!options_.resume.empty()) resume(algorithm);
+    ac::TrainStart start;
+    if (!options_.resume.empty()) start = resume(algorithm);
+    steps_done_ = start.steps;
+    iteration_ = start.iteration;
+    loop_rng_ = start.rng.value_or(ac::Generator(options_.seed));
+    if (options_.checkpoint_every > 0 && options_.save.empty()) {
+      usage_error("--checkpoint-every: expected --save PATH to write the checkpoints to");
+    }
     std::string csv_path = options_.csv;
     if (csv_path.empty() && !options_.plot.empty()) csv_path = options_.plot + ".csv";
     std::optional<ac::CsvLog> log;
@@ -274,28 +288,45 @@ class Session {
     std::optional<ac::ProgressBar> progress;
     if (!invocation_.quiet) {
       progress.emplace(options_.steps);
-      fmt::print("{} on {}: {} steps, {} envs, seed {}\n", invocation_.algo, invocation_.env, options_.steps,
-                 options_.envs, options_.seed);
+      fmt::print("{} on {}: {} steps{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, options_.steps,
+                 start.steps > 0 ? fmt::format(" (resuming at {})", start.steps) : std::string(), options_.envs,
+                 options_.seed);
     }
     double wall = 0.0;
     double last_mean = std::numeric_limits<double>::quiet_NaN();
-    ac::train(algorithm, env_, options_.steps, options_.seed, [&](const ac::IterationInfo& info) {
-      if (log) (*log)(info);
-      if (progress) (*progress)(info);
-      wall = info.seconds;
-      last_mean = info.mean_return;
-    });
+    long next_checkpoint = options_.checkpoint_every > 0
+                               ? (start.steps / options_.checkpoint_every + 1) * options_.checkpoint_every
+                               : std::numeric_limits<long>::max();
+    ac::train(
+        algorithm, env_, options_.steps, options_.seed,
+        [&](const ac::IterationInfo& info) {
+          if (log) (*log)(info);
+          if (progress) (*progress)(info);
+          wall = info.seconds;
+          last_mean = info.mean_return;
+          steps_done_ = info.steps;
+          iteration_ = info.iteration;
+          loop_rng_ = *info.rng;
+          if (info.steps >= next_checkpoint) {
+            save(algorithm);
+            next_checkpoint = (info.steps / options_.checkpoint_every + 1) * options_.checkpoint_every;
+          }
+          return options_.stop_after == 0 || info.steps < options_.stop_after;
+        },
+        start);
     if (log) log->flush();
     if (!options_.plot.empty()) {
       ac::plot_learning_curve(csv_path, options_.plot, fmt::format("{} on {}", invocation_.algo, invocation_.env));
     }
+    if (!options_.save.empty()) save(algorithm);
+    const bool was_training = normalizer_.training();
     normalizer_.set_training(false);
     const auto evaluation = ac::evaluate(actor(), E{}, options_.eval_episodes, options_.seed + 1'000'000,
                                          normalizing() ? &normalizer_ : nullptr);
-    if (!options_.save.empty()) save(algorithm);
-    if (!options_.summary.empty()) write_summary(wall, last_mean, evaluation);
+    normalizer_.set_training(was_training);
+    if (!options_.summary.empty()) write_summary(wall, last_mean, start.steps, evaluation);
     fmt::print("{} on {}: evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s)\n", invocation_.algo,
-               invocation_.env, evaluation.episodes, evaluation.mean_return, evaluation.std_return, trained_steps(),
+               invocation_.env, evaluation.episodes, evaluation.mean_return, evaluation.std_return, steps_done_,
                wall);
     if (!invocation_.quiet) {
       if (!csv_path.empty()) fmt::print("log: {}\n", csv_path);
@@ -332,15 +363,19 @@ class Session {
     c.gamma = gamma;
     return c;
   }
-  [[nodiscard]] long trained_steps() const { return start_steps_ + env_.total_steps(); }
+  [[nodiscard]] bool given(std::string_view flag) const {
+    return std::any_of(invocation_.given.begin(), invocation_.given.end(), [&](const auto& g) { return g.first == flag; });
+  }
 
+  /// The checkpoint of the run as it stands: after the last iteration, with
+  /// the training loop's state, so that --resume continues it bit for bit.
   template <class Algorithm>
   void save(const Algorithm& algorithm) {
     ac::Checkpoint<float> c;
     c.algorithm = invocation_.algo;
     c.environment = describe_environment<E>();
     c.seed = options_.seed;
-    c.steps = trained_steps();
+    c.steps = steps_done_;
     c.actor = {actor().network().config(), actor().network().parameters()};
     if (auto* critic = model_.critic(); critic != nullptr && !critic->shares_network()) {
       c.critic = ac::NetworkRecord<float>{critic->network().config(), critic->network().parameters()};
@@ -349,11 +384,20 @@ class Session {
     ac::ByteWriter learner;
     algorithm.save_state(learner);
     c.learner = learner.bytes();
+    ac::ByteWriter training;
+    training.put(static_cast<std::int64_t>(options_.steps));
+    training.put(static_cast<std::int64_t>(steps_done_));
+    training.put(static_cast<std::int64_t>(iteration_));
+    loop_rng_.save(training);
+    env_.save(training);
+    if (normalizing()) normalizer_.save_training_state(training);
+    c.training = training.bytes();
     ac::save_checkpoint(options_.save, c);
   }
 
+  /// Restores everything save() wrote; returns where the training loop picks up.
   template <class Algorithm>
-  void resume(Algorithm& algorithm) {
+  ac::TrainStart resume(Algorithm& algorithm) {
     const auto& path = options_.resume;
     const auto c = ac::load_checkpoint<float>(path);
     ac::check_checkpoint_environment(c.environment, describe_environment<E>(), path);
@@ -385,16 +429,36 @@ class Session {
     ac::ByteReader learner(c.learner, path);
     algorithm.load_state(learner);
     if (learner.remaining() != 0) ac::throw_io_error("{}: the learner state has {} extra bytes", path, learner.remaining());
-    start_steps_ = c.steps;
+
+    if (c.training.empty()) ac::throw_io_error("{}: the checkpoint has no training state to resume", path);
+    ac::ByteReader training(c.training, path);
+    const auto budget = training.get<std::int64_t>("step budget");
+    const auto steps = training.get<std::int64_t>("steps done");
+    const auto iteration = training.get<std::int64_t>("iterations done");
+    if (budget <= 0 || steps < 0 || iteration < 0) ac::throw_io_error("{}: the training state is invalid", path);
+    ac::TrainStart start{.steps = static_cast<long>(steps), .iteration = static_cast<long>(iteration), .rng = {}};
+    start.rng.emplace();
+    start.rng->load(training);
+    env_.load(training);
+    if (normalizing()) normalizer_.load_training_state(training);
+    if (training.remaining() != 0) ac::throw_io_error("{}: the training state has {} extra bytes", path, training.remaining());
+    // The run continues to its own budget and with its own seed unless the command line says otherwise.
+    if (!given("--steps")) options_.steps = static_cast<long>(budget);
+    if (!given("--seed")) options_.seed = c.seed;
+    if (options_.steps <= start.steps) {
+      usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",
+                  start.steps, options_.steps);
+    }
+    return start;
   }
 
-  void write_summary(double wall, double last_mean, const ac::EvaluationResult& evaluation) const {
+  void write_summary(double wall, double last_mean, long first_step, const ac::EvaluationResult& evaluation) const {
     const std::string json = fmt::format(
         "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"envs\": {},\n"
         "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
         "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"checkpoint\": {}\n}}\n",
-        json_string(invocation_.algo), json_string(invocation_.env), options_.seed, trained_steps(), options_.envs,
-        json_number(wall), json_number(wall > 0 ? double(env_.total_steps()) / wall : 0.0), json_number(last_mean),
+        json_string(invocation_.algo), json_string(invocation_.env), options_.seed, steps_done_, options_.envs,
+        json_number(wall), json_number(wall > 0 ? double(steps_done_ - first_step) / wall : 0.0), json_number(last_mean),
         json_number(evaluation.mean_return), json_number(evaluation.std_return), evaluation.episodes,
         options_.save.empty() ? std::string("null") : json_string(options_.save));
     ac::write_file_atomically(options_.summary, json);
@@ -407,7 +471,8 @@ class Session {
   Model<Actor> model_;
   ac::VecNormalize normalizer_;
   double gamma_;
-  long start_steps_ = 0;
+  long steps_done_ = 0, iteration_ = 0;
+  ac::Generator loop_rng_;
 };
 
 }  // namespace cli

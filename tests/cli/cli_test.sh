@@ -2,8 +2,9 @@
 # actorcritic-train and actorcritic-eval as a user meets them: bad input gets a
 # message naming the flag and exit code 2 (never a signal), --help shows the
 # defaults tuned for the chosen pair, the same command twice gives a
-# byte-identical checkpoint and the same CSV apart from wall time, and every
-# broken checkpoint is refused with exit code 1.
+# byte-identical checkpoint and the same CSV apart from wall time, a stopped
+# and resumed run ends where the uninterrupted one does, and every broken
+# checkpoint is refused with exit code 1.
 #   cli_test.sh TRAIN EVAL WORKDIR
 set -uo pipefail
 train=$1 eval=$2 work=$3
@@ -62,7 +63,22 @@ done
 # A checkpoint evaluates, records, and resumes; a shared trunk too.
 expect 0 "evaluation over 4 episodes" "$eval" --load run1.ckpt --env CartPole-v1 --episodes 4 --record traj.csv
 [[ $(head -1 traj.csv) == episode,step,observation_0,*,action_0,reward,terminated,truncated ]] || fail "trajectory header"
-expect 0 "evaluation over" "$train" --algo a2c --steps 400 --seed 7 --quiet --resume run1.ckpt
+
+# Resuming: a run stopped half-way and resumed ends in the same checkpoint, byte for byte, as the
+# uninterrupted one (A2C on CartPole; PPO on Pendulum with observation and reward normalization).
+expect 0 "evaluation over" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet --eval-episodes 3 \
+  --stop-after 1500 --save half.ckpt
+expect 0 "evaluation over" "$train" --algo a2c --resume half.ckpt --quiet --eval-episodes 3 --save resumed.ckpt
+cmp -s run1.ckpt resumed.ckpt || fail "a stopped and resumed A2C run differs from the uninterrupted one"
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24576 --quiet --eval-episodes 1 \
+  --save pendulum_full.ckpt
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24576 --quiet --eval-episodes 1 \
+  --checkpoint-every 8192 --stop-after 10000 --save pendulum_half.ckpt
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --resume pendulum_half.ckpt --quiet \
+  --eval-episodes 1 --save pendulum_resumed.ckpt
+cmp -s pendulum_full.ckpt pendulum_resumed.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+expect 2 "--steps: the checkpoint has trained" "$train" --algo a2c --resume run1.ckpt --steps 100
+expect 2 "--checkpoint-every: expected --save" "$train" --checkpoint-every 1000
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 3000 --quiet --shared-trunk true \
   --save shared.ckpt --eval-episodes 1
 expect 0 "evaluation over 2 episodes" "$eval" --load shared.ckpt --episodes 2

@@ -52,9 +52,37 @@ class OffPolicyActorCritic {
     config_.validate();
   }
   [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
-  /// The learner's state beyond the networks' parameters (optimizer moments; the replayed rollouts are not kept), for checkpoints.
-  void save_state(ByteWriter& out) const { step_.save_state(out); }
-  void load_state(ByteReader& in) { step_.load_state(in); }
+  /// The learner's state beyond the networks' parameters (optimizer moments,
+  /// the replayed rollouts), for checkpoints.
+  void save_state(ByteWriter& out) const {
+    step_.save_state(out);
+    out.put(static_cast<std::uint8_t>(replay_.has_value()));
+    if (!replay_) return;
+    const auto& newest = replay_->recent(0);
+    out.put(static_cast<std::int64_t>(newest.envs()));
+    out.put(static_cast<std::int64_t>(newest.observations.rows()));
+    out.put(static_cast<std::int64_t>(newest.actions.rows()));
+    replay_->save(out);
+  }
+  void load_state(ByteReader& in) {
+    step_.load_state(in);
+    const auto has_replay = in.get<std::uint8_t>("replay flag");
+    if (has_replay > 1) throw_io_error("{}: the replay flag is invalid", in.source());
+    if (has_replay == 0) {
+      replay_.reset();
+      return;
+    }
+    const auto envs = in.get<std::int64_t>("replay envs");
+    const auto observation_dim = in.get<std::int64_t>("replay observation dim");
+    const auto action_rows = in.get<std::int64_t>("replay action rows");
+    const auto per_rollout = [&](std::int64_t rows) { return rows * envs * rollout_steps() * std::int64_t(sizeof(Scalar)); };
+    if (envs <= 0 || observation_dim <= 0 || action_rows <= 0 || envs > (1 << 20) || observation_dim > (1 << 20) ||
+        action_rows > (1 << 20) || per_rollout(observation_dim) > std::int64_t(in.remaining())) {
+      throw_io_error("{}: the replay buffer's shapes are invalid", in.source());
+    }
+    replay_.emplace(config_.replay_capacity, rollout_steps(), envs, observation_dim, action_rows);
+    replay_->load(in);
+  }
   /// Observation/reward normalization on the way into the rollouts (nullptr: none).
   void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 

@@ -4,6 +4,7 @@
 // Marsaglia polar method), never `std::normal_distribution`, whose output
 // differs between standard libraries. Same seed → same bits, everywhere.
 
+#include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/pcg64.hpp"
 #include "actorcritic/core/types.hpp"
@@ -86,6 +87,27 @@ class Generator {
   }
 
   [[nodiscard]] const Pcg64& bits() const { return bits_; }
+
+  /// The whole state (PCG64 state and increment, the cached normal), so that a
+  /// restored generator continues the same sequence.
+  void save(ByteWriter& out) const {
+    out.put(bits_.state());
+    out.put(bits_.increment());
+    out.put(spare_);
+    out.put(static_cast<std::uint8_t>(has_spare_));
+  }
+  void load(ByteReader& in) {
+    const auto state = in.get<uint128_t>("generator state");
+    const auto increment = in.get<uint128_t>("generator increment");
+    const auto spare = in.get<double>("generator spare normal");
+    const auto has_spare = in.get<std::uint8_t>("generator spare flag");
+    if ((increment & 1u) == 0 || has_spare > 1 || !std::isfinite(spare)) {
+      throw_io_error("{}: generator state is invalid", in.source());
+    }
+    bits_ = Pcg64(state, increment);
+    spare_ = spare;
+    has_spare_ = has_spare == 1;
+  }
 
   friend bool operator==(const Generator&, const Generator&) = default;
 

@@ -3,6 +3,7 @@
 // exposed as accessors: the running episode, the last finished one, and a
 // window of the most recent finished episodes.
 
+#include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/envs/wrapper.hpp"
 
 #include <algorithm>
@@ -35,6 +36,37 @@ class EpisodeWindow {
   /// Mean return of the episodes in the window (NaN when empty).
   [[nodiscard]] double mean_return() const { return mean([](const EpisodeRecord& r) { return r.episode_return; }); }
   [[nodiscard]] double mean_length() const { return mean([](const EpisodeRecord& r) { return double(r.length); }); }
+  void save(ByteWriter& out) const {
+    out.put(static_cast<std::uint64_t>(records_.size()));
+    for (const auto& r : records_) {
+      out.put(r.episode_return);
+      out.put(static_cast<std::int64_t>(r.length));
+    }
+    out.put(static_cast<std::uint64_t>(next_));
+    out.put(static_cast<std::uint64_t>(size_));
+    out.put(static_cast<std::uint64_t>(total_));
+  }
+  void load(ByteReader& in) {
+    if (in.get<std::uint64_t>("episode window capacity") != records_.size()) {
+      throw_io_error("{}: the episode window has another capacity than {}", in.source(), records_.size());
+    }
+    std::vector<EpisodeRecord> records(records_.size());
+    for (auto& r : records) {
+      r.episode_return = in.get<double>("episode return");
+      r.length = static_cast<long>(in.get<std::int64_t>("episode length"));
+    }
+    const auto next = in.get<std::uint64_t>("episode window position");
+    const auto size = in.get<std::uint64_t>("episode window size");
+    const auto total = in.get<std::uint64_t>("episode count");
+    if (next >= records_.size() || size > records_.size() || total < size) {
+      throw_io_error("{}: the episode window is invalid", in.source());
+    }
+    records_ = std::move(records);
+    next_ = next;
+    size_ = size;
+    total_ = total;
+  }
+
   /// The i-th most recent episode (0 = the last one).
   [[nodiscard]] const EpisodeRecord& recent(std::size_t i) const {
     if (i >= size_) throw_invalid_argument("EpisodeWindow::recent: i: expected < {}, got {}", size_, i);

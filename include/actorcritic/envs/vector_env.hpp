@@ -108,6 +108,56 @@ class VectorEnv {
   [[nodiscard]] long current_length(Index i) const { return episode_lengths_(i); }
   [[nodiscard]] long total_steps() const { return total_steps_; }
 
+  /// The whole state of the copies (each one's episode and generator, the
+  /// autoreset observations, episode statistics), so that a restored VectorEnv
+  /// continues bit for bit; built-in environments (EpisodicEnv) only.
+  void save(ByteWriter& out) const
+    requires requires(const E& e, ByteWriter& w) { e.save_progress(w); }
+  {
+    out.put(static_cast<std::uint64_t>(envs_.size()));
+    for (const E& e : envs_) e.save_progress(out);
+    write_vector<float>(out, ConstVectorMap<float>(observations_.data(), observations_.size()));
+    write_vector<float>(out, ConstVectorMap<float>(final_observations_.data(), final_observations_.size()));
+    write_vector<double>(out, rewards_);
+    for (Index i = 0; i < size(); ++i) {
+      out.put(static_cast<std::uint8_t>(terminated_(i)));
+      out.put(static_cast<std::uint8_t>(truncated_(i)));
+      out.put(static_cast<std::int64_t>(episode_lengths_(i)));
+    }
+    write_vector<double>(out, episode_returns_);
+    episodes_.save(out);
+    out.put(static_cast<std::int64_t>(total_steps_));
+  }
+  void load(ByteReader& in)
+    requires requires(E& e, ByteReader& r) { e.load_progress(r); }
+  {
+    const auto count = in.get<std::uint64_t>("environment count");
+    if (count != envs_.size()) {
+      throw_io_error("{}: the saved run has {} environments, this one {}", in.source(), count, envs_.size());
+    }
+    VectorEnv copy = *this;  // all or nothing: a failed load leaves *this as it was
+    for (E& e : copy.envs_) e.load_progress(in);
+    read_vector<float>(in, VectorMap<float>(copy.observations_.data(), copy.observations_.size()), "observations");
+    read_vector<float>(in, VectorMap<float>(copy.final_observations_.data(), copy.final_observations_.size()),
+                       "final observations");
+    read_vector<double>(in, copy.rewards_, "rewards");
+    for (Index i = 0; i < size(); ++i) {
+      const auto terminated = in.get<std::uint8_t>("terminated flag");
+      const auto truncated = in.get<std::uint8_t>("truncated flag");
+      const auto length = in.get<std::int64_t>("episode length");
+      if (terminated > 1 || truncated > 1 || length < 0) throw_io_error("{}: environment flags are invalid", in.source());
+      copy.terminated_(i) = terminated == 1;
+      copy.truncated_(i) = truncated == 1;
+      copy.episode_lengths_(i) = static_cast<long>(length);
+    }
+    read_vector<double>(in, copy.episode_returns_, "episode returns");
+    copy.episodes_.load(in);
+    const auto total = in.get<std::int64_t>("total steps");
+    if (total < 0) throw_io_error("{}: total steps is negative", in.source());
+    copy.total_steps_ = static_cast<long>(total);
+    *this = std::move(copy);
+  }
+
   E& env(Index i) { return envs_.at(static_cast<std::size_t>(i)); }
   [[nodiscard]] const E& env(Index i) const { return envs_.at(static_cast<std::size_t>(i)); }
 

@@ -43,10 +43,7 @@ class Collector {
           env.observation_dim(), policy.action_rows(), buffer.envs(), buffer.observations.rows(),
           buffer.actions.rows());
     }
-    if (normalizer_ != nullptr && !observed_first_) {
-      normalizer_->observe(env.observations());  // the reset observations (SB3 VecNormalize.reset)
-      observed_first_ = true;
-    }
+    if (normalizer_ != nullptr) normalizer_->observe_reset(env.observations());
     for (Index t = 0; t < steps; ++t) {
       auto observations = buffer.observations_at(t);
       load(env.observations(), observations);
@@ -153,7 +150,6 @@ class Collector {
 
   std::optional<RolloutBufferFor<P>> buffer_;
   VecNormalize* normalizer_ = nullptr;
-  bool observed_first_ = false;
   Matrix<Scalar> final_observations_;  // obs_dim x N: final observations of ended episodes, or the last ones
   Matrix<float> env_actions_;
   Eigen::VectorXf low_, high_;

@@ -8,6 +8,7 @@
 // clipping to the action space that the environment receives, so that their
 // log-probabilities stay those of the behavior distribution.
 
+#include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/categorical.hpp"
@@ -38,6 +39,24 @@ class RolloutBuffer {
   [[nodiscard]] Index steps() const { return steps_; }
   [[nodiscard]] Index envs() const { return envs_; }
   [[nodiscard]] Index size() const { return steps_ * envs_; }
+
+  /// Every field, for checkpoints (the shapes are the constructor's).
+  void save(ByteWriter& out) const {
+    write_dense(out, observations);
+    write_dense(out, next_observations);
+    write_dense(out, actions);
+    for (const Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
+      write_dense(out, *m);
+    }
+  }
+  void load(ByteReader& in) {
+    read_dense(in, observations, "rollout observations");
+    read_dense(in, next_observations, "rollout next observations");
+    read_dense(in, actions, "rollout actions");
+    for (Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
+      read_dense(in, *m, "rollout per-sample values");
+    }
+  }
 
   /// The N observations of step t, `obs_dim x N`.
   auto observations_at(Index t) { return observations.middleCols(t * envs_, envs_); }

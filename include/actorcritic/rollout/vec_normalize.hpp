@@ -53,6 +53,14 @@ class VecNormalize {
   void set_training(bool training) { training_ = training; }
   [[nodiscard]] bool training() const { return training_; }
 
+  /// The first observations after the environments' reset (SB3 VecNormalize.reset):
+  /// merged once, on the first call; later calls do nothing.
+  void observe_reset(const Matrix<float>& raw) {
+    if (reset_observed_) return;
+    reset_observed_ = true;
+    observe(raw);
+  }
+
   /// Merges a batch of raw observations (obs_dim x n) into the statistics (training only).
   void observe(const Matrix<float>& raw) {
     if (!config_.observations || !training_) return;
@@ -108,6 +116,21 @@ class VecNormalize {
     return_stats_.load(in);
     refresh_scale();
   }
+  /// The training state beyond the statistics — the per-env discounted returns
+  /// that reward scaling accumulates, whether the reset observations were
+  /// merged — which a resumed run needs and an evaluation does not.
+  void save_training_state(ByteWriter& out) const {
+    write_vector<double>(out, returns_);
+    out.put(static_cast<std::uint8_t>(reset_observed_));
+  }
+  void load_training_state(ByteReader& in) {
+    Eigen::VectorXd returns(returns_.size());
+    read_vector<double>(in, returns, "normalizer running returns");
+    const auto flag = in.get<std::uint8_t>("normalizer reset flag");
+    if (flag > 1 || !returns.allFinite()) throw_io_error("{}: the normalizer's training state is invalid", in.source());
+    returns_ = returns;
+    reset_observed_ = flag == 1;
+  }
 
  private:
   void refresh_scale() {
@@ -118,6 +141,7 @@ class VecNormalize {
   VecNormalizeConfig config_;
   RunningMeanStd observation_stats_, return_stats_;
   Eigen::VectorXd returns_;
+  bool reset_observed_ = false;
   Eigen::VectorXf mean_, inverse_std_;
   bool training_ = true;
 };

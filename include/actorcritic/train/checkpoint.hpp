@@ -2,13 +2,15 @@
 // Training checkpoints: everything a run needs to act again or to resume —
 // which algorithm on which environment (its id and spaces), each network's
 // architecture and parameters, the normalizer's statistics and the learner's
-// state (optimizer moments, adaptive coefficients). Format, little-endian:
+// state (optimizer moments, adaptive coefficients) and the training loop's
+// state (environments, generator, budget) for a bit-identical resume. Format,
+// little-endian:
 //
 //   magic "ACCKPT\r\n" | u32 version | u32 scalar bytes
 //   | str algo | str env id | u64 observation dim | u8 discrete | u64 action size
 //   | f32[action size] low, high (Box only) | u64 seed | i64 steps
 //   | network actor | u8 has critic [network critic] | str normalizer | str learner
-//   | u64 FNV-1a of everything before it
+//   | str training | u64 FNV-1a of everything before it
 //
 //   str = u64 length + bytes;  network = u64 inputs, u64 layer count, u64[]
 //   widths, u64 outputs, u8 activation, u8 layer norm, u64 trailing, then the
@@ -67,6 +69,7 @@ struct Checkpoint {
   std::optional<NetworkRecord<Scalar>> critic;  // none: REINFORCE, or a shared trunk (in the actor's network)
   std::string normalizer;  // VecNormalize::save bytes; empty: no normalization
   std::string learner;     // the algorithm's save_state bytes
+  std::string training;    // the training loop's state (environments, generator, budget); empty: none
 };
 
 namespace detail {
@@ -170,6 +173,7 @@ std::string checkpoint_to_bytes(const Checkpoint<Scalar>& c) {
   if (c.critic) detail::write_network(out, *c.critic);
   out.put_string(c.normalizer);
   out.put_string(c.learner);
+  out.put_string(c.training);
   std::string bytes = out.bytes();
   const std::uint64_t checksum = fnv1a64(bytes);
   bytes.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
@@ -233,7 +237,8 @@ Checkpoint<Scalar> checkpoint_from_bytes(std::string_view bytes, const std::stri
   if (detail::read_flag(in, "has-critic flag")) c.critic = detail::read_network<Scalar>(in, "critic");
   c.normalizer = in.get_string("normalizer", in.remaining());
   c.learner = in.get_string("learner state", in.remaining());
-  if (in.remaining() != 0) throw_io_error("{}: {} unexpected bytes after the learner state", source, in.remaining());
+  c.training = in.get_string("training state", in.remaining());
+  if (in.remaining() != 0) throw_io_error("{}: {} unexpected bytes after the training state", source, in.remaining());
   return c;
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -26,6 +27,15 @@ struct IterationInfo {
   double mean_return = 0.0;  // over the recent finished episodes (NaN before the first)
   std::size_t episodes = 0;
   UpdateDiagnostics diagnostics;
+  const Generator* rng = nullptr;  // the loop's sampling generator as it stands (for checkpoints)
+};
+
+/// Where a resumed run picks up: the steps and iterations already done and the
+/// sampling generator's state, all from a checkpoint taken by a callback.
+struct TrainStart {
+  long steps = 0;
+  long iteration = 0;
+  std::optional<Generator> rng;  // nullopt: Generator(seed)
 };
 
 /// An algorithm the loop can drive on a VectorEnv<E>.
@@ -36,15 +46,22 @@ concept TrainableOn = requires(A algorithm, VectorEnv<E>& env, Generator& rng) {
 
 /// Runs `algorithm` on `env` until `total_steps` environment steps have been
 /// taken (the last iteration may overshoot by less than one rollout). The
-/// sampling generator is seeded with `seed`.
+/// sampling generator is seeded with `seed`. With `resume`, the run continues
+/// from a checkpoint: the schedules see the same progress and the generator
+/// the same state as in the uninterrupted run.
 template <class Algorithm, class E, class Callback>
   requires TrainableOn<Algorithm, E>
-void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint64_t seed, Callback&& on_iteration) {
+void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint64_t seed, Callback&& on_iteration,
+           const TrainStart& resume = {}) {
   check_positive("train: total_steps", total_steps);
-  Generator rng(seed);
+  check_non_negative("train: resume.steps", resume.steps);
+  Generator rng = resume.rng ? *resume.rng : Generator(seed);
   const auto start = std::chrono::steady_clock::now();
   const long first_step = env.total_steps();
   IterationInfo info;
+  info.steps = resume.steps;
+  info.iteration = resume.iteration;
+  info.rng = &rng;
   while (info.steps < total_steps) {
     // Schedules (learning rate, clip range) follow the fraction of the budget used.
     if constexpr (requires { algorithm.set_progress(0.0); }) {
@@ -52,7 +69,7 @@ void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint6
     }
     info.diagnostics = algorithm.iterate(env, rng);
     ++info.iteration;
-    info.steps = env.total_steps() - first_step;
+    info.steps = resume.steps + (env.total_steps() - first_step);
     info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     info.mean_return = env.episodes().mean_return();
     info.episodes = env.episodes().total();
