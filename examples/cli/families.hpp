@@ -41,7 +41,22 @@ struct ScheduleFlag {
   static ScheduleFlag of(const ac::optim::Schedule& s) { return {s.start(), s.is_constant() ? "constant" : "linear"}; }
 };
 
+/// A number flag checked by `valid`, whose failure message is "expected {expected}".
+inline void bounded_flag(FlagSet& flags, std::string name, std::string help, double& target, bool (*valid)(double),
+                         std::string expected) {
+  flags.custom(
+      std::move(name), std::move(help), [&target] { return fmt::format("{}", target); },
+      [&target, valid, expected](std::string_view flag, std::string_view text) {
+        const double v = parse_number(flag, text);
+        if (!valid(v)) usage_error("{}: expected {}, got {}", flag, expected, text);
+        target = v;
+      });
+}
+inline bool unit_half_open(double v) { return v >= 0 && v < 1; }  // [0, 1)
+
 inline void add_adam_flags(FlagSet& flags, ac::optim::AdamConfig& adam) {
+  bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
+  bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
   flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
   flags.number("--weight-decay", "L2 weight decay added to the gradient (torch Adam)", adam.weight_decay, Range::non_negative);
 }

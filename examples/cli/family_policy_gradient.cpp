@@ -10,15 +10,30 @@ struct OptimizerFlags {
   std::string kind = "rmsprop";
   double learning_rate = 7e-4;  // SB3 A2C
   double weight_decay = 0.0;
+  ac::optim::RmspropConfig rmsprop{};  // SB3 A2C: α 0.99, ε 1e-5
+  ac::optim::AdamConfig adam{};        // PyTorch: β 0.9, 0.999, ε 1e-8
 
   void add(FlagSet& flags) {
     flags.text("--optimizer", "rmsprop (SB3 A2C) or adam", kind, {"rmsprop", "adam"});
     flags.number("--learning-rate", "learning rate", learning_rate, Range::positive);
     flags.number("--weight-decay", "weight decay (RMSprop: L2; Adam: decoupled)", weight_decay, Range::non_negative);
+    bounded_flag(flags, "--rmsprop-alpha", "RMSprop smoothing α", rmsprop.alpha, unit_half_open, "a number in [0, 1)");
+    flags.number("--rmsprop-epsilon", "RMSprop ε", rmsprop.epsilon, Range::positive);
+    bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
+    bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
+    flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
   }
   [[nodiscard]] ac::ActorCriticOptimizerConfig config() const {
-    if (kind == "adam") return ac::optim::AdamConfig{.learning_rate = learning_rate, .weight_decay = weight_decay};
-    return ac::optim::RmspropConfig{.learning_rate = learning_rate, .weight_decay = weight_decay};
+    if (kind == "adam") {
+      ac::optim::AdamConfig c = adam;
+      c.learning_rate = learning_rate;
+      c.weight_decay = weight_decay;
+      return c;
+    }
+    ac::optim::RmspropConfig c = rmsprop;
+    c.learning_rate = learning_rate;
+    c.weight_decay = weight_decay;
+    return c;
   }
 };
 

@@ -67,6 +67,10 @@ int run_ppo(const Invocation& invocation) {
     flags.number("--kl-coef", "initial KL penalty coefficient ρ", config.kl_coef, Range::positive);
     flags.boolean("--adaptive-kl", "adapt ρ to the KL target (PPO paper §4)", config.adaptive_kl);
     flags.number("--kl-target", "d_targ of the adaptive rule", config.kl_rule.target, Range::positive);
+    bounded_flag(flags, "--kl-factor", "ρ is multiplied or divided by this", config.kl_rule.factor,
+                 [](double v) { return v > 1 && std::isfinite(v); }, "a number > 1");
+    bounded_flag(flags, "--kl-tolerance", "ρ changes when the KL leaves [d_targ/this, d_targ·this]",
+                 config.kl_rule.tolerance, [](double v) { return v >= 1 && std::isfinite(v); }, "a number >= 1");
   }
   flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
   flags.number("--vf-coef", "value-loss coefficient", config.vf_coef, Range::non_negative);

@@ -38,13 +38,8 @@ int run_trpo(const Invocation& invocation) {
   flags.number("--cg-damping", "Fisher damping", tr.cg_damping, Range::non_negative);
   flags.boolean("--line-search", "backtracking line search (false: natural policy gradient)", tr.line_search);
   flags.number("--line-search-steps", "backtracking steps", tr.line_search_steps, Range::positive);
-  flags.custom(
-      "--shrink", "backtracking factor in (0, 1)", [&tr] { return fmt::format("{}", tr.shrink); },
-      [&tr](std::string_view flag, std::string_view text) {
-        const double v = parse_number(flag, text);
-        if (!(v > 0 && v < 1)) usage_error("{}: expected a number in (0, 1), got {}", flag, text);
-        tr.shrink = v;
-      });
+  bounded_flag(flags, "--shrink", "backtracking factor", tr.shrink, [](double v) { return v > 0 && v < 1; },
+               "a number in (0, 1)");
   flags.number("--critic-epochs", "critic passes per rollout", config.critic_epochs, Range::positive);
   flags.number("--critic-batch-size", "critic minibatch size", config.critic_batch_size, Range::positive);
   flags.number("--critic-learning-rate", "critic Adam learning rate", config.critic_optimizer.learning_rate,

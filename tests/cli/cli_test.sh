@@ -34,6 +34,8 @@ expect 2 "--gamma: expected a discount in (0, 1]" "$train" --algo a2c --gamma 1.
 expect 2 "--gae-lambda: expected a number in [0, 1]" "$train" --algo trpo --gae-lambda 2
 expect 2 "--hidden: expected layer widths" "$train" --hidden 64,0
 expect 2 "--activation: unknown value" "$train" --activation sigmoid
+expect 2 "--adam-beta1: expected a number in [0, 1)" "$train" --adam-beta1 1
+expect 2 "--kl-factor: expected a number > 1" "$train" --algo ppo-kl --kl-factor 0.5
 expect 2 "unknown flag --clip-range for --algo ppo-kl" "$train" --algo ppo-kl --clip-range 0.2
 expect 2 "unknown flag --shared-trunk for --algo reinforce" "$train" --algo reinforce --shared-trunk true
 expect 2 "--seed: expected a value" "$train" --seed
