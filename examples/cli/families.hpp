@@ -31,6 +31,17 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
   return false;
 }
 
+/// Trains the algorithm `make(session)` returns on the environment the invocation names.
+template <class Make>
+int train_on_environment(const Invocation& invocation, const CommonOptions& common, bool with_critic, double gamma,
+                         Make&& make) {
+  return with_environment(invocation.env, [&]<class E>() {
+    Session<E> session(invocation, common, with_critic, gamma);
+    auto algorithm = make(session);
+    return session.run(algorithm);
+  });
+}
+
 /// A constant or linearly decaying (to 0 at the end of the budget) schedule, as flags.
 struct ScheduleFlag {
   double value;

@@ -68,11 +68,8 @@ int run_reinforce(const Invocation& invocation) {
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags)) return 0;
   config.validate();
-  return with_environment(invocation.env, [&]<class E>() {
-    Session<E> session(invocation, common, false, config.gamma);
-    ac::Reinforce reinforce(session.actor(), config);
-    return session.run(reinforce);
-  });
+  return train_on_environment(invocation, common, false, config.gamma,
+                              [&](auto& session) { return ac::Reinforce(session.actor(), config); });
 }
 
 int run_actor_critic(const Invocation& invocation) {

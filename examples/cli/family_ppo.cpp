@@ -84,11 +84,8 @@ int run_ppo(const Invocation& invocation) {
   config.learning_rate = lr.schedule();
   if (config.clipped()) config.clip_range = clip.schedule();
   config.validate();
-  return with_environment(invocation.env, [&]<class E>() {
-    Session<E> session(invocation, common, true, config.gamma);
-    ac::PPO ppo(session.actor(), session.critic(), config);
-    return session.run(ppo);
-  });
+  return train_on_environment(invocation, common, true, config.gamma,
+                              [&](auto& session) { return ac::PPO(session.actor(), session.critic(), config); });
 }
 
 }  // namespace cli

@@ -47,11 +47,8 @@ int run_trpo(const Invocation& invocation) {
   add_adam_flags(flags, config.critic_optimizer);
   if (parse_or_help(invocation, flags)) return 0;
   config.validate();
-  return with_environment(invocation.env, [&]<class E>() {
-    Session<E> session(invocation, common, true, config.gamma);
-    ac::TRPO trpo(session.actor(), session.critic(), config);
-    return session.run(trpo);
-  });
+  return train_on_environment(invocation, common, true, config.gamma,
+                              [&](auto& session) { return ac::TRPO(session.actor(), session.critic(), config); });
 }
 
 }  // namespace cli

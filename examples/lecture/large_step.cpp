@@ -68,19 +68,17 @@ std::vector<std::pair<double, double>> run(std::uint64_t seed, long pretrain_ste
     moved.network().parameters() = theta0 + float(alpha) * ascent.normalized();
     results.emplace_back(mean_kl(actor, moved, batch.observations), evaluate(moved));
   }
-  Actor trpo_actor = actor;
-  ac::Critic<float> trpo_critic = critic;
-  ac::TRPO trpo(trpo_actor, trpo_critic, ac::presets::trpo_cartpole());
-  ac::Generator trpo_rng(seed + 2);
-  trpo.update(batch, trpo_rng);
-  results.emplace_back(mean_kl(actor, trpo_actor, batch.observations), evaluate(trpo_actor));
-
-  Actor ppo_actor = actor;
-  ac::Critic<float> ppo_critic = critic;
-  ac::PPO ppo(ppo_actor, ppo_critic, ac::presets::ppo_cartpole());
-  ac::Generator ppo_rng(seed + 3);
-  ppo.update(batch, ppo_rng);
-  results.emplace_back(mean_kl(actor, ppo_actor, batch.observations), evaluate(ppo_actor));
+  // One update of TRPO or PPO from copies of the same networks, on the same batch.
+  const auto one_update = [&]<template <class> class Algorithm>(const auto& config, std::uint64_t update_seed) {
+    Actor updated = actor;
+    ac::Critic<float> updated_critic = critic;
+    Algorithm<Actor> algorithm(updated, updated_critic, config);
+    ac::Generator update_rng(update_seed);
+    algorithm.update(batch, update_rng);
+    results.emplace_back(mean_kl(actor, updated, batch.observations), evaluate(updated));
+  };
+  one_update.template operator()<ac::TRPO>(ac::presets::trpo_cartpole(), seed + 2);
+  one_update.template operator()<ac::PPO>(ac::presets::ppo_cartpole(), seed + 3);
   results.emplace_back(0.0, evaluate(actor));
   return results;
 }
