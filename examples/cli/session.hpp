@@ -196,40 +196,11 @@ ac::CheckpointEnvironment describe_environment() {
   return d;
 }
 
-/// The checkpoint's normalizer section: which parts are on, their constants, then the statistics.
-inline std::string normalizer_bytes(const ac::VecNormalizeConfig& c, const ac::VecNormalize& normalizer) {
-  ac::ByteWriter out;
-  out.put(static_cast<std::uint8_t>(c.observations));
-  out.put(static_cast<std::uint8_t>(c.rewards));
-  out.put(c.gamma);
-  out.put(c.epsilon);
-  out.put(c.clip_observation);
-  out.put(c.clip_reward);
-  normalizer.save(out);
-  return out.bytes();
-}
-
-/// Reads normalizer_bytes for an observation_dim-wide, `envs`-env normalizer.
+/// The normalizer stored in a checkpoint's normalizer section, for `envs` environments.
 inline ac::VecNormalize read_normalizer(const std::string& bytes, ac::Index observation_dim, ac::Index envs,
                                         const std::string& source) {
   ac::ByteReader in(bytes, source);
-  ac::VecNormalizeConfig c;
-  const auto observations = in.get<std::uint8_t>("normalizer observations flag");
-  const auto rewards = in.get<std::uint8_t>("normalizer rewards flag");
-  if (observations > 1 || rewards > 1) ac::throw_io_error("{}: normalizer flags are invalid", source);
-  c.observations = observations == 1;
-  c.rewards = rewards == 1;
-  c.gamma = in.get<double>("normalizer gamma");
-  c.epsilon = in.get<double>("normalizer epsilon");
-  c.clip_observation = in.get<double>("normalizer observation clip");
-  c.clip_reward = in.get<double>("normalizer reward clip");
-  try {
-    c.validate();
-  } catch (const ac::InvalidArgument& error) {
-    ac::throw_io_error("{}: normalizer settings are invalid: {}", source, error.what());
-  }
-  ac::VecNormalize normalizer(observation_dim, envs, c);
-  normalizer.load(in);
+  auto normalizer = ac::VecNormalize::load_with_settings(in, observation_dim, envs);
   if (in.remaining() != 0) ac::throw_io_error("{}: {} extra bytes after the normalizer", source, in.remaining());
   return normalizer;
 }
@@ -261,7 +232,7 @@ class Session {
       : invocation_(invocation), options_(options), env_(options.envs, options.seed), init_(options.seed),
         model_(env_.observation_dim(), action_size(), actor_config(), critic_config(), with_critic,
                options.shared_trunk, init_),
-        normalizer_(env_.observation_dim(), env_.size(), normalization(gamma)), gamma_(gamma) {
+        normalizer_(env_.observation_dim(), env_.size(), normalization(gamma)) {
     if (options.shared_trunk && !with_critic) usage_error("--shared-trunk: {} has no critic", invocation.algo);
   }
 
@@ -380,7 +351,11 @@ class Session {
     if (auto* critic = model_.critic(); critic != nullptr && !critic->shares_network()) {
       c.critic = ac::NetworkRecord<float>{critic->network().config(), critic->network().parameters()};
     }
-    if (normalizing()) c.normalizer = normalizer_bytes(normalization(gamma_), normalizer_);
+    if (normalizing()) {
+      ac::ByteWriter normalizer;
+      normalizer_.save_with_settings(normalizer);
+      c.normalizer = normalizer.bytes();
+    }
     ac::ByteWriter learner;
     algorithm.save_state(learner);
     c.learner = learner.bytes();
@@ -470,7 +445,6 @@ class Session {
   ac::Generator init_;
   Model<Actor> model_;
   ac::VecNormalize normalizer_;
-  double gamma_;
   long steps_done_ = 0, iteration_ = 0;
   ac::Generator loop_rng_;
 };

@@ -61,14 +61,8 @@ void check_objective_gradient(Actor actor, double clip) {
         std::min((ratios.array() - (1 - clip)).abs().minCoeff(), (ratios.array() - (1 + clip)).abs().minCoeff());
     REQUIRE(distance > 1e-4);
   }
-  const Vector<double> theta = actor.network().parameters();
-  const Vector<double> numeric = ac::test::numeric_gradient(
-      [&](const Vector<double>& p) {
-        actor.network().parameters() = p;
-        return ppo_policy_loss(actor, batch, clip, nullptr);
-      },
-      theta);
-  actor.network().parameters() = theta;
+  const Vector<double> numeric = ac::test::numeric_parameter_gradient(
+      actor.network().parameters(), [&] { return ppo_policy_loss(actor, batch, clip, nullptr); });
   INFO("analytic ‖g‖ " << analytic.norm() << ", numeric ‖g‖ " << numeric.norm());
   CHECK(ac::test::relative_error(analytic, numeric) < 1e-6);
 }

@@ -59,14 +59,8 @@ void check_joint_gradient(ac::SharedActorCritic<Actor>& model) {
   const Matrix<double> returns = ac::test::normal_matrix(1, 16, rng, 2.0);
   Vector<double> analytic;
   joint_loss(model, batch, returns, &analytic);
-  const Vector<double> theta = model.network().parameters();
-  const Vector<double> numeric = ac::test::numeric_gradient(
-      [&](const Vector<double>& p) {
-        model.network().parameters() = p;
-        return joint_loss(model, batch, returns, nullptr);
-      },
-      theta);
-  model.network().parameters() = theta;
+  const Vector<double> numeric = ac::test::numeric_parameter_gradient(
+      model.network().parameters(), [&] { return joint_loss(model, batch, returns, nullptr); });
   INFO("analytic ‖g‖ " << analytic.norm() << ", numeric ‖g‖ " << numeric.norm());
   CHECK(ac::test::relative_error(analytic, numeric) < 1e-6);
   // Both heads contribute to the shared hidden layers.

@@ -25,6 +25,21 @@ inline Vector<double> numeric_gradient(const std::function<double(const Vector<d
   return g;
 }
 
+/// Central differences of `loss()` with respect to a network's own parameter
+/// vector, perturbed in place and restored afterwards (for losses that read the network).
+template <class Loss>
+Vector<double> numeric_parameter_gradient(Vector<double>& parameters, Loss&& loss, double h = 1e-6) {
+  const Vector<double> theta = parameters;
+  const Vector<double> g = numeric_gradient(
+      [&](const Vector<double>& p) {
+        parameters = p;
+        return loss();
+      },
+      theta, h);
+  parameters = theta;
+  return g;
+}
+
 /// A rows x cols matrix of N(0, stddev²) draws.
 inline Matrix<double> normal_matrix(Index rows, Index cols, Generator& rng, double stddev = 1.0) {
   Matrix<double> m(rows, cols);

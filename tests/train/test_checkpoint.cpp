@@ -191,41 +191,41 @@ TEST_CASE("optimizer state round-trips so the next step is bit-identical", "[tra
 
 namespace {
 
-/// Trains `iterations` PPO (or A2C) iterations, saves the learner state, and
-/// continues twice from there: with the restored state and with a fresh one.
+/// One training run's state: networks, environments, sampling generator.
+struct Run {
+  ac::CategoricalActor<float> actor;
+  ac::Critic<float> critic;
+  ac::VectorEnv<ac::envs::CartPole> env;
+  ac::Generator rng;
+};
+
+/// Trains 3 PPO (or A2C) iterations, saves the learner state, and continues
+/// from copies of that run twice: with the restored state and with a fresh one.
 template <class Make>
 void check_resume(Make make, bool restore_matters) {
-  ac::VectorEnv<ac::envs::CartPole> env(4, 5);
-  ac::Generator init(5), rng(6);
-  ac::CategoricalActor<float> actor(4, 2, {.hidden = {16}}, init);
-  ac::Critic<float> critic(4, {.hidden = {16}}, init);
-  auto algo = make(actor, critic);
-  for (int i = 0; i < 3; ++i) algo.iterate(env, rng);
+  ac::Generator init(5);
+  Run original{ac::CategoricalActor<float>(4, 2, {.hidden = {16}}, init), ac::Critic<float>(4, {.hidden = {16}}, init),
+               ac::VectorEnv<ac::envs::CartPole>(4, 5), ac::Generator(6)};
+  auto algo = make(original.actor, original.critic);
+  for (int i = 0; i < 3; ++i) algo.iterate(original.env, original.rng);
   ac::ByteWriter state;
   algo.save_state(state);
 
-  // The interrupted run's copy: same networks, env and generator, a new algorithm object.
-  ac::CategoricalActor<float> actor2 = actor;
-  ac::Critic<float> critic2 = critic;
-  auto env2 = env;
-  auto rng2 = rng;
-  auto resumed = make(actor2, critic2);
+  // The interrupted run's copies: same networks, envs and generator, new algorithm objects.
+  Run resumed_run = original, fresh_run = original;
+  auto resumed = make(resumed_run.actor, resumed_run.critic);
   ac::ByteReader in(state.bytes(), "state");
   resumed.load_state(in);
-  ac::CategoricalActor<float> actor3 = actor;
-  ac::Critic<float> critic3 = critic;
-  auto env3 = env;
-  auto rng3 = rng;
-  auto fresh = make(actor3, critic3);
+  auto fresh = make(fresh_run.actor, fresh_run.critic);
 
   for (int i = 0; i < 2; ++i) {
-    algo.iterate(env, rng);
-    resumed.iterate(env2, rng2);
-    fresh.iterate(env3, rng3);
+    algo.iterate(original.env, original.rng);
+    resumed.iterate(resumed_run.env, resumed_run.rng);
+    fresh.iterate(fresh_run.env, fresh_run.rng);
   }
-  CHECK(actor2.network().parameters() == actor.network().parameters());
-  CHECK(critic2.network().parameters() == critic.network().parameters());
-  if (restore_matters) CHECK(actor3.network().parameters() != actor.network().parameters());
+  CHECK(resumed_run.actor.network().parameters() == original.actor.network().parameters());
+  CHECK(resumed_run.critic.network().parameters() == original.critic.network().parameters());
+  if (restore_matters) CHECK(fresh_run.actor.network().parameters() != original.actor.network().parameters());
 }
 
 }  // namespace

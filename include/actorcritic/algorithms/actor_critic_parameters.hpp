@@ -65,10 +65,6 @@ class ActorCriticParameters {
     if (critic_optimizer_) critic_optimizer_->load(in);
   }
 
-  Optimizer& actor_optimizer() { return actor_optimizer_; }
-  /// Absent when the networks are shared.
-  std::optional<Optimizer>& critic_optimizer() { return critic_optimizer_; }
-
  private:
   nn::Mlp<Scalar>& actor_;
   nn::Mlp<Scalar>& critic_;

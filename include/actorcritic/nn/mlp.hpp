@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace ac::nn {
@@ -37,6 +38,19 @@ struct MlpConfig {
   /// policy's state-independent log σ) in the same flat vector, so that optimizers,
   /// clipping, the trust-region step and checkpoints see one vector per model.
   Index trailing_parameters = 0;
+
+  /// The length of the flat parameter vector this architecture gives (computed
+  /// without building the network, e.g. to check a file before allocating).
+  [[nodiscard]] std::uint64_t parameter_count() const {
+    std::uint64_t count = 0, in = static_cast<std::uint64_t>(inputs);
+    for (const Index width : hidden) {
+      const auto w = static_cast<std::uint64_t>(width);
+      count += in * w + w + (layer_norm ? 2 * w : 0);  // W, b, and the layer norm's gain and bias
+      in = w;
+    }
+    const auto out = static_cast<std::uint64_t>(outputs);
+    return count + in * out + out + static_cast<std::uint64_t>(trailing_parameters);
+  }
 
   void validate() const {
     check_positive("MlpConfig.inputs", inputs);
@@ -237,6 +251,9 @@ class Mlp {
     offset += linears_.back().parameter_count();
     layer_parameter_count_ = offset;
     offset += config_.trailing_parameters;
+    if (static_cast<std::uint64_t>(offset) != config_.parameter_count()) {
+      throw std::logic_error("Mlp: the layout and MlpConfig::parameter_count disagree");
+    }
     params_ = Vector<Scalar>::Zero(offset);
     grads_ = Vector<Scalar>::Zero(offset);
     activations_.resize(hidden_count());

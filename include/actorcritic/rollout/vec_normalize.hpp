@@ -116,6 +116,39 @@ class VecNormalize {
     return_stats_.load(in);
     refresh_scale();
   }
+  /// The settings (which parts are on, γ, ε, the clips) and the statistics:
+  /// everything a checkpoint needs to normalize again, e.g. in an evaluation.
+  void save_with_settings(ByteWriter& out) const {
+    out.put(static_cast<std::uint8_t>(config_.observations));
+    out.put(static_cast<std::uint8_t>(config_.rewards));
+    out.put(config_.gamma);
+    out.put(config_.epsilon);
+    out.put(config_.clip_observation);
+    out.put(config_.clip_reward);
+    save(out);
+  }
+  /// Reads what save_with_settings wrote, for `envs` environments.
+  static VecNormalize load_with_settings(ByteReader& in, Index observation_dim, Index envs) {
+    VecNormalizeConfig c;
+    const auto observations = in.get<std::uint8_t>("normalizer observations flag");
+    const auto rewards = in.get<std::uint8_t>("normalizer rewards flag");
+    if (observations > 1 || rewards > 1) throw_io_error("{}: normalizer flags are invalid", in.source());
+    c.observations = observations == 1;
+    c.rewards = rewards == 1;
+    c.gamma = in.get<double>("normalizer gamma");
+    c.epsilon = in.get<double>("normalizer epsilon");
+    c.clip_observation = in.get<double>("normalizer observation clip");
+    c.clip_reward = in.get<double>("normalizer reward clip");
+    try {
+      c.validate();
+    } catch (const InvalidArgument& error) {
+      throw_io_error("{}: normalizer settings are invalid: {}", in.source(), error.what());
+    }
+    VecNormalize normalizer(observation_dim, envs, c);
+    normalizer.load(in);
+    return normalizer;
+  }
+
   /// The training state beyond the statistics — the per-env discounted returns
   /// that reward scaling accumulates, whether the reset observations were
   /// merged — which a resumed run needs and an evaluation does not.

@@ -104,18 +104,6 @@ inline bool read_flag(ByteReader& in, std::string_view field) {
   return value == 1;
 }
 
-/// The parameter count an MlpConfig implies (no allocation).
-inline std::uint64_t implied_parameter_count(const nn::MlpConfig& c) {
-  std::uint64_t count = 0, in = static_cast<std::uint64_t>(c.inputs);
-  for (const Index width : c.hidden) {
-    const auto w = static_cast<std::uint64_t>(width);
-    count += in * w + w + (c.layer_norm ? 2 * w : 0);
-    in = w;
-  }
-  const auto out = static_cast<std::uint64_t>(c.outputs);
-  return count + in * out + out + static_cast<std::uint64_t>(c.trailing_parameters);
-}
-
 template <RealScalar Scalar>
 NetworkRecord<Scalar> read_network(ByteReader& in, std::string_view name) {
   const std::string field(name);
@@ -130,7 +118,7 @@ NetworkRecord<Scalar> read_network(ByteReader& in, std::string_view name) {
   c.activation = activation == 0 ? nn::Activation::tanh : nn::Activation::relu;
   c.layer_norm = read_flag(in, field + " layer norm flag");
   c.trailing_parameters = static_cast<Index>(read_size(in, field + " trailing parameters", 0, kMaxWidth));
-  const std::uint64_t expected = implied_parameter_count(c);
+  const std::uint64_t expected = c.parameter_count();
   const auto count = in.get<std::uint64_t>(field + " parameter count");
   if (count != expected) {
     throw_io_error("{}: {} holds {} parameters, its architecture has {}", in.source(), field, count, expected);
