@@ -2,6 +2,7 @@
 // warning: importance-weight products spread out as θ drifts from β.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
+#include <support/learning.hpp>
 
 #include <cmath>
 
@@ -55,25 +56,23 @@ TEST_CASE("V-trace off-policy actor-critic learns CartPole-v1 from replayed olde
   // not stable on every seed. It passed before a last-bit rounding change in the
   // value-loss gradient, which shows how close to the edge a single seed is, so
   // the assertion is on the majority of seeds.
-  int solved = 0;
-  for (const std::uint64_t seed : {0u, 1u, 2u}) {
-    const double result = train_from_replay(seed, ac::ImportanceCorrection::vtrace, 300'000);
-    UNSCOPED_INFO("seed " << seed << ": evaluation " << result);
-    solved += result >= 475.0;
+  ac::test::LearningTrials trials("off-policy V-trace, CartPole-v1, 300k steps: evaluation >= 475");
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
+    const double evaluation = train_from_replay(seed, ac::ImportanceCorrection::vtrace, 300'000);
+    trials.record(seed, evaluation, evaluation >= 475.0);
   }
-  CHECK(solved >= 2);
+  AC_CHECK_LEARNING_MAJORITY(trials);
 }
 
 TEST_CASE("truncated per-decision importance weights learn CartPole-v1 from replay on most seeds",
           "[algorithms][off_policy][learning]") {
   // Higher variance than V-trace: in trials seeds 0 and 1 reach 500 at 300k steps, seed 2 does not.
-  int solved = 0;
-  for (const std::uint64_t seed : {0u, 1u, 2u}) {
-    const double result = train_from_replay(seed, ac::ImportanceCorrection::truncated_per_decision, 300'000);
-    UNSCOPED_INFO("seed " << seed << ": evaluation " << result);
-    solved += result >= 475.0;
+  ac::test::LearningTrials trials("off-policy truncated per-decision, CartPole-v1, 300k steps: evaluation >= 475");
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
+    const double evaluation = train_from_replay(seed, ac::ImportanceCorrection::truncated_per_decision, 300'000);
+    trials.record(seed, evaluation, evaluation >= 475.0);
   }
-  CHECK(solved >= 2);
+  AC_CHECK_LEARNING_MAJORITY(trials);
 }
 
 TEST_CASE("the spread of log importance weights grows as the policy drifts from the behavior policy",

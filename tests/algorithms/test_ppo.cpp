@@ -3,6 +3,7 @@
 // real learning on CartPole-v1.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
+#include <support/learning.hpp>
 
 #include "support/gradient_check.hpp"
 #include "support/policy_batch.hpp"
@@ -203,24 +204,28 @@ PpoRun train_ppo(std::uint64_t seed, const ac::PPOConfig& config, long steps) {
 
 }  // namespace
 
-TEST_CASE("PPO-clip and PPO-KL reach 475 on CartPole-v1 within 100k steps", "[algorithms][ppo][learning]") {
-  for (const std::uint64_t seed : {0u, 1u}) {
+TEST_CASE("PPO-clip and PPO-KL reach 475 on CartPole-v1 within 100k steps on most seeds", "[algorithms][ppo][learning]") {
+  ac::test::LearningTrials clip_trials("PPO-clip, CartPole-v1, 100k steps: evaluation >= 475");
+  ac::test::LearningTrials kl_trials("PPO-KL, CartPole-v1, 100k steps: evaluation >= 475");
+  ac::test::LearningTrials all_trials("PPO-clip+KL+entropy, CartPole-v1, 100k steps: evaluation >= 475");
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
     const auto clip = train_ppo(seed, ac::presets::ppo_cartpole(ac::PPOConfig::clip()), 100'000);
-    INFO("PPO-clip seed " << seed << ": evaluation " << clip.evaluation);
-    CHECK(clip.evaluation >= 475.0);
+    clip_trials.record(seed, clip.evaluation, clip.evaluation >= 475.0);
     const auto kl = train_ppo(seed, ac::presets::ppo_cartpole(ac::PPOConfig::kl_penalty()), 100'000);
-    INFO("PPO-KL seed " << seed << ": evaluation " << kl.evaluation);
-    CHECK(kl.evaluation >= 475.0);
-    // The adaptive rule moved ρ, and clipping was active in PPO-clip and off in PPO-KL.
+    kl_trials.record(seed, kl.evaluation, kl.evaluation >= 475.0);
+    const auto all = train_ppo(seed, ac::presets::ppo_cartpole(ac::PPOConfig::clip_kl_entropy()), 100'000);
+    all_trials.record(seed, all.evaluation, all.evaluation >= 475.0);
+    // On every seed: the adaptive rule moved ρ, and clipping was active in PPO-clip and off in PPO-KL.
+    INFO("seed " << seed);
     double rho_min = 1e9, rho_max = 0;
     for (const auto& d : kl.diagnostics) rho_min = std::min(rho_min, d.kl_coef), rho_max = std::max(rho_max, d.kl_coef);
     CHECK(rho_max > rho_min);
     CHECK(kl.diagnostics.back().clip_fraction == 0.0);
     CHECK(clip.diagnostics[5].clip_fraction > 0.0);
   }
-  const auto all = train_ppo(2, ac::presets::ppo_cartpole(ac::PPOConfig::clip_kl_entropy()), 100'000);
-  INFO("PPO-clip+KL+entropy seed 2: evaluation " << all.evaluation);
-  CHECK(all.evaluation >= 475.0);
+  AC_CHECK_LEARNING_MAJORITY(clip_trials);
+  AC_CHECK_LEARNING_MAJORITY(kl_trials);
+  AC_CHECK_LEARNING_MAJORITY(all_trials);
 }
 
 TEST_CASE("PPO runs are bit-identical for the same seed", "[algorithms][ppo][determinism]") {
@@ -309,10 +314,11 @@ TEST_CASE("VecNormalize keeps one set of statistics over all envs and scales rew
   CHECK(normalize.return_statistics().var()(0) == Approx(reference.var()(0)));  // frozen
 }
 
-TEST_CASE("PPO with a Gaussian policy reaches −200 on Pendulum-v1 in 300k steps (median of 3 seeds)",
+TEST_CASE("PPO with a Gaussian policy reaches −200 on Pendulum-v1 in 300k steps on most seeds",
           "[algorithms][ppo][learning][continuous]") {
   std::vector<double> returns;
-  for (const std::uint64_t seed : {0u, 1u, 2u}) {
+  ac::test::LearningTrials trials("PPO-clip, Gaussian, Pendulum-v1, 300k steps: evaluation >= -200");
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
     ac::VectorEnv<ac::envs::Pendulum> env(ac::presets::kPpoPendulumEnvs, seed);
     ac::Generator init(seed);
     ac::GaussianActor<float> actor(3, 1, ac::presets::pendulum_actor(), init);
@@ -323,9 +329,10 @@ TEST_CASE("PPO with a Gaussian policy reaches −200 on Pendulum-v1 in 300k step
     ac::train(ppo, env, 300'000, seed, [](const ac::IterationInfo&) {});
     normalize.set_training(false);
     returns.push_back(ac::evaluate(actor, ac::envs::Pendulum{}, 10, 1000 + seed, &normalize).mean_return);
-    UNSCOPED_INFO("seed " << seed << ": evaluation " << returns.back() << ", σ " << std::exp(actor.log_std()(0)));
+    trials.record(seed, returns.back(), returns.back() >= -200.0);
+    UNSCOPED_INFO("seed " << seed << ": σ " << std::exp(actor.log_std()(0)));
   }
+  AC_CHECK_LEARNING_MAJORITY(trials);  // for 3 seeds: the median >= -200
   std::sort(returns.begin(), returns.end());
-  CHECK(returns[1] >= -200.0);
-  CHECK(returns[2] > returns[0]);  // a non-degenerate spread: the seeds trained independently
+  CHECK(returns.back() > returns.front());  // a non-degenerate spread: the seeds trained independently
 }

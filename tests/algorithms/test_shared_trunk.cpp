@@ -4,6 +4,7 @@
 // the one network exactly once, TRPO refuses it, and PPO learns with it.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
+#include <support/learning.hpp>
 
 #include "support/gradient_check.hpp"
 #include "support/policy_batch.hpp"
@@ -183,15 +184,16 @@ TEST_CASE("TRPO refuses a critic that shares the actor's network", "[algorithms]
                     Catch::Contains("TRPO: critic") && Catch::Contains("shared"));
 }
 
-TEST_CASE("PPO-clip with a shared trunk reaches 475 on CartPole-v1", "[algorithms][ppo][shared][learning]") {
-  for (const std::uint64_t seed : {0, 1}) {
+TEST_CASE("PPO-clip with a shared trunk reaches 475 on CartPole-v1 on most seeds", "[algorithms][ppo][shared][learning]") {
+  ac::test::LearningTrials trials("PPO-clip, shared trunk, CartPole-v1, 100k steps: evaluation >= 475");
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
     ac::VectorEnv<ac::envs::CartPole> env(ac::presets::kPpoCartPoleEnvs, seed);
     ac::Generator init(seed);
     ac::SharedActorCritic<ac::CategoricalActor<float>> model(4, 2, {}, init);
     ac::PPO ppo(model.actor(), model.critic(), ac::presets::ppo_cartpole());
     ac::train(ppo, env, 100'000, seed, [](const ac::IterationInfo&) {});
     const double evaluation = ac::evaluate(model.actor(), ac::envs::CartPole{}, 20, 1000 + seed).mean_return;
-    INFO("seed " << seed);
-    CHECK(evaluation >= 475.0);
+    trials.record(seed, evaluation, evaluation >= 475.0);
   }
+  AC_CHECK_LEARNING_MAJORITY(trials);
 }

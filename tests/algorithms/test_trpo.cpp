@@ -3,6 +3,7 @@
 // steps, the natural step's quadratic model, and TRPO learning CartPole-v1.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
+#include <support/learning.hpp>
 
 #include "support/gradient_check.hpp"
 #include "support/policy_batch.hpp"
@@ -144,10 +145,12 @@ TEST_CASE("the natural step without line search lands on the quadratic model's K
   CHECK(kl == Approx(delta).epsilon(0.02));
 }
 
-TEST_CASE("TRPO and the natural policy gradient reach 475 on CartPole-v1 within 100k steps",
+TEST_CASE("TRPO and the natural policy gradient reach 475 on CartPole-v1 within 100k steps on most seeds",
           "[algorithms][trpo][learning]") {
   for (const bool line_search : {true, false}) {
-    for (const std::uint64_t seed : {0u, 1u}) {
+    ac::test::LearningTrials trials(std::string(line_search ? "TRPO" : "NPG") +
+                                    ", CartPole-v1, 100k steps: evaluation >= 475");
+    for (const std::uint64_t seed : ac::test::learning_seeds()) {
       ac::VectorEnv<CartPole> env(8, seed);
       ac::Generator init(seed);
       ac::CategoricalActor<float> actor(4, 2, {}, init);
@@ -158,10 +161,11 @@ TEST_CASE("TRPO and the natural policy gradient reach 475 on CartPole-v1 within 
       double max_kl = 0.0;
       ac::train(trpo, env, 100'000, seed, [&](const ac::IterationInfo& i) { max_kl = std::max(max_kl, i.diagnostics.kl); });
       const double evaluation = ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
-      INFO((line_search ? "TRPO" : "NPG") << " seed " << seed << ": evaluation " << evaluation << ", max KL " << max_kl);
-      CHECK(evaluation >= 475.0);
-      if (line_search) CHECK(max_kl <= 0.01);
+      trials.record(seed, evaluation, evaluation >= 475.0);
+      INFO("TRPO seed " << seed << ": max KL " << max_kl);
+      if (line_search) CHECK(max_kl <= 0.01);  // the trust region holds on every seed
     }
+    AC_CHECK_LEARNING_MAJORITY(trials);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <actorcritic/nn/init.hpp>
 #include <actorcritic/nn/layer_norm.hpp>
 #include <actorcritic/nn/linear.hpp>
+#include <Eigen/QR>
 #include <catch2/catch.hpp>
 
 #include <support/gradient_check.hpp>
@@ -214,5 +215,27 @@ TEST_CASE("init_orthogonal gives scaled orthonormal rows or columns", "[nn][init
     ac::nn::init_orthogonal<double>(b, gain, r2);
     CHECK(a == b);
     CHECK((a * a.transpose() - gain * gain * Matrix<double>::Identity(16, 16)).norm() < 1e-12);
+  }
+}
+
+TEST_CASE("the orthogonal initializer's own QR equals Eigen's Householder QR with R's diagonal made positive",
+          "[nn][init]") {
+  // The initializer factors without Eigen's blocked QR (whose GEMMs follow the
+  // CPU's cache sizes); the factor must still be Q of A = QR with diag(R) > 0.
+  for (const auto& [m, n] : {std::pair<ac::Index, ac::Index>{300, 40}, {200, 200}, {64, 64}, {5, 1}}) {
+    ac::Generator rng(m * 1000 + n);
+    Matrix<double> a(m, n);
+    rng.fill_normal(a);
+    const Matrix<double> q = ac::nn::detail::orthonormal_factor(a);
+    const Eigen::HouseholderQR<Matrix<double>> qr(a);
+    Matrix<double> reference = qr.householderQ() * Matrix<double>::Identity(m, n);
+    for (ac::Index k = 0; k < n; ++k) {
+      if (qr.matrixQR()(k, k) < 0.0) reference.col(k) = -reference.col(k);
+    }
+    INFO(m << " x " << n);
+    CHECK((q - reference).cwiseAbs().maxCoeff() < 1e-12);
+    const Matrix<double> r = q.transpose() * a;  // upper triangular, positive diagonal
+    CHECK(r.triangularView<Eigen::StrictlyLower>().toDenseMatrix().cwiseAbs().maxCoeff() < 1e-12);
+    CHECK(r.diagonal().minCoeff() > 0.0);
   }
 }

@@ -3,8 +3,11 @@
 // numbers: it knows where its W (outputs x inputs, column-major) and b live in
 // a model's flat parameter vector, and hands out Eigen::Map views of them, of
 // the gradient vector (same layout) and of a jvp direction (same layout).
+// Its products go through core/product.hpp, so that they round the same way
+// whatever cache sizes the CPU reports.
 
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/product.hpp"
 #include "actorcritic/core/types.hpp"
 
 namespace ac::nn {
@@ -39,29 +42,29 @@ class Linear {
 
   /// y = W x, leaving the bias to a fused pass of the caller (see Mlp::forward).
   void multiply(const Scalar* params, ConstMatrixRef<Scalar> x, MatrixRef<Scalar> y) const {
-    y.noalias() = weight(params) * x;
+    assign_product(y, weight(params), x);
   }
 
   /// dL/dW += dy xᵀ and dL/db += Σ_columns dy, into the flat gradient.
   void accumulate_gradient(Scalar* grads, ConstMatrixRef<Scalar> x, ConstMatrixRef<Scalar> dy) const {
-    weight(grads).noalias() += dy * x.transpose();
+    add_product(weight(grads), dy, x.transpose());
     bias(grads) += dy.rowwise().sum();
   }
 
   /// dL/dx = Wᵀ dy
   void input_gradient(const Scalar* params, ConstMatrixRef<Scalar> dy, MatrixRef<Scalar> dx) const {
-    dx.noalias() = weight(params).transpose() * dy;
+    assign_product(dx, weight(params).transpose(), dy);
   }
 
   /// Tangent of y along a parameter direction v with x held fixed: ẏ = V_W x + v_b.
   void jvp_parameters(const Scalar* direction, ConstMatrixRef<Scalar> x, MatrixRef<Scalar> y_dot) const {
-    y_dot.noalias() = weight(direction) * x;
+    assign_product(y_dot, weight(direction), x);
     y_dot.colwise() += bias(direction);
   }
 
   /// Adds the tangent carried by the input: ẏ += W ẋ.
   void jvp_input_add(const Scalar* params, ConstMatrixRef<Scalar> x_dot, MatrixRef<Scalar> y_dot) const {
-    y_dot.noalias() += weight(params) * x_dot;
+    add_product(y_dot, weight(params), x_dot);
   }
 
  private:

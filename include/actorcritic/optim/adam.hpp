@@ -9,6 +9,7 @@
 
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/types.hpp"
 
 #include <cmath>
@@ -89,7 +90,7 @@ class AdamType {
     const auto step_size = static_cast<Scalar>(config_.learning_rate / bias_correction1);
     const auto inv_sqrt_bc2 = static_cast<Scalar>(1.0 / std::sqrt(bias_correction2));
     const auto eps = static_cast<Scalar>(config_.epsilon);
-    params.array() -= step_size * m_.array() / (v_.array().sqrt() * inv_sqrt_bc2 + eps);
+    params.array() -= step_size * m_.array() / (exact_sqrt(v_.array()) * inv_sqrt_bc2 + eps);
   }
 
   [[nodiscard]] double learning_rate() const { return config_.learning_rate; }

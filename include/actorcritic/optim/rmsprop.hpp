@@ -6,6 +6,7 @@
 
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/types.hpp"
 
 namespace ac::optim {
@@ -56,9 +57,9 @@ class Rmsprop {
     // gradient_ becomes the preconditioned step g / d.
     if (config_.centered) {
       grad_avg_ = alpha * grad_avg_ + (Scalar(1) - alpha) * gradient_;
-      gradient_.array() /= (square_avg_.array() - grad_avg_.array().square()).sqrt() + eps;
+      gradient_.array() /= exact_sqrt(square_avg_.array() - grad_avg_.array().square()) + eps;
     } else {
-      gradient_.array() /= square_avg_.array().sqrt() + eps;
+      gradient_.array() /= exact_sqrt(square_avg_.array()) + eps;
     }
     if (config_.momentum > 0.0) {
       momentum_buffer_ = static_cast<Scalar>(config_.momentum) * momentum_buffer_ + gradient_;

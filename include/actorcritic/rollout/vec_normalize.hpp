@@ -12,6 +12,7 @@
 
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/running_mean_std.hpp"
 #include "actorcritic/core/types.hpp"
 
@@ -168,7 +169,7 @@ class VecNormalize {
  private:
   void refresh_scale() {
     mean_ = observation_stats_.mean().cast<float>();
-    inverse_std_ = (observation_stats_.var().array() + config_.epsilon).rsqrt().cast<float>().matrix();
+    inverse_std_ = exact_sqrt(observation_stats_.var().array() + config_.epsilon).inverse().cast<float>().matrix();
   }
 
   VecNormalizeConfig config_;
