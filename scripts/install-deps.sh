@@ -9,6 +9,7 @@ packages=(
   catch2                      # tests
   libbenchmark-dev            # benchmarks/
   gnuplot-nox                 # learning-curve plots
+  ccache                      # compiler cache (the build uses it when present)
 )
 
 missing=()

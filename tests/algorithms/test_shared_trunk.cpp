@@ -184,14 +184,14 @@ TEST_CASE("TRPO refuses a critic that shares the actor's network", "[algorithms]
                     Catch::Contains("TRPO: critic") && Catch::Contains("shared"));
 }
 
-TEST_CASE("PPO-clip with a shared trunk reaches 475 on CartPole-v1 on most seeds", "[algorithms][ppo][shared][learning]") {
-  ac::test::LearningTrials trials("PPO-clip, shared trunk, CartPole-v1, 100k steps: evaluation >= 475");
+TEST_CASE("PPO-clip with a shared trunk reaches 475 on CartPole-v1 within 150k steps on most seeds", "[algorithms][ppo][shared][learning]") {
+  ac::test::LearningTrials trials("PPO-clip, shared trunk, CartPole-v1, 150k steps: evaluation >= 475");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
     ac::VectorEnv<ac::envs::CartPole> env(ac::presets::kPpoCartPoleEnvs, seed);
     ac::Generator init(seed);
     ac::SharedActorCritic<ac::CategoricalActor<float>> model(4, 2, {}, init);
     ac::PPO ppo(model.actor(), model.critic(), ac::presets::ppo_cartpole());
-    ac::train(ppo, env, 100'000, seed, [](const ac::IterationInfo&) {});
+    ac::train(ppo, env, 150'000, seed, [](const ac::IterationInfo&) {});
     const double evaluation = ac::evaluate(model.actor(), ac::envs::CartPole{}, 20, 1000 + seed).mean_return;
     trials.record(seed, evaluation, evaluation >= 475.0);
   }

@@ -4,10 +4,12 @@
 # defaults tuned for the chosen pair, the same command twice gives a
 # byte-identical checkpoint and the same CSV apart from wall time, a stopped
 # and resumed run ends where the uninterrupted one does, and every broken
-# checkpoint is refused with exit code 1.
-#   cli_test.sh TRAIN EVAL WORKDIR
+# checkpoint is refused with exit code 1. In the portable build flavour
+# (FLAVOUR = portable), two runs also match their committed SHA-256
+# fingerprints, the same on every x86-64 CPU (docs/reproducibility.md).
+#   cli_test.sh TRAIN EVAL WORKDIR FLAVOUR
 set -uo pipefail
-train=$1 eval=$2 work=$3
+train=$1 eval=$2 work=$3 flavour=${4:-unknown}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -79,6 +81,20 @@ expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --resume pendulum_half.ckpt --quiet \
   --eval-episodes 1 --save pendulum_resumed.ckpt
 cmp -s pendulum_full.ckpt pendulum_resumed.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+
+# Golden fingerprints. After an intended numerical change, paste the new values printed here.
+expect_sha() {
+  local file=$1 expected=$2 actual
+  actual=$(sha256sum "$file" | cut -d' ' -f1)
+  [[ $actual == "$expected" ]] || fail "fingerprint of $file: got $actual, expected $expected"
+}
+if [[ $flavour == portable ]]; then
+  expect_sha run1.ckpt TODO
+  expect_sha run1.nowall TODO
+  expect_sha pendulum_full.ckpt TODO
+else
+  echo "no committed fingerprints for the build flavour '$flavour'"
+fi
 expect 2 "--steps: the checkpoint has trained" "$train" --algo a2c --resume run1.ckpt --steps 100
 expect 2 "--checkpoint-every: expected --save" "$train" --checkpoint-every 1000
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 3000 --quiet --shared-trunk true \

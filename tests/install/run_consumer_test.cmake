@@ -17,8 +17,16 @@ if(NOT EXISTS ${WORK_DIR}/prefix/include/actorcritic/actorcritic.hpp)
   message(FATAL_ERROR "install did not place the headers under include/actorcritic")
 endif()
 
+# The project's ccache, when it has one (CCACHE, optional), with paths hashed
+# relative to the source tree as in the project's own build.
+set(launcher)
+if(CCACHE)
+  set(ENV{CCACHE_BASEDIR} ${SOURCE_DIR})
+  set(launcher -DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE})
+endif()
+
 foreach(mode find_package add_subdirectory)
-  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build-${mode}
+  run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build-${mode} ${launcher}
       -DCMAKE_BUILD_TYPE=Release -DCONSUMER_MODE=${mode}
       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DACTORCRITIC_SOURCE_DIR=${SOURCE_DIR})
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/build-${mode})

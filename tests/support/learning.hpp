@@ -6,7 +6,8 @@
 // To measure how robust a criterion is, widen the seeds and print every
 // outcome (scripts/learning_pass_rates.sh does this and tabulates):
 //   AC_LEARNING_SEEDS=0-9 AC_LEARNING_REPORT=1 test_algorithms "[learning]"
-// prints one line per seed: `learning|<test>|<seed>|<score>|pass` (or `fail`).
+// prints one line per seed: `learning|<test>|<seed>|<score>|pass|<detail>`
+// (or `fail`).
 
 #include <catch2/catch.hpp>
 
@@ -48,14 +49,15 @@ class LearningTrials {
  public:
   explicit LearningTrials(std::string name) : name_(std::move(name)) {}
 
-  /// Records one seed's score and whether it met the criterion.
-  void record(std::uint64_t seed, double score, bool passed) {
-    outcomes_ += fmt::format("{}seed {}: {:.4g}{}", outcomes_.empty() ? "" : ", ", seed, score, passed ? "" : " (fail)");
+  /// Records one seed's score, whether it met the criterion, and anything else worth reporting.
+  void record(std::uint64_t seed, double score, bool passed, const std::string& detail = "") {
+    outcomes_ += fmt::format("{}seed {}: {:.4g}{}{}", outcomes_.empty() ? "" : ", ", seed, score,
+                             detail.empty() ? "" : " (" + detail + ")", passed ? "" : " (fail)");
     passed_ += passed;
     ++count_;
     if (std::getenv("AC_LEARNING_REPORT") != nullptr) {
-      std::printf("learning|%s|%llu|%.6g|%s\n", name_.c_str(), static_cast<unsigned long long>(seed), score,
-                  passed ? "pass" : "fail");
+      std::printf("learning|%s|%llu|%.6g|%s|%s\n", name_.c_str(), static_cast<unsigned long long>(seed), score,
+                  passed ? "pass" : "fail", detail.c_str());
       std::fflush(stdout);
     }
   }
