@@ -9,6 +9,7 @@
 // not move (the library's products are cut at fixed depths, core/product.hpp).
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
+#include <support/cache_sizes.hpp>
 
 #include <fmt/format.h>
 
@@ -59,48 +60,41 @@ std::uint64_t reinforce_cartpole() {
   return h.hash;
 }
 
-std::uint64_t a2c_rmsprop_cartpole() {
-  ac::VectorEnv<CartPole> env(8, 21);
-  ac::Generator init(21);
-  ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Critic<float> critic(4, {}, init);
-  ac::A2C a2c(actor, critic);
-  run_iterations(a2c, env, 22, 60);
+// Separate categorical actor and critic on 8 CartPole envs seeded `seed`; the
+// algorithm is made from them by `make` and iterated `iterations` times.
+template <class Make>
+std::uint64_t actor_critic_cartpole(std::uint64_t seed, const ac::ActorConfig& network, int iterations, Make make) {
+  ac::VectorEnv<CartPole> env(8, seed);
+  ac::Generator init(seed);
+  ac::CategoricalActor<float> actor(4, 2, network, init);
+  ac::Critic<float> critic(4, {.hidden = network.hidden, .layer_norm = network.layer_norm}, init);
+  auto algorithm = make(actor, critic);
+  run_iterations(algorithm, env, seed + 1, iterations);
   return parameters_hash(actor, critic);
+}
+
+std::uint64_t a2c_rmsprop_cartpole() {
+  return actor_critic_cartpole(21, {}, 60, [](auto& actor, auto& critic) { return ac::A2C(actor, critic); });
 }
 
 // Adam (√v̂), layer norm, decoupled weight decay, and layers wider than one
 // product block (160 > 64: the forward and input-gradient products are cut).
 std::uint64_t a2c_adam_layer_norm_wide_cartpole() {
-  ac::VectorEnv<CartPole> env(8, 31);
-  ac::Generator init(31);
-  ac::CategoricalActor<float> actor(4, 2, {.hidden = {160, 96}, .layer_norm = true}, init);
-  ac::Critic<float> critic(4, {.hidden = {160, 96}, .layer_norm = true}, init);
-  ac::A2C a2c(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
-  run_iterations(a2c, env, 32, 40);
-  return parameters_hash(actor, critic);
+  return actor_critic_cartpole(31, {.hidden = {160, 96}, .layer_norm = true}, 40, [](auto& actor, auto& critic) {
+    return ac::A2C(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
+  });
 }
 
 std::uint64_t off_policy_vtrace_cartpole() {
-  ac::VectorEnv<CartPole> env(8, 41);
-  ac::Generator init(41);
-  ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Critic<float> critic(4, {}, init);
-  ac::OffPolicyActorCritic algo(actor, critic);
-  run_iterations(algo, env, 42, 60);
-  return parameters_hash(actor, critic);
+  return actor_critic_cartpole(41, {}, 60, [](auto& actor, auto& critic) { return ac::OffPolicyActorCritic(actor, critic); });
 }
 
 // 8 envs x 64 steps: the policy gradient, the Fisher products and the critic's
 // gradients are products of depth 512.
 std::uint64_t trpo_cartpole() {
-  ac::VectorEnv<CartPole> env(8, 51);
-  ac::Generator init(51);
-  ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Critic<float> critic(4, {}, init);
-  ac::TRPO trpo(actor, critic, ac::presets::trpo_cartpole());
-  run_iterations(trpo, env, 52, 3);
-  return parameters_hash(actor, critic);
+  return actor_critic_cartpole(51, {}, 3, [](auto& actor, auto& critic) {
+    return ac::TRPO(actor, critic, ac::presets::trpo_cartpole());
+  });
 }
 
 std::uint64_t ppo_clip_shared_trunk_cartpole() {
@@ -146,21 +140,6 @@ struct Golden {
   std::uint64_t portable;  // -O2/-O3 (or -O0) -ffp-contract=off, no -march: x86-64's SSE2 baseline
 };
 
-// Eigen's cache sizes for the duration of a scope.
-class CacheSizes {
- public:
-  CacheSizes(std::ptrdiff_t l1, std::ptrdiff_t l2, std::ptrdiff_t l3)
-      : l1_(Eigen::l1CacheSize()), l2_(Eigen::l2CacheSize()), l3_(Eigen::l3CacheSize()) {
-    Eigen::setCpuCacheSizes(l1, l2, l3);
-  }
-  ~CacheSizes() { Eigen::setCpuCacheSizes(l1_, l2_, l3_); }
-  CacheSizes(const CacheSizes&) = delete;
-  CacheSizes& operator=(const CacheSizes&) = delete;
-
- private:
-  std::ptrdiff_t l1_, l2_, l3_;
-};
-
 #if defined(__x86_64__) && !defined(__AVX__) && !defined(__FMA__)
 constexpr bool kPortableFlavour = true;
 #else
@@ -186,11 +165,11 @@ TEST_CASE("seeded training runs match their committed fingerprints on every CPU 
     const std::uint64_t hash = golden.run();
     INFO(fmt::format("{}: 0x{:016x}ull", golden.name, hash));
     {
-      const CacheSizes sizes(16 * 1024, 256 * 1024, 4 << 20);
+      const ac::test::CacheSizes sizes(16 * 1024, 256 * 1024, 4 << 20);
       CHECK(golden.run() == hash);
     }
     {
-      const CacheSizes sizes(48 * 1024, 2 << 20, 105 << 20);
+      const ac::test::CacheSizes sizes(48 * 1024, 2 << 20, 105 << 20);
       CHECK(golden.run() == hash);
     }
     if constexpr (kPortableFlavour) {

@@ -89,9 +89,9 @@ expect_sha() {
   [[ $actual == "$expected" ]] || fail "fingerprint of $file: got $actual, expected $expected"
 }
 if [[ $flavour == portable ]]; then
-  expect_sha run1.ckpt TODO
-  expect_sha run1.nowall TODO
-  expect_sha pendulum_full.ckpt TODO
+  expect_sha run1.ckpt 8b046b29c7e3509204c76c4216038d07e5582e7ff3748c0a2d6d49cefa25e54c
+  expect_sha run1.nowall e91b6aabea34101eadd00782133ab43e952a63f9dd8c4e25dc228ceba5bd79f7
+  expect_sha pendulum_full.ckpt 0dfcf96b9d58f0e3f19d66be50a2cfbaee887f86b4952ec0e307a286aabfdd3f
 else
   echo "no committed fingerprints for the build flavour '$flavour'"
 fi

@@ -13,6 +13,7 @@
 #include <actorcritic/optim/rmsprop.hpp>
 #include <actorcritic/rollout/vec_normalize.hpp>
 #include <catch2/catch.hpp>
+#include <support/cache_sizes.hpp>
 
 #include <bit>
 #include <cmath>
@@ -154,24 +155,6 @@ TEST_CASE("VecNormalize scales observations by 1 / std::sqrt(var + ε) exactly",
   }
 }
 
-namespace {
-
-// Eigen's cache sizes for the duration of a scope.
-class CacheSizes {
- public:
-  CacheSizes(std::ptrdiff_t l1, std::ptrdiff_t l2, std::ptrdiff_t l3)
-      : l1_(Eigen::l1CacheSize()), l2_(Eigen::l2CacheSize()), l3_(Eigen::l3CacheSize()) {
-    Eigen::setCpuCacheSizes(l1, l2, l3);
-  }
-  ~CacheSizes() { Eigen::setCpuCacheSizes(l1_, l2_, l3_); }
-  CacheSizes(const CacheSizes&) = delete;
-  CacheSizes& operator=(const CacheSizes&) = delete;
-
- private:
-  std::ptrdiff_t l1_, l2_, l3_;
-};
-
-}  // namespace
 
 TEST_CASE("assign_product and add_product compute the product, at every depth", "[core][product]") {
   ac::Generator rng(17);
@@ -209,7 +192,7 @@ TEST_CASE("the library's products round the same for every L1 cache size; Eigen'
   eigen_reference.noalias() = af * bf;
   bool eigen_moved = false;
   for (const std::ptrdiff_t l1 : {16 * 1024, 32 * 1024, 48 * 1024, 64 * 1024}) {
-    const CacheSizes sizes(l1, 1 << 20, 32 << 20);
+    const ac::test::CacheSizes sizes(l1, 1 << 20, 32 << 20);
     ac::Matrix<float> eigen(64, 64), library(64, 64), accumulated = ac::Matrix<float>::Zero(64, 64);
     eigen.noalias() = af * bf;
     ac::assign_product(library, af, bf);
