@@ -8,11 +8,12 @@
 // blocks end decides how the sum is rounded: the same product of depth 2048
 // rounds one way on a CPU with a 32 KiB L1 and another way with 48 KiB.
 //
-// Eigen never splits a depth up to kProductDepthBlock = 64 (its smallest kc on
-// x86-64 is 64 at an 8 KiB L1 with AVX2, ≥ 120 for every instruction set at
-// 16 KiB), so these functions cut deeper products at fixed multiples of 64
-// and add the pieces in order. Only the mc/nc blocking of rows and columns
-// still follows the cache, and that never changes a sum's order.
+// Eigen never splits a depth up to kProductDepthBlock = 64 on an L1 of 16 KiB
+// or more (its kc there is at least 120 for float and double with SSE2, AVX2
+// and AVX-512; x86-64 CPUs have 32 KiB or more), so these functions cut
+// deeper products at fixed multiples of 64 and add the pieces in order. Only
+// the mc/nc blocking of rows and columns still follows the cache, and that
+// never changes the order of a sum.
 
 #include "actorcritic/core/types.hpp"
 
