@@ -10,10 +10,10 @@
 //
 // Eigen never splits a depth up to kProductDepthBlock = 64 on an L1 of 16 KiB
 // or more (its kc there is at least 120 for float and double with SSE2, AVX2
-// and AVX-512; x86-64 CPUs have 32 KiB or more), so these functions cut
-// deeper products at fixed multiples of 64 and add the pieces in order. Only
-// the mc/nc blocking of rows and columns still follows the cache, and that
-// never changes the order of a sum.
+// and AVX-512; the smallest x86-64 L1s, AMD's Bulldozer family, have 16 KiB),
+// so these functions cut deeper products at fixed multiples of 64 and add the
+// pieces in order. Only the mc/nc blocking of rows and columns still follows
+// the cache, and that never changes the order of a sum.
 
 #include "actorcritic/core/types.hpp"
 
