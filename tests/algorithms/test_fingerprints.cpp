@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <string>
 
@@ -23,28 +22,25 @@ namespace {
 using ac::envs::CartPole;
 using ac::envs::Pendulum;
 
-struct Fnv1a {
-  std::uint64_t hash = 14695981039346656037ull;
-  template <class Derived>
-  void add(const Eigen::DenseBase<Derived>& values) {
-    const auto evaluated = values.eval();
-    const auto* bytes = reinterpret_cast<const unsigned char*>(evaluated.data());
-    for (std::size_t i = 0; i < sizeof(typename Derived::Scalar) * std::size_t(evaluated.size()); ++i) {
-      hash = (hash ^ bytes[i]) * 1099511628211ull;
-    }
-  }
-};
+/// FNV-1a (the checkpoints' checksum) over the bytes of the arrays, in order.
+template <class... Arrays>
+std::uint64_t hash_of(const Arrays&... arrays) {
+  std::string bytes;
+  const auto append = [&](const auto& array) {
+    const auto evaluated = array.eval();
+    bytes.append(reinterpret_cast<const char*>(evaluated.data()), sizeof(*evaluated.data()) * evaluated.size());
+  };
+  (append(arrays), ...);
+  return ac::fnv1a64(bytes);
+}
 
 template <class Actor>
 std::uint64_t parameters_hash(const Actor& actor, const ac::Critic<float>& critic) {
-  Fnv1a h;
-  h.add(actor.network().parameters());
-  h.add(critic.network().parameters());
-  return h.hash;
+  return hash_of(actor.network().parameters(), critic.network().parameters());
 }
 
-template <class Algorithm>
-void run_iterations(Algorithm& algorithm, ac::VectorEnv<CartPole>& env, std::uint64_t seed, int iterations) {
+template <class Algorithm, class E>
+void run_iterations(Algorithm& algorithm, ac::VectorEnv<E>& env, std::uint64_t seed, int iterations) {
   ac::Generator rng(seed);
   for (int i = 0; i < iterations; ++i) algorithm.iterate(env, rng);
 }
@@ -55,9 +51,7 @@ std::uint64_t reinforce_cartpole() {
   ac::CategoricalActor<float> actor(4, 2, {}, init);
   ac::Reinforce reinforce(actor);
   run_iterations(reinforce, env, 12, 4);
-  Fnv1a h;
-  h.add(actor.network().parameters());
-  return h.hash;
+  return hash_of(actor.network().parameters());
 }
 
 // Separate categorical actor and critic on 8 CartPole envs seeded `seed`; the
@@ -103,9 +97,7 @@ std::uint64_t ppo_clip_shared_trunk_cartpole() {
   ac::SharedActorCritic<ac::CategoricalActor<float>> model(4, 2, {}, init);
   ac::PPO ppo(model.actor(), model.critic(), ac::presets::ppo_cartpole(ac::PPOConfig::clip()));
   run_iterations(ppo, env, 62, 3);
-  Fnv1a h;
-  h.add(model.actor().network().parameters());
-  return h.hash;
+  return hash_of(model.actor().network().parameters());
 }
 
 // A Gaussian head with VecNormalize (observations and rewards) and minibatches
@@ -123,21 +115,16 @@ std::uint64_t ppo_kl_gaussian_vec_normalize_pendulum() {
   config.adaptive_kl = kl.adaptive_kl;
   ac::PPO ppo(actor, critic, config);
   ppo.set_normalizer(&normalize);
-  ac::Generator rng(72);
-  for (int i = 0; i < 2; ++i) ppo.iterate(env, rng);
-  Fnv1a h;
-  h.add(actor.network().parameters());
-  h.add(critic.network().parameters());
-  h.add(normalize.observation_statistics().mean());
-  h.add(normalize.observation_statistics().var());
-  h.add(normalize.return_statistics().var());
-  return h.hash;
+  run_iterations(ppo, env, 72, 2);
+  return hash_of(actor.network().parameters(), critic.network().parameters(),
+                 normalize.observation_statistics().mean(), normalize.observation_statistics().var(),
+                 normalize.return_statistics().var());
 }
 
 struct Golden {
   const char* name;
   std::function<std::uint64_t()> run;
-  std::uint64_t portable;  // -O2/-O3 (or -O0) -ffp-contract=off, no -march: x86-64's SSE2 baseline
+  std::uint64_t portable;  // the Release build, -ffp-contract=off, no -march: x86-64's SSE2 baseline
 };
 
 #if defined(__x86_64__) && !defined(__AVX__) && !defined(__FMA__)

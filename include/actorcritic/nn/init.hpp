@@ -25,6 +25,13 @@ inline Matrix<double> orthonormal_factor(Matrix<double> a) {
   Matrix<double> reflectors = Matrix<double>::Zero(m, n);  // v_k in rows k..m-1 of column k
   Vector<double> scales = Vector<double>::Zero(n);          // 2 / vᵀv, 0 where H_k = I
   Vector<double> diagonal(n);                               // R's diagonal
+  // column(k:) -= (2 / vᵀv) v (vᵀ column(k:)): H_k applied to one column of a or q.
+  const auto reflect = [&](Index k, auto column) {
+    double dot = 0.0;
+    for (Index i = k; i < m; ++i) dot += reflectors(i, k) * column(i);
+    const double factor = scales(k) * dot;
+    for (Index i = k; i < m; ++i) column(i) -= factor * reflectors(i, k);
+  };
   for (Index k = 0; k < n; ++k) {
     double norm_sq = 0.0;
     for (Index i = k; i < m; ++i) norm_sq += a(i, k) * a(i, k);
@@ -38,23 +45,13 @@ inline Matrix<double> orthonormal_factor(Matrix<double> a) {
     diagonal(k) = v_sq > 0.0 ? alpha : a(k, k);
     if (!(v_sq > 0.0)) continue;
     scales(k) = 2.0 / v_sq;
-    for (Index j = k + 1; j < n; ++j) {  // A(k:, j) -= (2 / vᵀv) v (vᵀ A(k:, j))
-      double dot = 0.0;
-      for (Index i = k; i < m; ++i) dot += reflectors(i, k) * a(i, j);
-      const double factor = scales(k) * dot;
-      for (Index i = k; i < m; ++i) a(i, j) -= factor * reflectors(i, k);
-    }
+    for (Index j = k + 1; j < n; ++j) reflect(k, a.col(j));
   }
   // Q = H_0 H_1 ... H_{n-1} [I_n; 0], applied right to left.
   Matrix<double> q = Matrix<double>::Identity(m, n);
   for (Index k = n - 1; k >= 0; --k) {
     if (scales(k) == 0.0) continue;
-    for (Index j = 0; j < n; ++j) {
-      double dot = 0.0;
-      for (Index i = k; i < m; ++i) dot += reflectors(i, k) * q(i, j);
-      const double factor = scales(k) * dot;
-      for (Index i = k; i < m; ++i) q(i, j) -= factor * reflectors(i, k);
-    }
+    for (Index j = 0; j < n; ++j) reflect(k, q.col(j));
   }
   for (Index k = 0; k < n; ++k) {
     if (diagonal(k) < 0.0) q.col(k) = -q.col(k);
