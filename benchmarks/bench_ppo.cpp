@@ -90,6 +90,7 @@ void cartpole(int seeds) {
     ac::CategoricalActor<float> actor(4, 2, {}, init);
     ac::Critic<float> critic(4, {}, init);
     ac::PPO ppo(actor, critic, config);
+    ac::Collector<ac::CategoricalActor<float>> collector;
     if (seed == 0) bare = bare_gemm_gflops(actor.network(), config.batch_size);
     // The train() loop spelled out, to time the update phase on its own.
     double update_seconds = 0;
@@ -98,7 +99,7 @@ void cartpole(int seeds) {
     for (long iteration = 0; taken < steps; ++iteration) {
       const long before = g_allocations.load();
       ppo.set_progress(double(taken) / double(steps));
-      const auto& buffer = ppo.collector().collect(env, actor, &critic, rng, config.n_steps);
+      const auto& buffer = collector.collect(env, actor, &critic, rng, config.n_steps);
       const auto t = Clock::now();
       ppo.update(buffer, rng);
       update_seconds += seconds_since(t);
@@ -131,13 +132,15 @@ void pendulum(int seeds) {
     ac::Critic<float> critic(3, ac::presets::pendulum_critic(), init);
     ac::VecNormalize normalize(3, env.size(), ac::presets::pendulum_normalization());
     ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
-    ppo.set_normalizer(&normalize);
     long after_first = -1;
     double seconds = 0;
-    ac::train(ppo, env, 300'000, static_cast<std::uint64_t>(seed), [&](const ac::IterationInfo& info) {
-      if (info.iteration == 1) after_first = g_allocations.load();
-      seconds = info.seconds;
-    });
+    ac::train(
+        ppo, env, 300'000, static_cast<std::uint64_t>(seed),
+        [&](const ac::IterationInfo& info) {
+          if (info.iteration == 1) after_first = g_allocations.load();
+          seconds = info.seconds;
+        },
+        &normalize);
     const long allocations = g_allocations.load() - after_first;
     normalize.set_training(false);
     const double evaluation = ac::evaluate(actor, ac::envs::Pendulum{}, 20, 1000 + seed, &normalize).mean_return;

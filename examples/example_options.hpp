@@ -77,13 +77,16 @@ inline ExampleOptions parse_example_options(int argc, char** argv, std::string_v
 /// drawn when --plot was given.
 template <class Algorithm, class E>
 void train_with_progress(Algorithm& algorithm, ac::VectorEnv<E>& env, const ExampleOptions& options, long steps,
-                         const std::string& title) {
+                         const std::string& title, ac::VecNormalize* normalizer = nullptr) {
   ac::CsvLog log(options.csv);
   ac::ProgressBar progress(steps);
-  ac::train(algorithm, env, steps, options.seed, [&](const ac::IterationInfo& info) {
-    log(info);
-    progress(info);
-  });
+  ac::train(
+      algorithm, env, steps, options.seed,
+      [&](const ac::IterationInfo& info) {
+        log(info);
+        progress(info);
+      },
+      normalizer);
   log.flush();
   if (!options.plot.empty()) {
     ac::plot_learning_curve(options.csv, options.plot, title);

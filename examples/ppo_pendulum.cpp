@@ -23,9 +23,8 @@ int main(int argc, char** argv) try {
   ac::Critic<float> critic(env.observation_dim(), ac::presets::pendulum_critic(), init);
   ac::VecNormalize normalize(env.observation_dim(), env.size(), ac::presets::pendulum_normalization());
   ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
-  ppo.set_normalizer(&normalize);
 
-  train_with_progress(ppo, env, options, options.steps, "PPO on Pendulum-v1");
+  train_with_progress(ppo, env, options, options.steps, "PPO on Pendulum-v1", &normalize);
   normalize.set_training(false);
   print_evaluation("PPO", ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize), options);
   return 0;

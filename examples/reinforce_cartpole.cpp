@@ -22,16 +22,17 @@ int main(int argc, char** argv) try {
   const std::string& csv = options.csv;
 
   ac::VectorEnv<ac::envs::CartPole> env(8, seed);  // 8 complete episodes per update
-  ac::Generator init(seed), rng(seed + 1);
+  ac::Generator init(seed);
   ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
   ac::ReinforceConfig config{.recenter = recenter};
   config.optimizer.learning_rate = 5e-3;
   ac::Reinforce reinforce(actor, config);
+  ac::TrainingLoop<decltype(reinforce)> loop(seed + 1);  // the collector and the sampling generator
 
   std::string log = "iteration,steps,wall_seconds,mean_return,discounted_return,policy_loss,entropy,grad_norm\n";
   const auto start = std::chrono::steady_clock::now();
   for (long iteration = 1, steps = 0; steps < budget; ++iteration) {
-    const auto d = reinforce.iterate(env, rng);
+    const auto d = loop.iterate(reinforce, env);
     steps = env.total_steps();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     log += fmt::format("{},{},{:.6f},{},{},{},{},{}\n", iteration, steps, seconds, env.episodes().mean_return(),

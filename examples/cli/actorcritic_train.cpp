@@ -11,26 +11,53 @@
 
 namespace {
 
-cli::Invocation parse_invocation(int argc, char** argv) {
-  cli::Invocation inv;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      inv.help = true;
-    } else if (flag == "--quiet" || flag == "-q") {
-      inv.quiet = true;
-    } else if (!flag.starts_with("--")) {
-      cli::usage_error("unexpected argument \"{}\"; flags look like --name value (see --help)", flag);
-    } else if (i + 1 >= argc) {
-      cli::usage_error("{}: expected a value after the flag", flag);
-    } else if (flag == "--algo") {
-      inv.algo = argv[++i];
-    } else if (flag == "--env") {
-      inv.env = argv[++i];
-    } else {
-      inv.given.emplace_back(flag, argv[++i]);
+/// --resume PATH alone is enough: the algorithm and the environment come from
+/// the checkpoint (a contradicting --algo or --env is refused), and so do all
+/// hyperparameters, so that no other flag but the budget, outputs and
+/// evaluation may be given with it.
+void take_from_checkpoint(cli::Invocation& inv, bool algo_given, bool env_given) {
+  const auto it = std::find_if(inv.given.begin(), inv.given.end(), [](const auto& g) { return g.first == "--resume"; });
+  if (it == inv.given.end()) return;
+  for (const auto& [flag, value] : inv.given) {
+    if (std::find(cli::kResumeFlags.begin(), cli::kResumeFlags.end(), flag) == cli::kResumeFlags.end()) {
+      cli::usage_error("{}: a resumed run keeps the checkpoint's settings; with --resume only {} may be given", flag,
+                       fmt::join(cli::kResumeFlags.begin() + 1, cli::kResumeFlags.end(), ", "));
     }
   }
+  const auto stored = ac::read_run_header(it->second);
+  if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), stored.config.label) == cli::kAlgorithms.end()) {
+    ac::throw_io_error("{}: the checkpoint's run \"{}\" ({}) was not written by actorcritic-train", it->second,
+                       stored.config.label, stored.header.algorithm);
+  }
+  if (algo_given && inv.algo != stored.config.label) {
+    cli::usage_error("--algo: the checkpoint {} was trained by {}, not {}", it->second, stored.config.label, inv.algo);
+  }
+  if (env_given && inv.env != stored.header.environment.id) {
+    cli::usage_error("--env: the checkpoint {} was trained on {}, not {}", it->second, stored.header.environment.id,
+                     inv.env);
+  }
+  inv.algo = stored.config.label;
+  inv.env = stored.header.environment.id;
+}
+
+cli::Invocation parse_invocation(int argc, char** argv) {
+  cli::Invocation inv;
+  auto line = cli::split_command_line(argc, argv);
+  inv.help = line.help;
+  inv.quiet = line.quiet;
+  bool algo_given = false, env_given = false;
+  for (auto& [flag, value] : line.given) {
+    if (flag == "--algo") {
+      inv.algo = value;
+      algo_given = true;
+    } else if (flag == "--env") {
+      inv.env = value;
+      env_given = true;
+    } else {
+      inv.given.emplace_back(flag, value);
+    }
+  }
+  if (!inv.help) take_from_checkpoint(inv, algo_given, env_given);
   if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), inv.algo) == cli::kAlgorithms.end()) {
     cli::usage_error("--algo: unknown algorithm \"{}\"; expected one of {}", inv.algo, fmt::join(cli::kAlgorithms, ", "));
   }

@@ -31,14 +31,16 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
   return false;
 }
 
-/// Trains the algorithm `make(session)` returns on the environment the invocation names.
-template <class Make>
-int train_on_environment(const Invocation& invocation, const CommonOptions& common, bool with_critic, double gamma,
-                         Make&& make) {
+/// Trains Algorithm (over the policy the environment needs) with `settings` on
+/// the environment the invocation names, or resumes the run in --resume.
+/// `gamma` is the discount reward normalization uses.
+template <template <ac::Policy> class Algorithm, class Settings>
+int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
+                         double gamma) {
   return with_environment(invocation.env, [&]<class E>() {
-    Session<E> session(invocation, common, with_critic, gamma);
-    auto algorithm = make(session);
-    return session.run(algorithm);
+    using Actor = std::conditional_t<ac::envs::DiscreteEnv<E>, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
+    Session<Algorithm<Actor>, E> session(invocation, common, settings, gamma);
+    return session.run();
   });
 }
 
@@ -65,11 +67,14 @@ inline void bounded_flag(FlagSet& flags, std::string name, std::string help, dou
 }
 inline bool unit_half_open(double v) { return v >= 0 && v < 1; }  // [0, 1)
 
+/// Adam's flags; the weight decay's meaning is one choice for every algorithm (AdamConfig::decoupled_weight_decay).
 inline void add_adam_flags(FlagSet& flags, ac::optim::AdamConfig& adam) {
   bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
   bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
   flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
-  flags.number("--weight-decay", "L2 weight decay added to the gradient (torch Adam)", adam.weight_decay, Range::non_negative);
+  flags.number("--weight-decay", "Adam weight decay λ", adam.weight_decay, Range::non_negative);
+  flags.boolean("--decoupled-weight-decay", "false: L2 added to the gradient (torch Adam); true: θ ← θ(1 − ηλ) (AdamW)",
+                adam.decoupled_weight_decay);
 }
 
 }  // namespace cli

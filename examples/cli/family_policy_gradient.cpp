@@ -16,12 +16,16 @@ struct OptimizerFlags {
   void add(FlagSet& flags) {
     flags.text("--optimizer", "rmsprop (SB3 A2C) or adam", kind, {"rmsprop", "adam"});
     flags.number("--learning-rate", "learning rate", learning_rate, Range::positive);
-    flags.number("--weight-decay", "weight decay (RMSprop: L2; Adam: decoupled)", weight_decay, Range::non_negative);
+    flags.number("--weight-decay", "weight decay λ (RMSprop: L2; Adam: as --decoupled-weight-decay says)", weight_decay,
+                 Range::non_negative);
     bounded_flag(flags, "--rmsprop-alpha", "RMSprop smoothing α", rmsprop.alpha, unit_half_open, "a number in [0, 1)");
     flags.number("--rmsprop-epsilon", "RMSprop ε", rmsprop.epsilon, Range::positive);
     bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
     bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
     flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
+    flags.boolean("--decoupled-weight-decay",
+                  "Adam: false, L2 added to the gradient (torch Adam); true, θ ← θ(1 − ηλ) (AdamW)",
+                  adam.decoupled_weight_decay);
   }
   [[nodiscard]] ac::ActorCriticOptimizerConfig config() const {
     if (kind == "adam") {
@@ -68,8 +72,7 @@ int run_reinforce(const Invocation& invocation) {
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags)) return 0;
   config.validate();
-  return train_on_environment(invocation, common, false, config.gamma,
-                              [&](auto& session) { return ac::Reinforce(session.actor(), config); });
+  return train_on_environment<ac::Reinforce>(invocation, common, config, config.gamma);
 }
 
 int run_actor_critic(const Invocation& invocation) {
@@ -108,19 +111,13 @@ int run_actor_critic(const Invocation& invocation) {
   off.correction = correction == "vtrace" ? ac::ImportanceCorrection::vtrace
                                           : ac::ImportanceCorrection::truncated_per_decision;
   off.validate();
-  return with_environment(invocation.env, [&]<class E>() {
-    Session<E> session(invocation, common, true, config.gamma);
-    if (off_policy) {
-      ac::OffPolicyActorCritic algo(session.actor(), session.critic(), off);
-      return session.run(algo);
-    }
-    if (invocation.algo == "vpg") {
-      ac::ValuePolicyGradient algo(session.actor(), session.critic(), config);
-      return session.run(algo);
-    }
-    ac::A2C algo(session.actor(), session.critic(), config, ac::GaeEstimator{.lambda = lambda});
-    return session.run(algo);
-  });
+  if (off_policy) return train_on_environment<ac::OffPolicyActorCritic>(invocation, common, off, config.gamma);
+  if (invocation.algo == "vpg") {
+    return train_on_environment<ac::ValuePolicyGradient>(
+        invocation, common, ac::ActorCriticSettings<ac::TdTargetEstimator>{config, {}}, config.gamma);
+  }
+  return train_on_environment<ac::A2C>(
+      invocation, common, ac::ActorCriticSettings<ac::GaeEstimator>{config, {.lambda = lambda}}, config.gamma);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ ac::PPOConfig ppo_defaults(std::string_view algo, std::string_view env) {
     c.n_steps = 8;
     c.batch_size = 16;
     c.epochs = 4;
-    c.learning_rate = ac::optim::Schedule::constant(3e-3);
+    c.set_learning_rate(ac::optim::Schedule::constant(3e-3));
   } else {
     const auto pendulum = ac::presets::ppo_pendulum();
     c.n_steps = pendulum.n_steps;
@@ -36,7 +36,7 @@ ac::PPOConfig ppo_defaults(std::string_view algo, std::string_view env) {
     c.epochs = pendulum.epochs;
     c.gamma = env == "Pendulum-v1" ? pendulum.gamma : 0.99;
     c.gae_lambda = pendulum.gae_lambda;
-    c.learning_rate = pendulum.learning_rate;
+    c.set_learning_rate(pendulum.learning_rate);
     if (variant.kl_coef > 0) c.kl_rule.target = 0.01;
   }
   return c;
@@ -81,11 +81,10 @@ int run_ppo(const Invocation& invocation) {
   flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags)) return 0;
-  config.learning_rate = lr.schedule();
+  config.set_learning_rate(lr.schedule());
   if (config.clipped()) config.clip_range = clip.schedule();
   config.validate();
-  return train_on_environment(invocation, common, true, config.gamma,
-                              [&](auto& session) { return ac::PPO(session.actor(), session.critic(), config); });
+  return train_on_environment<ac::PPO>(invocation, common, config, config.gamma);
 }
 
 }  // namespace cli

@@ -47,8 +47,7 @@ int run_trpo(const Invocation& invocation) {
   add_adam_flags(flags, config.critic_optimizer);
   if (parse_or_help(invocation, flags)) return 0;
   config.validate();
-  return train_on_environment(invocation, common, true, config.gamma,
-                              [&](auto& session) { return ac::TRPO(session.actor(), session.critic(), config); });
+  return train_on_environment<ac::TRPO>(invocation, common, config, config.gamma);
 }
 
 }  // namespace cli

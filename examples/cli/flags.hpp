@@ -97,6 +97,32 @@ inline std::vector<long> parse_widths(std::string_view flag, std::string_view te
   return widths;
 }
 
+/// A command line as switches (--help/-h, --quiet/-q) and (flag, value) pairs in order.
+struct CommandLine {
+  bool help = false;
+  bool quiet = false;
+  std::vector<std::pair<std::string, std::string>> given;
+};
+
+inline CommandLine split_command_line(int argc, char** argv) {
+  CommandLine line;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      line.help = true;
+    } else if (flag == "--quiet" || flag == "-q") {
+      line.quiet = true;
+    } else if (!flag.starts_with("--")) {
+      usage_error("unexpected argument \"{}\"; flags look like --name value (see --help)", flag);
+    } else if (i + 1 >= argc) {
+      usage_error("{}: expected a value after the flag", flag);
+    } else {
+      line.given.emplace_back(flag, argv[++i]);
+    }
+  }
+  return line;
+}
+
 class FlagSet {
  public:
   void section(std::string title) { entries_.push_back({"", std::move(title), "", nullptr}); }

@@ -1,9 +1,9 @@
 #pragma once
-// What actorcritic-train does around any algorithm: the command line's common
-// flags, the environment and the networks, progress, CSV, plot, evaluation,
-// JSON summary and checkpoint. Each algorithm family (family_*.cpp) adds its
-// own flags with defaults tuned per environment and hands its algorithm to
-// Session::run.
+// What actorcritic-train does around the library's run object (ac::Run): the
+// command line's common flags, progress, CSV, plot, evaluation, JSON summary
+// and checkpoints. Each algorithm family (family_*.cpp) adds its own flags
+// with defaults tuned per environment and hands its algorithm's type and
+// settings to train_run.
 
 #include <actorcritic/actorcritic.hpp>
 
@@ -36,6 +36,15 @@ struct Invocation {
   bool quiet = false;
   std::vector<std::pair<std::string, std::string>> given;
 };
+
+/// The flags --resume may come with: the budget (only larger), the outputs and
+/// the evaluation. Every other setting is the checkpoint's.
+inline const std::vector<std::string> kResumeFlags{"--resume",      "--steps",       "--csv",
+                                                   "--plot",        "--summary",     "--save",
+                                                   "--eval-episodes", "--checkpoint-every", "--stop-after"};
+/// The output flags a checkpoint remembers (RunConfig::application), so that a resumed run writes where it did.
+inline const std::vector<std::string> kRememberedFlags{"--csv", "--plot", "--summary", "--save", "--eval-episodes",
+                                                       "--checkpoint-every"};
 
 /// Calls f.template operator()<E>() for the environment named `id`.
 template <class F>
@@ -152,103 +161,47 @@ inline std::string json_number(double value) {
   return std::isfinite(value) ? fmt::format("{}", value) : std::string("null");
 }
 
-/// The policy (and critic) of a run: separate networks, a shared trunk, or a policy alone.
-template <class Actor>
-class Model {
- public:
-  using Scalar = typename Actor::Scalar;
-
-  Model(ac::Index observation_dim, ac::Index action_size, const ac::ActorConfig& actor_config,
-        const ac::CriticConfig& critic_config, bool with_critic, bool shared, ac::Generator& init) {
-    if (shared) {
-      shared_ = std::make_unique<ac::SharedActorCritic<Actor>>(observation_dim, action_size, actor_config, init);
-    } else {
-      actor_ = std::make_unique<Actor>(observation_dim, action_size, actor_config, init);
-      if (with_critic) critic_ = std::make_unique<ac::Critic<Scalar>>(observation_dim, critic_config, init);
+/// The run's settings from the common flags.
+inline ac::RunConfig run_config(const Invocation& invocation, const CommonOptions& o, double gamma) {
+  ac::RunConfig c;
+  c.envs = o.envs;
+  c.seed = o.seed;
+  c.total_steps = o.steps;
+  c.actor.hidden.assign(o.hidden.begin(), o.hidden.end());
+  c.actor.activation = ac::nn::parse_activation(o.activation);
+  c.actor.layer_norm = o.layer_norm;
+  c.actor.initial_log_std = o.initial_log_std;
+  c.critic.hidden = c.actor.hidden;
+  c.critic.activation = c.actor.activation;
+  c.critic.layer_norm = o.layer_norm;
+  c.shared_trunk = o.shared_trunk;
+  if (o.normalize_observations || o.normalize_rewards) {
+    c.normalization = ac::VecNormalizeConfig{.observations = o.normalize_observations,
+                                             .rewards = o.normalize_rewards, .gamma = gamma};
+  }
+  c.label = invocation.algo;
+  for (const auto& [flag, value] : invocation.given) {
+    if (std::find(kRememberedFlags.begin(), kRememberedFlags.end(), flag) != kRememberedFlags.end()) {
+      c.application.push_back(flag + "=" + value);
     }
   }
-  Actor& actor() { return shared_ ? shared_->actor() : *actor_; }
-  /// nullptr when the run has no critic (REINFORCE).
-  ac::Critic<Scalar>* critic() { return shared_ ? &shared_->critic() : critic_.get(); }
-
- private:
-  std::unique_ptr<ac::SharedActorCritic<Actor>> shared_;
-  std::unique_ptr<Actor> actor_;
-  std::unique_ptr<ac::Critic<Scalar>> critic_;
-};
-
-template <class E>
-ac::CheckpointEnvironment describe_environment() {
-  const E env{};
-  ac::CheckpointEnvironment d;
-  d.id = std::string(E::kId);
-  d.observation_dim = env.observation_space().dim();
-  if constexpr (ac::envs::DiscreteEnv<E>) {
-    d.discrete = true;
-    d.action_size = env.action_space().n;
-  } else {
-    const auto space = env.action_space();
-    d.discrete = false;
-    d.action_size = space.dim();
-    d.action_low.assign(space.low.data(), space.low.data() + space.low.size());
-    d.action_high.assign(space.high.data(), space.high.data() + space.high.size());
-  }
-  return d;
+  return c;
 }
 
-/// The normalizer stored in a checkpoint's normalizer section, for `envs` environments.
-inline ac::VecNormalize read_normalizer(const std::string& bytes, ac::Index observation_dim, ac::Index envs,
-                                        const std::string& source) {
-  ac::ByteReader in(bytes, source);
-  auto normalizer = ac::VecNormalize::load_with_settings(in, observation_dim, envs);
-  if (in.remaining() != 0) ac::throw_io_error("{}: {} extra bytes after the normalizer", source, in.remaining());
-  return normalizer;
-}
-
-/// Copies a stored network into `net`, or throws IoError if the architectures differ.
-template <ac::RealScalar Scalar>
-void restore_network(ac::nn::Mlp<Scalar>& net, const ac::NetworkRecord<Scalar>& record, const std::string& name,
-                     const std::string& source) {
-  const auto& a = net.config();
-  const auto& b = record.config;
-  if (a.inputs != b.inputs || a.hidden != b.hidden || a.outputs != b.outputs || a.activation != b.activation ||
-      a.layer_norm != b.layer_norm || a.trailing_parameters != b.trailing_parameters) {
-    ac::throw_io_error("{}: the checkpoint's {} has layers {} → {} → {} ({}{}), this run's has {} → {} → {} ({}{})",
-                       source, name, b.inputs, fmt::join(b.hidden, ","), b.outputs, ac::nn::to_string(b.activation),
-                       b.layer_norm ? ", layer norm" : "", a.inputs, fmt::join(a.hidden, ","), a.outputs,
-                       ac::nn::to_string(a.activation), a.layer_norm ? ", layer norm" : "");
-  }
-  net.parameters() = record.parameters;
-}
-
-/// One training run of any algorithm on E.
-template <class E>
+/// One training run of `Algorithm` on E: new, or resumed from --resume.
+template <class Algorithm, class E>
 class Session {
  public:
-  static constexpr bool kDiscrete = ac::envs::DiscreteEnv<E>;
-  using Actor = std::conditional_t<kDiscrete, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
+  using Run = ac::Run<Algorithm, E>;
 
-  Session(const Invocation& invocation, const CommonOptions& options, bool with_critic, double gamma)
-      : invocation_(invocation), options_(options), env_(options.envs, options.seed), init_(options.seed),
-        model_(env_.observation_dim(), action_size(), actor_config(), critic_config(), with_critic,
-               options.shared_trunk, init_),
-        normalizer_(env_.observation_dim(), env_.size(), normalization(gamma)) {
-    if (options.shared_trunk && !with_critic) usage_error("--shared-trunk: {} has no critic", invocation.algo);
-  }
-
-  Actor& actor() { return model_.actor(); }
-  ac::Critic<float>& critic() { return *model_.critic(); }
-  [[nodiscard]] bool normalizing() const { return options_.normalize_observations || options_.normalize_rewards; }
+  Session(const Invocation& invocation, const CommonOptions& options, const typename Algorithm::Settings& settings,
+          double gamma)
+      : invocation_(invocation), options_(options),
+        run_(options.resume.empty() ? Run(run_config(invocation, options, gamma), settings) : resume()) {}
 
   /// Trains, then evaluates, reports and saves what the flags ask for. Returns the exit code.
-  template <class Algorithm>
-  int run(Algorithm& algorithm) {
-    if (normalizing()) algorithm.set_normalizer(&normalizer_);
-    ac::TrainStart start;
-    if (!options_.resume.empty()) start = resume(algorithm);
-    steps_done_ = start.steps;
-    iteration_ = start.iteration;
-    loop_rng_ = start.rng.value_or(ac::Generator(options_.seed));
+  int run() {
+    const long first_step = run_.steps();
     if (options_.checkpoint_every > 0 && options_.save.empty()) {
       usage_error("--checkpoint-every: expected --save PATH to write the checkpoints to");
     }
@@ -257,47 +210,38 @@ class Session {
     std::optional<ac::CsvLog> log;
     if (!csv_path.empty()) log.emplace(csv_path);
     std::optional<ac::ProgressBar> progress;
+    const long budget = run_.config().total_steps;
     if (!invocation_.quiet) {
-      progress.emplace(options_.steps);
-      fmt::print("{} on {}: {} steps{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, options_.steps,
-                 start.steps > 0 ? fmt::format(" (resuming at {})", start.steps) : std::string(), options_.envs,
-                 options_.seed);
+      progress.emplace(budget);
+      fmt::print("{} on {}: {} steps{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, budget,
+                 first_step > 0 ? fmt::format(" (resuming at {})", first_step) : std::string(), run_.config().envs,
+                 run_.config().seed);
     }
     double wall = 0.0;
     double last_mean = std::numeric_limits<double>::quiet_NaN();
     long next_checkpoint = options_.checkpoint_every > 0
-                               ? (start.steps / options_.checkpoint_every + 1) * options_.checkpoint_every
+                               ? (first_step / options_.checkpoint_every + 1) * options_.checkpoint_every
                                : std::numeric_limits<long>::max();
-    ac::train(
-        algorithm, env_, options_.steps, options_.seed,
-        [&](const ac::IterationInfo& info) {
-          if (log) (*log)(info);
-          if (progress) (*progress)(info);
-          wall = info.seconds;
-          last_mean = info.mean_return;
-          steps_done_ = info.steps;
-          iteration_ = info.iteration;
-          loop_rng_ = *info.rng;
-          if (info.steps >= next_checkpoint) {
-            save(algorithm);
-            next_checkpoint = (info.steps / options_.checkpoint_every + 1) * options_.checkpoint_every;
-          }
-          return options_.stop_after == 0 || info.steps < options_.stop_after;
-        },
-        start);
+    run_.train([&](const ac::IterationInfo& info) {
+      if (log) (*log)(info);
+      if (progress) (*progress)(info);
+      wall = info.seconds;
+      last_mean = info.mean_return;
+      if (info.steps >= next_checkpoint) {
+        run_.save(options_.save);
+        next_checkpoint = (info.steps / options_.checkpoint_every + 1) * options_.checkpoint_every;
+      }
+      return options_.stop_after == 0 || info.steps < options_.stop_after;
+    });
     if (log) log->flush();
     if (!options_.plot.empty()) {
       ac::plot_learning_curve(csv_path, options_.plot, fmt::format("{} on {}", invocation_.algo, invocation_.env));
     }
-    if (!options_.save.empty()) save(algorithm);
-    const bool was_training = normalizer_.training();
-    normalizer_.set_training(false);
-    const auto evaluation = ac::evaluate(actor(), E{}, options_.eval_episodes, options_.seed + 1'000'000,
-                                         normalizing() ? &normalizer_ : nullptr);
-    normalizer_.set_training(was_training);
-    if (!options_.summary.empty()) write_summary(wall, last_mean, start.steps, evaluation);
+    if (!options_.save.empty()) run_.save(options_.save);
+    const auto evaluation = run_.evaluate(options_.eval_episodes, run_.config().seed + 1'000'000);
+    if (!options_.summary.empty()) write_summary(wall, last_mean, first_step, evaluation);
     fmt::print("{} on {}: evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s)\n", invocation_.algo,
-               invocation_.env, evaluation.episodes, evaluation.mean_return, evaluation.std_return, steps_done_,
+               invocation_.env, evaluation.episodes, evaluation.mean_return, evaluation.std_return, run_.steps(),
                wall);
     if (!invocation_.quiet) {
       if (!csv_path.empty()) fmt::print("log: {}\n", csv_path);
@@ -309,122 +253,37 @@ class Session {
   }
 
  private:
-  [[nodiscard]] ac::Index action_size() const {
-    if constexpr (kDiscrete) return env_.action_count(); else return env_.action_dim();
-  }
-  [[nodiscard]] ac::ActorConfig actor_config() const {
-    ac::ActorConfig c;
-    c.hidden.assign(options_.hidden.begin(), options_.hidden.end());
-    c.activation = ac::nn::parse_activation(options_.activation);
-    c.layer_norm = options_.layer_norm;
-    c.initial_log_std = options_.initial_log_std;
-    return c;
-  }
-  [[nodiscard]] ac::CriticConfig critic_config() const {
-    ac::CriticConfig c;
-    c.hidden.assign(options_.hidden.begin(), options_.hidden.end());
-    c.activation = ac::nn::parse_activation(options_.activation);
-    c.layer_norm = options_.layer_norm;
-    return c;
-  }
-  [[nodiscard]] ac::VecNormalizeConfig normalization(double gamma) const {
-    ac::VecNormalizeConfig c;
-    c.observations = options_.normalize_observations;
-    c.rewards = options_.normalize_rewards;
-    c.gamma = gamma;
-    return c;
-  }
   [[nodiscard]] bool given(std::string_view flag) const {
     return std::any_of(invocation_.given.begin(), invocation_.given.end(), [&](const auto& g) { return g.first == flag; });
   }
 
-  /// The checkpoint of the run as it stands: after the last iteration, with
-  /// the training loop's state, so that --resume continues it bit for bit.
-  template <class Algorithm>
-  void save(const Algorithm& algorithm) {
-    ac::Checkpoint<float> c;
-    c.algorithm = invocation_.algo;
-    c.environment = describe_environment<E>();
-    c.seed = options_.seed;
-    c.steps = steps_done_;
-    c.actor = {actor().network().config(), actor().network().parameters()};
-    if (auto* critic = model_.critic(); critic != nullptr && !critic->shares_network()) {
-      c.critic = ac::NetworkRecord<float>{critic->network().config(), critic->network().parameters()};
+  /// The run in --resume's checkpoint, with its remembered outputs unless the
+  /// command line names others, and a larger --steps if one is given.
+  Run resume() {
+    Run run = Run::load(options_.resume);
+    for (const std::string& entry : run.config().application) {
+      const auto equals = entry.find('=');
+      if (equals == std::string::npos) continue;
+      const std::string flag = entry.substr(0, equals), value = entry.substr(equals + 1);
+      if (given(flag)) continue;
+      if (flag == "--csv") options_.csv = value;
+      if (flag == "--plot") options_.plot = value;
+      if (flag == "--summary") options_.summary = value;
+      if (flag == "--save") options_.save = value;
+      if (flag == "--eval-episodes") options_.eval_episodes = parse_integer(flag, value);
+      if (flag == "--checkpoint-every") options_.checkpoint_every = parse_integer(flag, value);
     }
-    if (normalizing()) {
-      ac::ByteWriter normalizer;
-      normalizer_.save_with_settings(normalizer);
-      c.normalizer = normalizer.bytes();
-    }
-    ac::ByteWriter learner;
-    algorithm.save_state(learner);
-    c.learner = learner.bytes();
-    ac::ByteWriter training;
-    training.put(static_cast<std::int64_t>(options_.steps));
-    training.put(static_cast<std::int64_t>(steps_done_));
-    training.put(static_cast<std::int64_t>(iteration_));
-    loop_rng_.save(training);
-    env_.save(training);
-    if (normalizing()) normalizer_.save_training_state(training);
-    c.training = training.bytes();
-    ac::save_checkpoint(options_.save, c);
-  }
-
-  /// Restores everything save() wrote; returns where the training loop picks up.
-  template <class Algorithm>
-  ac::TrainStart resume(Algorithm& algorithm) {
-    const auto& path = options_.resume;
-    const auto c = ac::load_checkpoint<float>(path);
-    ac::check_checkpoint_environment(c.environment, describe_environment<E>(), path);
-    if (c.algorithm != invocation_.algo) {
-      ac::throw_io_error("{}: the checkpoint was trained by {}, not {}", path, c.algorithm, invocation_.algo);
-    }
-    restore_network(actor().network(), c.actor, "actor", path);
-    auto* critic = model_.critic();
-    const bool separate_critic = critic != nullptr && !critic->shares_network();
-    if (separate_critic != c.critic.has_value()) {
-      ac::throw_io_error("{}: the checkpoint {} a separate critic, this run {}", path, c.critic ? "has" : "has no",
-                         separate_critic ? "has one" : "has none");
-    }
-    if (c.critic) restore_network(critic->network(), *c.critic, "critic", path);
-    if (normalizing() != !c.normalizer.empty()) {
-      ac::throw_io_error("{}: the checkpoint was trained {} normalization, this run {}", path,
-                         c.normalizer.empty() ? "without" : "with", normalizing() ? "normalizes" : "does not");
-    }
-    if (normalizing()) {
-      const auto stored = read_normalizer(c.normalizer, env_.observation_dim(), env_.size(), path);
-      if (stored.config().observations != options_.normalize_observations ||
-          stored.config().rewards != options_.normalize_rewards) {
-        ac::throw_io_error("{}: the checkpoint normalized observations {} and rewards {}; this run asks for {} and {}",
-                           path, stored.config().observations, stored.config().rewards,
-                           options_.normalize_observations, options_.normalize_rewards);
+    if (given("--steps")) {
+      if (options_.steps <= run.steps()) {
+        usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",
+                    run.steps(), options_.steps);
       }
-      normalizer_ = stored;
+      run.set_total_steps(options_.steps);
+    } else if (run.finished()) {
+      usage_error("--resume: the run in {} has spent its budget of {} steps; give a larger --steps to continue it",
+                  options_.resume, run.config().total_steps);
     }
-    ac::ByteReader learner(c.learner, path);
-    algorithm.load_state(learner);
-    if (learner.remaining() != 0) ac::throw_io_error("{}: the learner state has {} extra bytes", path, learner.remaining());
-
-    if (c.training.empty()) ac::throw_io_error("{}: the checkpoint has no training state to resume", path);
-    ac::ByteReader training(c.training, path);
-    const auto budget = training.get<std::int64_t>("step budget");
-    const auto steps = training.get<std::int64_t>("steps done");
-    const auto iteration = training.get<std::int64_t>("iterations done");
-    if (budget <= 0 || steps < 0 || iteration < 0) ac::throw_io_error("{}: the training state is invalid", path);
-    ac::TrainStart start{.steps = static_cast<long>(steps), .iteration = static_cast<long>(iteration), .rng = {}};
-    start.rng.emplace();
-    start.rng->load(training);
-    env_.load(training);
-    if (normalizing()) normalizer_.load_training_state(training);
-    if (training.remaining() != 0) ac::throw_io_error("{}: the training state has {} extra bytes", path, training.remaining());
-    // The run continues to its own budget and with its own seed unless the command line says otherwise.
-    if (!given("--steps")) options_.steps = static_cast<long>(budget);
-    if (!given("--seed")) options_.seed = c.seed;
-    if (options_.steps <= start.steps) {
-      usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",
-                  start.steps, options_.steps);
-    }
-    return start;
+    return run;
   }
 
   void write_summary(double wall, double last_mean, long first_step, const ac::EvaluationResult& evaluation) const {
@@ -432,8 +291,9 @@ class Session {
         "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"envs\": {},\n"
         "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
         "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"checkpoint\": {}\n}}\n",
-        json_string(invocation_.algo), json_string(invocation_.env), options_.seed, steps_done_, options_.envs,
-        json_number(wall), json_number(wall > 0 ? double(steps_done_ - first_step) / wall : 0.0), json_number(last_mean),
+        json_string(invocation_.algo), json_string(invocation_.env), run_.config().seed, run_.steps(),
+        run_.config().envs, json_number(wall),
+        json_number(wall > 0 ? double(run_.steps() - first_step) / wall : 0.0), json_number(last_mean),
         json_number(evaluation.mean_return), json_number(evaluation.std_return), evaluation.episodes,
         options_.save.empty() ? std::string("null") : json_string(options_.save));
     ac::write_file_atomically(options_.summary, json);
@@ -441,12 +301,7 @@ class Session {
 
   const Invocation& invocation_;
   CommonOptions options_;
-  ac::VectorEnv<E> env_;
-  ac::Generator init_;
-  Model<Actor> model_;
-  ac::VecNormalize normalizer_;
-  long steps_done_ = 0, iteration_ = 0;
-  ac::Generator loop_rng_;
+  Run run_;
 };
 
 }  // namespace cli

@@ -6,6 +6,7 @@
 #include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
+#include "actorcritic/algorithms/minibatch.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/algorithms/off_policy.hpp"
 #include "actorcritic/algorithms/ppo.hpp"
@@ -14,6 +15,7 @@
 #include "actorcritic/algorithms/trpo.hpp"
 #include "actorcritic/algorithms/trust_region.hpp"
 
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
@@ -69,6 +71,7 @@
 #include "actorcritic/optim/schedule.hpp"
 #include "actorcritic/optim/sgd.hpp"
 
+#include "actorcritic/policies/actor_critic_model.hpp"
 #include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/gaussian_actor.hpp"
@@ -83,6 +86,8 @@
 
 #include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/evaluate.hpp"
+#include "actorcritic/train/inference.hpp"
 #include "actorcritic/train/plot.hpp"
 #include "actorcritic/train/progress_bar.hpp"
+#include "actorcritic/train/run.hpp"
 #include "actorcritic/train/train.hpp"

@@ -223,7 +223,9 @@ TEST_CASE("A2C with Adam, layer norm and weight decay still solves CartPole-v1 o
     ac::Generator init(seed);
     ac::CategoricalActor<float> actor(4, 2, {.layer_norm = true}, init);
     ac::Critic<float> critic(4, {.layer_norm = true}, init);
-    ac::A2C a2c(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
+    ac::A2C a2c(actor, critic,
+                {.optimizer = ac::optim::AdamConfig{
+                     .learning_rate = 7e-4, .weight_decay = 1e-4, .decoupled_weight_decay = true}});
     ac::train(a2c, env, 200'000, seed, [](const ac::IterationInfo&) {});
     const double evaluation = ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
     trials.record(seed, evaluation, evaluation >= 475.0);

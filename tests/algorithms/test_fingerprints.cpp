@@ -40,9 +40,10 @@ std::uint64_t parameters_hash(const Actor& actor, const ac::Critic<float>& criti
 }
 
 template <class Algorithm, class E>
-void run_iterations(Algorithm& algorithm, ac::VectorEnv<E>& env, std::uint64_t seed, int iterations) {
-  ac::Generator rng(seed);
-  for (int i = 0; i < iterations; ++i) algorithm.iterate(env, rng);
+void run_iterations(Algorithm& algorithm, ac::VectorEnv<E>& env, std::uint64_t seed, int iterations,
+                    ac::VecNormalize* normalizer = nullptr) {
+  ac::TrainingLoop<Algorithm> loop(seed, normalizer);
+  for (int i = 0; i < iterations; ++i) loop.iterate(algorithm, env);
 }
 
 std::uint64_t reinforce_cartpole() {
@@ -75,7 +76,7 @@ std::uint64_t a2c_rmsprop_cartpole() {
 // product block (160 > 64: the forward and input-gradient products are cut).
 std::uint64_t a2c_adam_layer_norm_wide_cartpole() {
   return actor_critic_cartpole(31, {.hidden = {160, 96}, .layer_norm = true}, 40, [](auto& actor, auto& critic) {
-    return ac::A2C(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4}});
+    return ac::A2C(actor, critic, {.optimizer = ac::optim::AdamConfig{.learning_rate = 7e-4, .weight_decay = 1e-4, .decoupled_weight_decay = true}});
   });
 }
 
@@ -114,8 +115,7 @@ std::uint64_t ppo_kl_gaussian_vec_normalize_pendulum() {
   config.clip_range = kl.clip_range;
   config.adaptive_kl = kl.adaptive_kl;
   ac::PPO ppo(actor, critic, config);
-  ppo.set_normalizer(&normalize);
-  run_iterations(ppo, env, 72, 2);
+  run_iterations(ppo, env, 72, 2, &normalize);
   return hash_of(actor.network().parameters(), critic.network().parameters(),
                  normalize.observation_statistics().mean(), normalize.observation_statistics().var(),
                  normalize.return_statistics().var());

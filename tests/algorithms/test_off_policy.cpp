@@ -14,19 +14,16 @@ namespace {
 // from the oldest one (behavior policy 7 updates behind).
 double train_from_replay(std::uint64_t seed, ac::ImportanceCorrection correction, long steps) {
   ac::VectorEnv<CartPole> env(8, seed);
-  ac::Generator init(seed), rng(seed + 7);
+  ac::Generator init(seed);
   ac::CategoricalActor<float> actor(4, 2, {}, init);
   ac::Critic<float> critic(4, {}, init);
   ac::OffPolicyConfig config;
   config.correction = correction;
   ac::OffPolicyActorCritic algo(actor, critic, config);
-  ac::RolloutBuffer<float> rollout(5, 8, 4);
-  ac::ReplayBuffer<float> replay(8, 5, 8, 4);
-  for (long taken = 0; taken < steps; taken += rollout.size()) {
-    ac::collect_rollout(env, actor, critic, rng, rollout);
-    replay.push(rollout);
-    algo.update(replay.recent(replay.size() - 1));
-  }
+  // The library's own loop: each update stores the fresh rollout and learns from the oldest of 8.
+  ac::train(algo, env, steps, seed + 7, [](const ac::IterationInfo&) {});
+  REQUIRE(algo.replay().has_value());
+  CHECK(algo.replay()->size() == config.replay_capacity);
   return ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
 }
 

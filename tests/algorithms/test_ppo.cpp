@@ -325,8 +325,7 @@ TEST_CASE("PPO with a Gaussian policy swings Pendulum-v1 up (−300) in 300k ste
     ac::Critic<float> critic(3, ac::presets::pendulum_critic(), init);
     ac::VecNormalize normalize(3, env.size(), ac::presets::pendulum_normalization());
     ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
-    ppo.set_normalizer(&normalize);
-    ac::train(ppo, env, 300'000, seed, [](const ac::IterationInfo&) {});
+    ac::train(ppo, env, 300'000, seed, [](const ac::IterationInfo&) {}, &normalize);
     normalize.set_training(false);
     returns.push_back(ac::evaluate(actor, ac::envs::Pendulum{}, 10, 1000 + seed, &normalize).mean_return);
     trials.record(seed, returns.back(), returns.back() >= -300.0);

@@ -10,10 +10,11 @@ namespace {
 
 ac::CategoricalActor<float> train_reinforce(std::uint64_t seed, long budget, ac::ReinforceConfig config) {
   ac::VectorEnv<CartPole> env(8, seed);
-  ac::Generator init(seed), rng(seed + 1);
+  ac::Generator init(seed);
   ac::CategoricalActor<float> actor(4, 2, {}, init);
   ac::Reinforce reinforce(actor, config);
-  while (env.total_steps() < budget) reinforce.iterate(env, rng);
+  ac::TrainingLoop<decltype(reinforce)> loop(seed + 1);
+  while (env.total_steps() < budget) loop.iterate(reinforce, env);
   return actor;
 }
 

@@ -170,7 +170,7 @@ TEST_CASE("an A2C update on a shared trunk zeroes, clips and steps the one netwo
   REQUIRE(norm > config.max_grad_norm);
   g *= config.max_grad_norm / (norm + 1e-6);
   Vector<double> expected = theta;
-  ac::optim::AdamW<double> adam(expected.size(), std::get<ac::optim::AdamConfig>(config.optimizer));
+  ac::optim::Adam<double> adam(expected.size(), std::get<ac::optim::AdamConfig>(config.optimizer));
   adam.step(expected, g);
 
   const auto diagnostics = step.apply(batch.observations, batch.actions, weights, targets);

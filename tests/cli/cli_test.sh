@@ -68,19 +68,24 @@ done
 expect 0 "evaluation over 4 episodes" "$eval" --load run1.ckpt --env CartPole-v1 --episodes 4 --record traj.csv
 [[ $(head -1 traj.csv) == episode,step,observation_0,*,action_0,reward,terminated,truncated ]] || fail "trajectory header"
 
-# Resuming: a run stopped half-way and resumed ends in the same checkpoint, byte for byte, as the
-# uninterrupted one (A2C on CartPole; PPO on Pendulum with observation and reward normalization).
+# Resuming with --resume alone: a run stopped half-way and resumed (algorithm, environment,
+# hyperparameters, budget and outputs all from the checkpoint) ends in the same checkpoint, byte
+# for byte, as the uninterrupted one (A2C on CartPole; PPO on Pendulum with observation and reward
+# normalization). The checkpoint remembers its output flags, so both runs are given the same ones.
 expect 0 "evaluation over" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet --eval-episodes 3 \
-  --stop-after 1500 --save half.ckpt
-expect 0 "evaluation over" "$train" --algo a2c --resume half.ckpt --quiet --eval-episodes 3 --save resumed.ckpt
-cmp -s run1.ckpt resumed.ckpt || fail "a stopped and resumed A2C run differs from the uninterrupted one"
+  --save a2c.ckpt
+mv a2c.ckpt a2c_full.ckpt
+expect 0 "evaluation over" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet --eval-episodes 3 \
+  --stop-after 1500 --save a2c.ckpt
+expect 0 "a2c on CartPole-v1: 4000 steps (resuming at 1520)" "$train" --resume a2c.ckpt
+cmp -s a2c_full.ckpt a2c.ckpt || fail "a stopped and resumed A2C run differs from the uninterrupted one"
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24576 --quiet --eval-episodes 1 \
-  --save pendulum_full.ckpt
+  --checkpoint-every 8192 --save pendulum.ckpt
+mv pendulum.ckpt pendulum_full.ckpt
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24576 --quiet --eval-episodes 1 \
-  --checkpoint-every 8192 --stop-after 10000 --save pendulum_half.ckpt
-expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --resume pendulum_half.ckpt --quiet \
-  --eval-episodes 1 --save pendulum_resumed.ckpt
-cmp -s pendulum_full.ckpt pendulum_resumed.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+  --checkpoint-every 8192 --stop-after 10000 --save pendulum.ckpt
+expect 0 "evaluation over" "$train" --resume pendulum.ckpt --quiet
+cmp -s pendulum_full.ckpt pendulum.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
 
 # Golden fingerprints. After an intended numerical change, paste the new values printed here.
 expect_sha() {
@@ -95,7 +100,10 @@ if [[ $flavour == portable ]]; then
 else
   echo "no committed fingerprints for the build flavour '$flavour'"
 fi
-expect 2 "--steps: the checkpoint has trained" "$train" --algo a2c --resume run1.ckpt --steps 100
+expect 2 "--steps: the checkpoint has trained" "$train" --resume run1.ckpt --steps 100
+expect 2 "has spent its budget of 4000 steps" "$train" --resume run1.ckpt
+expect 0 "a2c on CartPole-v1: 6000 steps (resuming at 4000)" "$train" --resume run1.ckpt --steps 6000 --save longer.ckpt \
+  --csv longer.csv --summary longer.json
 expect 2 "--checkpoint-every: expected --save" "$train" --checkpoint-every 1000
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 3000 --quiet --shared-trunk true \
   --save shared.ckpt --eval-episodes 1
@@ -111,8 +119,12 @@ expect 1 "truncated or corrupted" "$eval" --load corrupted.ckpt
 expect 1 "not an actorcritic checkpoint" "$eval" --load run1.csv
 expect 1 "cannot open" "$eval" --load missing.ckpt
 expect 1 "trained on CartPole-v1, not Acrobot-v1" "$eval" --load run1.ckpt --env Acrobot-v1
-expect 1 "trained by a2c, not ppo-clip" "$train" --algo ppo-clip --steps 100 --resume run1.ckpt
-expect 1 "layers 4 → 64,64 → 2" "$train" --algo a2c --steps 100 --hidden 32 --resume run1.ckpt
+expect 2 "--algo: the checkpoint run1.ckpt was trained by a2c, not ppo-clip" "$train" --algo ppo-clip --resume run1.ckpt
+expect 2 "--env: the checkpoint run1.ckpt was trained on CartPole-v1, not Acrobot-v1" "$train" --env Acrobot-v1 \
+  --resume run1.ckpt
+expect 2 "--hidden: a resumed run keeps the checkpoint's settings" "$train" --steps 8000 --hidden 32 --resume run1.ckpt
+expect 2 "--gamma: a resumed run keeps the checkpoint's settings" "$train" --resume run1.ckpt --gamma 0.9
+expect 1 "not an actorcritic checkpoint" "$train" --resume run1.csv
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all command-line checks passed"

@@ -211,16 +211,13 @@ TEST_CASE("RunningMeanStd merges batches exactly as one pass over all the data",
   CHECK((stats.mean() - ref_mean).norm() < 1e-12);
   CHECK((stats.var() - ref_var).norm() < 1e-12);
 
-  ac::ByteWriter out;
-  stats.save(out);
+  const std::string bytes = ac::to_bytes(stats);
   ac::RunningMeanStd restored(3);
-  ac::ByteReader in(out.bytes(), "stats");
-  restored.load(in);
+  ac::from_bytes(restored, bytes, "stats");
   CHECK(restored.mean() == stats.mean());
   CHECK(restored.var() == stats.var());
   ac::RunningMeanStd wrong(2);
-  ac::ByteReader again(out.bytes(), "stats");
-  CHECK_THROWS_WITH(wrong.load(again), Catch::Contains("3 features, expected 2"));
+  CHECK_THROWS_WITH(ac::from_bytes(wrong, bytes, "stats"), Catch::Contains("mean is 3 x 1, expected 2 x 1"));
 }
 
 TEST_CASE("NormalizeObservation standardizes with running statistics, frozen for evaluation", "[envs][wrappers]") {

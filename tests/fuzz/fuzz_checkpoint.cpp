@@ -5,7 +5,7 @@
 // out-of-bounds read under ASan, UB under UBSan) is a finding.
 //
 //   tests/fuzz/run.sh [SECONDS]   builds with clang and runs it
-#include <actorcritic/train/checkpoint.hpp>
+#include <actorcritic/actorcritic.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -15,9 +15,10 @@ namespace {
 
 void parse(const std::string& bytes) {
   try {
-    const auto c = ac::checkpoint_from_bytes<float>(bytes, "fuzz");
-    // A file that parses must also serialize back to exactly its bytes.
-    if (ac::checkpoint_to_bytes(c) != bytes) __builtin_trap();
+    using Run = ac::Run<ac::PPO<ac::GaussianActor<float>>, ac::envs::Pendulum>;
+    const auto run = Run::from_checkpoint_bytes(bytes, "fuzz");
+    // A file that loads must also save back to exactly its bytes.
+    if (run.to_checkpoint_bytes() != bytes) __builtin_trap();
   } catch (const ac::IoError&) {
   }
 }

@@ -70,8 +70,10 @@ TEST_CASE("Adam and AdamW: two steps against the scalar recurrence", "[optim][ad
   const double lr = 0.02, b1 = 0.8, b2 = 0.9, eps = 1e-6, wd = 0.1;
   const ac::optim::AdamConfig config{.learning_rate = lr, .beta1 = b1, .beta2 = b2, .epsilon = eps, .weight_decay = wd};
   Vector<double> theta = theta0();
+  ac::optim::AdamConfig decoupled_config = config;
+  decoupled_config.decoupled_weight_decay = true;
   ac::optim::Adam<double> adam(4, config);
-  ac::optim::AdamW<double> adamw(4, config);
+  ac::optim::Adam<double> adamw(4, decoupled_config);
   Vector<double> expected = theta0(), m = Vector<double>::Zero(4), v = Vector<double>::Zero(4);
   for (int t = 1; t <= 2; ++t) {
     if (decoupled) {
@@ -95,7 +97,8 @@ TEST_CASE("Adam and AdamW: two steps against the scalar recurrence", "[optim][ad
     INFO("decoupled " << decoupled << " step " << t);
     for (int i = 0; i < 4; ++i) CHECK(theta(i) == Approx(expected(i)).epsilon(1e-12));
   }
-  CHECK(ac::optim::AdamW<float>(3).config().weight_decay == 1e-2);  // torch.optim.AdamW default
+  CHECK(ac::optim::AdamConfig::adamw().weight_decay == 1e-2);  // torch.optim.AdamW default
+  CHECK(ac::optim::AdamConfig::adamw().decoupled_weight_decay);
   CHECK(ac::optim::Adam<float>(3).config().weight_decay == 0.0);
   CHECK_THROWS_WITH(ac::optim::Adam<float>(3, {.beta2 = 1.0}), Catch::Contains("AdamConfig.beta2"));
 }

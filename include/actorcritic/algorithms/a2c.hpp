@@ -24,9 +24,10 @@
 #include "actorcritic/optim/gradient_clipping.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/critic.hpp"
-#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
+#include <string_view>
 #include <limits>
 #include <variant>
 
@@ -36,8 +37,7 @@ namespace ac {
 using ActorCriticOptimizerConfig = std::variant<optim::RmspropConfig, optim::AdamConfig>;
 
 namespace detail {
-/// The optimizer chosen by the config: Rmsprop, or AdamW (decoupled weight decay;
-/// with weight_decay = 0 it is exactly Adam).
+/// The optimizer chosen by the config: RMSprop or Adam.
 template <RealScalar Scalar>
 class ChosenOptimizer {
  public:
@@ -49,21 +49,17 @@ class ChosenOptimizer {
   void set_learning_rate(double lr) {
     std::visit([&](auto& o) { o.set_learning_rate(lr); }, optimizer_);
   }
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::uint8_t>(optimizer_.index()));
-    std::visit([&](const auto& o) { o.save(out); }, optimizer_);
-  }
-  void load(ByteReader& in) {
-    const auto kind = in.get<std::uint8_t>("optimizer kind");
-    if (kind != optimizer_.index()) {
-      throw_io_error("{}: the optimizer state is for {}, this run uses {}", in.source(), kind == 0 ? "RMSprop" : "Adam",
-                     optimizer_.index() == 0 ? "RMSprop" : "Adam");
-    }
-    std::visit([&](auto& o) { o.load(in); }, optimizer_);
+  template <class Archive>
+  void serialize(Archive& a) {
+    std::uint8_t kind = static_cast<std::uint8_t>(optimizer_.index());
+    a.field("kind", kind, archive::Check{[this](std::uint8_t k) { return k == optimizer_.index(); },
+                                         optimizer_.index() == 0 ? "0 (RMSprop, as this run uses)"
+                                                                 : "1 (Adam, as this run uses)"});
+    std::visit([&](auto& o) { a.field("state", o); }, optimizer_);
   }
 
  private:
-  using Variant = std::variant<optim::Rmsprop<Scalar>, optim::AdamW<Scalar>>;
+  using Variant = std::variant<optim::Rmsprop<Scalar>, optim::Adam<Scalar>>;
   static Variant make(Index n, const ActorCriticOptimizerConfig& config) {
     if (const auto* rms = std::get_if<optim::RmspropConfig>(&config)) return Variant(std::in_place_index<0>, n, *rms);
     return Variant(std::in_place_index<1>, n, std::get<optim::AdamConfig>(config));
@@ -80,6 +76,17 @@ struct A2CConfig {
   double max_grad_norm = 0.5;         // SB3 A2C
   bool normalize_advantage = false;   // SB3 A2C
   ActorCriticOptimizerConfig optimizer = optim::RmspropConfig{};  // SB3 A2C: lr 7e-4, α 0.99, ε 1e-5
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("n_steps", n_steps);
+    a.field("gamma", gamma);
+    a.field("ent_coef", ent_coef);
+    a.field("vf_coef", vf_coef);
+    a.field("max_grad_norm", max_grad_norm);
+    a.field("normalize_advantage", normalize_advantage);
+    a.field("optimizer", optimizer);
+  }
 
   void validate() const {
     check_positive("A2CConfig.n_steps", n_steps);
@@ -127,7 +134,7 @@ class ActorCriticStep {
     // Value: c_V · mean((R − V)²).
     if (grad_values_.cols() != batch) grad_values_.resize(1, batch);
     const auto values = critic_.values(observations);
-    diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kNoClip, config_.vf_coef, scale, grad_values_);
+    diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kOff, config_.vf_coef, scale, grad_values_);
     diagnostics.explained_variance = kernels::explained_variance(values, target_row);
     critic_.backward(grad_values_);
 
@@ -139,14 +146,14 @@ class ActorCriticStep {
 
   [[nodiscard]] const A2CConfig& config() const { return config_; }
   /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
-  void save_state(ByteWriter& out) const { parameters_.save(out); }
-  void load_state(ByteReader& in) { parameters_.load(in); }
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("optimizer", parameters_);
+  }
   P& actor() { return actor_; }
   Critic<Scalar>& critic() { return critic_; }
 
  private:
-  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
-
   P& actor_;
   Critic<Scalar>& critic_;
   A2CConfig config_;
@@ -155,31 +162,52 @@ class ActorCriticStep {
   Matrix<Scalar> grad_values_;
 };
 
+/// The hyperparameters of an on-policy actor-critic: the step's and the estimator's.
+template <class Estimator>
+struct ActorCriticSettings {
+  A2CConfig config{};
+  Estimator estimator{};
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("config", config);
+    a.field("estimator", estimator);
+  }
+  void validate() const {
+    config.validate();
+    estimator.validate();
+  }
+};
+
 /// On-policy actor-critic: estimate on the fresh rollout, then the shared step.
 template <Policy P, class Estimator>
 class ActorCritic {
  public:
   using Scalar = typename P::Scalar;
   using PolicyType = P;
+  using Settings = ActorCriticSettings<Estimator>;
 
   ActorCritic(P& actor, Critic<Scalar>& critic, const A2CConfig& config = {}, const Estimator& estimator = {})
-      : step_(actor, critic, config), estimator_(estimator) {}
+      : step_(actor, critic, config), estimator_(estimator) {
+    estimator_.validate();
+  }
+  ActorCritic(P& actor, Critic<Scalar>& critic, const Settings& settings)
+      : ActorCritic(actor, critic, settings.config, settings.estimator) {}
 
   [[nodiscard]] const A2CConfig& config() const { return step_.config(); }
-  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
-  void save_state(ByteWriter& out) const { step_.save_state(out); }
-  void load_state(ByteReader& in) { step_.load_state(in); }
-  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
-  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
+  [[nodiscard]] Settings settings() const { return {config(), estimator_}; }
   [[nodiscard]] const Estimator& estimator() const { return estimator_; }
   [[nodiscard]] Index rollout_steps() const { return config().n_steps; }
+  P& actor() { return step_.actor(); }
+  Critic<Scalar>* critic() { return &step_.critic(); }
 
-  /// One rollout of n_steps on `env`, then one update; returns its diagnostics.
-  template <class E>
-  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
-    return update(collector_.collect(env, step_.actor(), &step_.critic(), rng, config().n_steps));
+  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
+  template <class Archive>
+  void serialize(Archive& a) {
+    step_.serialize(a);
   }
 
+  /// One update on a rollout collected by the current policy.
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     if (weights_.rows() != buffer.envs() || weights_.cols() != buffer.steps()) {
       weights_.resize(buffer.envs(), buffer.steps());
@@ -192,14 +220,15 @@ class ActorCritic {
  private:
   ActorCriticStep<P> step_;
   Estimator estimator_;
-  Collector<P> collector_;
   Matrix<Scalar> weights_, targets_;
 };
 
 /// A2C: GAE(λ) advantages (λ = 1 by default: the advantage of the rollout's discounted return).
 template <Policy P>
 class A2C : public ActorCritic<P, GaeEstimator> {
+ public:
   using ActorCritic<P, GaeEstimator>::ActorCritic;
+  static constexpr std::string_view kName = "a2c";
 };
 template <Policy P>
 A2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const GaeEstimator& = {}) -> A2C<P>;
@@ -207,7 +236,9 @@ A2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const GaeEstimator& 
 /// A2C with n-step returns (Mnih et al. 2016).
 template <Policy P>
 class NStepA2C : public ActorCritic<P, NStepEstimator> {
+ public:
   using ActorCritic<P, NStepEstimator>::ActorCritic;
+  static constexpr std::string_view kName = "nstep-a2c";
 };
 template <Policy P>
 NStepA2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const NStepEstimator& = {}) -> NStepA2C<P>;
@@ -215,7 +246,9 @@ NStepA2C(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const NStepEsti
 /// The value policy gradient: the critic's TD target as the return estimate, no baseline.
 template <Policy P>
 class ValuePolicyGradient : public ActorCritic<P, TdTargetEstimator> {
+ public:
   using ActorCritic<P, TdTargetEstimator>::ActorCritic;
+  static constexpr std::string_view kName = "vpg";
 };
 template <Policy P>
 ValuePolicyGradient(P&, Critic<typename P::Scalar>&, const A2CConfig& = {}, const TdTargetEstimator& = {})

@@ -6,7 +6,7 @@
 // is the same as one over the concatenation. When the two are one network (a
 // SharedActorCritic trunk) every operation happens once, on that network.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/optim/gradient_clipping.hpp"
@@ -51,18 +51,14 @@ class ActorCriticParameters {
   }
 
   /// Both optimizers' states (the critic's only when the networks are separate).
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::uint8_t>(shared()));
-    actor_optimizer_.save(out);
-    if (critic_optimizer_) critic_optimizer_->save(out);
-  }
-  void load(ByteReader& in) {
-    if (in.get<std::uint8_t>("shared trunk flag") != static_cast<std::uint8_t>(shared())) {
-      throw_io_error("{}: the optimizer state is for {} networks, this run uses {}", in.source(),
-                     shared() ? "separate" : "shared", shared() ? "a shared trunk" : "separate networks");
-    }
-    actor_optimizer_.load(in);
-    if (critic_optimizer_) critic_optimizer_->load(in);
+  template <class Archive>
+  void serialize(Archive& a) {
+    bool shared_trunk = shared();
+    a.field("shared_trunk", shared_trunk,
+            archive::Check{[this](bool s) { return s == shared(); }, shared() ? "a shared trunk, as this run has"
+                                                                             : "separate networks, as this run has"});
+    a.field("actor_optimizer", actor_optimizer_);
+    if (critic_optimizer_) a.field("critic_optimizer", *critic_optimizer_);
   }
 
  private:

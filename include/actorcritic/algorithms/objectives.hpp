@@ -24,6 +24,9 @@
 
 namespace ac {
 
+/// A clip range, a target or a limit that is switched off (SB3's None): +∞.
+inline constexpr double kOff = std::numeric_limits<double>::infinity();
+
 /// Statistics of the ratio r = π/π_old over the last ratio_surrogate() batch.
 struct RatioStatistics {
   double clip_fraction = 0.0;  // samples whose clipped term was the active one (|r − 1| > ε on the losing side)

@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string_view>
 
 namespace ac {
 
@@ -32,6 +33,20 @@ struct OffPolicyConfig {
   /// by the policy replay_capacity − 1 updates behind the current one.
   std::size_t replay_capacity = 8;
 
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("base", base);
+    a.field("correction", correction,
+            archive::Check{[](ImportanceCorrection c) {
+                             return c == ImportanceCorrection::vtrace || c == ImportanceCorrection::truncated_per_decision;
+                           },
+                           "0 (V-trace) or 1 (truncated per-decision)"});
+    a.field("rho_bar", rho_bar);
+    a.field("c_bar", c_bar);
+    a.field("gae_lambda", gae_lambda);
+    a.field("replay_capacity", replay_capacity, archive::between(1, std::size_t{1} << 16));
+  }
+
   void validate() const {
     base.validate();
     check_positive("OffPolicyConfig.rho_bar", rho_bar);
@@ -46,64 +61,67 @@ class OffPolicyActorCritic {
  public:
   using Scalar = typename P::Scalar;
   using PolicyType = P;
+  using Settings = OffPolicyConfig;
+  static constexpr std::string_view kName = "offpolicy";
 
   OffPolicyActorCritic(P& actor, Critic<Scalar>& critic, const OffPolicyConfig& config = {})
       : step_(actor, critic, config.base), config_(config) {
     config_.validate();
   }
   [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
+  [[nodiscard]] const OffPolicyConfig& settings() const { return config_; }
+  [[nodiscard]] Index rollout_steps() const { return config_.base.n_steps; }
+  P& actor() { return step_.actor(); }
+  Critic<Scalar>* critic() { return &step_.critic(); }
+  /// The replayed rollouts (empty before the first update).
+  [[nodiscard]] const std::optional<ReplayBuffer<Scalar, typename P::Actions>>& replay() const { return replay_; }
+
   /// The learner's state beyond the networks' parameters (optimizer moments,
-  /// the replayed rollouts), for checkpoints.
-  void save_state(ByteWriter& out) const {
-    step_.save_state(out);
-    out.put(static_cast<std::uint8_t>(replay_.has_value()));
-    if (!replay_) return;
-    const auto& newest = replay_->recent(0);
-    out.put(static_cast<std::int64_t>(newest.envs()));
-    out.put(static_cast<std::int64_t>(newest.observations.rows()));
-    out.put(static_cast<std::int64_t>(newest.actions.rows()));
-    replay_->save(out);
-  }
-  void load_state(ByteReader& in) {
-    step_.load_state(in);
-    const auto has_replay = in.get<std::uint8_t>("replay flag");
-    if (has_replay > 1) throw_io_error("{}: the replay flag is invalid", in.source());
-    if (has_replay == 0) {
+  /// the replayed rollouts and their shapes), for checkpoints.
+  template <class Archive>
+  void serialize(Archive& a) {
+    step_.serialize(a);
+    bool has_replay = replay_.has_value();
+    a.field("has_replay", has_replay);
+    if (!has_replay) {
       replay_.reset();
       return;
     }
-    const auto envs = in.get<std::int64_t>("replay envs");
-    const auto observation_dim = in.get<std::int64_t>("replay observation dim");
-    const auto action_rows = in.get<std::int64_t>("replay action rows");
-    const auto per_rollout = [&](std::int64_t rows) { return rows * envs * rollout_steps() * std::int64_t(sizeof(Scalar)); };
-    if (envs <= 0 || observation_dim <= 0 || action_rows <= 0 || envs > (1 << 20) || observation_dim > (1 << 20) ||
-        action_rows > (1 << 20) || per_rollout(observation_dim) > std::int64_t(in.remaining())) {
-      throw_io_error("{}: the replay buffer's shapes are invalid", in.source());
+    std::uint64_t envs = 0, observation_dim = 0, action_rows = 0;
+    if (replay_) {
+      const auto& newest = replay_->recent(0);
+      envs = static_cast<std::uint64_t>(newest.envs());
+      observation_dim = static_cast<std::uint64_t>(newest.observations.rows());
+      action_rows = static_cast<std::uint64_t>(newest.actions.rows());
     }
-    replay_.emplace(config_.replay_capacity, rollout_steps(), envs, observation_dim, action_rows);
-    replay_->load(in);
+    constexpr std::uint64_t kMax = std::uint64_t{1} << 20;
+    a.field("envs", envs, archive::between(1, kMax));
+    a.field("observation_dim", observation_dim, archive::between(1, kMax));
+    a.field("action_rows", action_rows, archive::between(1, kMax));
+    if constexpr (Archive::loading) {
+      // Every stored rollout holds at least its observations: refuse shapes the file cannot hold before allocating.
+      const auto per_rollout = observation_dim * envs * static_cast<std::uint64_t>(rollout_steps()) * sizeof(Scalar);
+      a.require(per_rollout <= a.remaining(), "envs", "shapes the file holds data for");
+      replay_.emplace(config_.replay_capacity, rollout_steps(), static_cast<Index>(envs),
+                      static_cast<Index>(observation_dim), static_cast<Index>(action_rows));
+    }
+    a.field("replay", *replay_);
   }
-  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
-  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 
-  [[nodiscard]] Index rollout_steps() const { return config_.base.n_steps; }
-
-  /// Collects a rollout with the current policy into the replay buffer, then
-  /// updates from the oldest rollout stored there (off-policy by up to
+  /// Stores a rollout the current policy collected in the replay buffer, then
+  /// learns from the oldest rollout stored there (off-policy by up to
   /// replay_capacity − 1 updates).
-  template <class E>
-  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
-    const auto& fresh = collector_.collect(env, step_.actor(), &step_.critic(), rng, rollout_steps());
+  UpdateDiagnostics update(const RolloutBufferFor<P>& fresh) {
     if (!replay_) {
-      replay_.emplace(config_.replay_capacity, rollout_steps(), env.size(), env.observation_dim(),
-                      step_.actor().action_rows());
+      replay_.emplace(config_.replay_capacity, fresh.steps(), fresh.envs(), fresh.observations.rows(),
+                      fresh.actions.rows());
     }
     replay_->push(fresh);
-    return update(replay_->recent(replay_->size() - 1));
+    return learn(replay_->recent(replay_->size() - 1));
   }
 
   /// One update from a rollout collected by a behavior policy (its log-probs in rollout.log_probs).
-  UpdateDiagnostics update(const RolloutBufferFor<P>& rollout) {
+  UpdateDiagnostics learn(const RolloutBufferFor<P>& rollout) {
     const Index n = rollout.envs(), steps = rollout.steps(), batch = rollout.size();
     reserve(n, steps);
     const auto gamma = static_cast<Scalar>(config_.base.gamma);
@@ -156,7 +174,6 @@ class OffPolicyActorCritic {
 
   ActorCriticStep<P> step_;
   OffPolicyConfig config_;
-  Collector<P> collector_;
   std::optional<ReplayBuffer<Scalar, typename P::Actions>> replay_;
   Matrix<Scalar> log_ratios_, values_, next_values_, targets_, weights_, log_products_, advantages_;
 };

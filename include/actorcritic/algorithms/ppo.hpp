@@ -19,6 +19,7 @@
 
 #include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/algorithms/minibatch.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
@@ -29,12 +30,13 @@
 #include "actorcritic/optim/schedule.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
-#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace ac {
@@ -52,6 +54,12 @@ struct AdaptiveKlCoefficient {
     if (kl > target * tolerance) return rho * factor;
     return rho;
   }
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("target", target);
+    a.field("factor", factor);
+    a.field("tolerance", tolerance);
+  }
   void validate() const {
     check_positive("AdaptiveKlCoefficient.target", target);
     if (!(factor > 1.0)) throw_invalid_argument("AdaptiveKlCoefficient.factor: expected a value > 1, got {}", factor);
@@ -62,8 +70,6 @@ struct AdaptiveKlCoefficient {
 };
 
 struct PPOConfig {
-  static constexpr double kOff = std::numeric_limits<double>::infinity();
-
   Index n_steps = 2048;        // per env and rollout (SB3)
   Index batch_size = 64;       // minibatch size (SB3)
   Index epochs = 10;           // SB3 n_epochs
@@ -72,6 +78,7 @@ struct PPOConfig {
   /// ε of the clipped surrogate against training progress; nullopt: no clipping
   /// (the plain importance-weighted surrogate, as PPO-KL uses).
   std::optional<optim::Schedule> clip_range = optim::Schedule::constant(0.2);  // SB3
+  /// Adam's learning rate against training progress; optimizer.learning_rate must equal its start.
   optim::Schedule learning_rate = optim::Schedule::constant(3e-4);  // SB3
   double kl_coef = 0.0;        // initial ρ; 0 disables the KL penalty
   bool adaptive_kl = false;    // update ρ by AdaptiveKlCoefficient after each iteration
@@ -83,6 +90,13 @@ struct PPOConfig {
   double target_kl = kOff;     // SB3: None; stop the epochs once approx KL > 1.5 · target_kl
   bool normalize_advantage = true;  // SB3, per minibatch
   optim::AdamConfig optimizer{.learning_rate = 3e-4, .epsilon = 1e-5};  // SB3/PyTorch Adam, ε 1e-5 as SB3 PPO
+
+  /// Sets the learning-rate schedule and the optimizer's rate (its start) together.
+  PPOConfig& set_learning_rate(const optim::Schedule& schedule) {
+    learning_rate = schedule;
+    optimizer.learning_rate = schedule.start();
+    return *this;
+  }
 
   /// PPO-KL, the lecture's simplest version: importance-weighted surrogate plus
   /// the adaptive KL penalty (PPO paper §4: ρ₀ = 1, d_targ = 0.01), no clipping.
@@ -110,6 +124,27 @@ struct PPOConfig {
 
   [[nodiscard]] bool clipped() const { return clip_range.has_value(); }
 
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("n_steps", n_steps);
+    a.field("batch_size", batch_size);
+    a.field("epochs", epochs);
+    a.field("gamma", gamma);
+    a.field("gae_lambda", gae_lambda);
+    a.field("clip_range", clip_range);
+    a.field("learning_rate", learning_rate);
+    a.field("kl_coef", kl_coef);
+    a.field("adaptive_kl", adaptive_kl);
+    a.field("kl_rule", kl_rule);
+    a.field("ent_coef", ent_coef);
+    a.field("vf_coef", vf_coef);
+    a.field("clip_range_vf", clip_range_vf);
+    a.field("max_grad_norm", max_grad_norm);
+    a.field("target_kl", target_kl);
+    a.field("normalize_advantage", normalize_advantage);
+    a.field("optimizer", optimizer);
+  }
+
   void validate() const {
     check_positive("PPOConfig.n_steps", n_steps);
     check_positive("PPOConfig.batch_size", batch_size);
@@ -135,28 +170,15 @@ struct PPOConfig {
     check_positive("PPOConfig.max_grad_norm", max_grad_norm);
     check_positive("PPOConfig.target_kl", target_kl);
     optimizer.validate();
+    if (optimizer.learning_rate != learning_rate.start()) {
+      throw_invalid_argument(
+          "PPOConfig.optimizer.learning_rate: expected the learning-rate schedule's start {} (PPO's rate is "
+          "PPOConfig.learning_rate; set both with set_learning_rate()), got {}",
+          learning_rate.start(), optimizer.learning_rate);
+    }
   }
 };
 
-namespace detail {
-/// dst.col(k) = src.col(indices[first + k]) for k < dst.cols().
-template <class Src, class Dst>
-void gather_columns(const Src& src, const std::vector<Index>& indices, Index first, Dst& dst) {
-  for (Index k = 0; k < dst.cols(); ++k) dst.col(k) = src.col(indices[static_cast<std::size_t>(first + k)]);
-}
-/// Fisher–Yates with the library's generator (deterministic across platforms).
-inline void shuffle(std::vector<Index>& order, Generator& rng) {
-  for (std::size_t i = order.size(); i > 1; --i) {
-    const auto j = static_cast<std::size_t>(rng.integer(i));
-    std::swap(order[i - 1], order[j]);
-  }
-}
-/// An N x T per-sample matrix viewed as its 1 x (T·N) row (sample t·N + n).
-template <class M>
-auto as_row(const M& m) {
-  return ConstMatrixMap<typename M::Scalar>(m.data(), 1, m.size());
-}
-}  // namespace detail
 
 template <Policy P>
 class PPO {
@@ -164,6 +186,8 @@ class PPO {
   using Scalar = typename P::Scalar;
   using PolicyType = P;
   using Distribution = typename P::Distribution;
+  using Settings = PPOConfig;
+  static constexpr std::string_view kName = "ppo";
 
   PPO(P& actor, Critic<Scalar>& critic, const PPOConfig& config = {})
       : actor_(actor), critic_(critic), config_(config), kl_coef_(config.kl_coef),
@@ -172,36 +196,21 @@ class PPO {
   }
 
   [[nodiscard]] const PPOConfig& config() const { return config_; }
+  [[nodiscard]] const PPOConfig& settings() const { return config_; }
   /// The learner's state beyond the networks' parameters (optimizer moments, the adaptive ρ, the schedules' progress), for checkpoints.
-  void save_state(ByteWriter& out) const {
-    parameters_.save(out);
-    out.put(kl_coef_);
-    out.put(progress_);
-  }
-  void load_state(ByteReader& in) {
-    parameters_.load(in);
-    const auto kl_coef = in.get<double>("PPO KL coefficient");
-    const auto progress = in.get<double>("PPO progress");
-    if (!(kl_coef >= 0.0) || !(progress >= 0.0 && progress <= 1.0)) {
-      throw_io_error("{}: PPO state is invalid (ρ {}, progress {})", in.source(), kl_coef, progress);
-    }
-    kl_coef_ = kl_coef;
-    progress_ = progress;
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("optimizer", parameters_);
+    a.field("kl_coef", kl_coef_, archive::at_least(0.0));
+    a.field("progress", progress_, archive::in_range(0.0, 1.0));
   }
   [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
+  P& actor() { return actor_; }
+  Critic<Scalar>* critic() { return &critic_; }
   /// ρ as it stands (after the adaptive rule's updates).
   [[nodiscard]] double kl_coef() const { return kl_coef_; }
-  /// Training progress p ∈ [0, 1] for the learning-rate and clip-range schedules (train() sets it).
+  /// Training progress p ∈ [0, 1] for the learning-rate and clip-range schedules (the training loop sets it).
   void set_progress(double progress) { progress_ = std::clamp(progress, 0.0, 1.0); }
-  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
-  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
-  Collector<P>& collector() { return collector_; }
-
-  /// One rollout of n_steps on `env`, then the epochs of minibatch updates.
-  template <class E>
-  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
-    return update(collector_.collect(env, actor_, &critic_, rng, config_.n_steps), rng);
-  }
 
   /// The update on a rollout collected by the current policy; `rng` shuffles the minibatches.
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
@@ -210,7 +219,7 @@ class PPO {
     reserve(buffer, minibatch);
     UpdateDiagnostics d;
     const double learning_rate = config_.learning_rate(progress_);
-    const double clip_range = config_.clipped() ? (*config_.clip_range)(progress_) : PPOConfig::kOff;
+    const double clip_range = config_.clipped() ? (*config_.clip_range)(progress_) : kOff;
     parameters_.set_learning_rate(learning_rate);
     d.learning_rate = learning_rate;
     d.clip_range = clip_range;
@@ -347,7 +356,6 @@ class PPO {
   double kl_coef_;
   double progress_ = 0.0;
   ActorCriticParameters<Scalar, optim::Adam<Scalar>> parameters_;
-  Collector<P> collector_;
   PolicyObjective<P> objective_;
   Distribution old_full_, old_mb_;
   std::vector<Index> order_;

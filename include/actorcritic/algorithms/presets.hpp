@@ -24,7 +24,7 @@ inline PPOConfig ppo_cartpole(PPOConfig variant = PPOConfig::clip()) {
   c.epochs = 20;
   c.gamma = 0.98;
   c.gae_lambda = 0.8;
-  c.learning_rate = optim::Schedule::linear(1e-3);
+  c.set_learning_rate(optim::Schedule::linear(1e-3));
   if (c.clipped()) c.clip_range = optim::Schedule::linear(0.2);
   c.kl_rule.target = 0.003;
   return c;
@@ -55,7 +55,7 @@ inline PPOConfig ppo_pendulum() {
   c.epochs = 10;
   c.gamma = 0.9;
   c.gae_lambda = 0.95;
-  c.learning_rate = optim::Schedule::constant(1e-3);
+  c.set_learning_rate(optim::Schedule::constant(1e-3));
   return c;
 }
 inline constexpr Index kPpoPendulumEnvs = 64;

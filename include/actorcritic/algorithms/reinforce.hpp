@@ -13,9 +13,10 @@
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/policies/policy.hpp"
-#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
+#include <string_view>
 
 namespace ac {
 
@@ -25,6 +26,15 @@ struct ReinforceConfig {
   double ent_coef = 0.0;
   double max_grad_norm = 10.0;        // a guard, not a tuning knob
   optim::AdamConfig optimizer{.learning_rate = 1e-2};
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("gamma", gamma);
+    a.field("recenter", recenter);
+    a.field("ent_coef", ent_coef);
+    a.field("max_grad_norm", max_grad_norm);
+    a.field("optimizer", optimizer);
+  }
 
   void validate() const {
     check_discount("ReinforceConfig.gamma", gamma);
@@ -39,24 +49,24 @@ class Reinforce {
  public:
   using Scalar = typename P::Scalar;
   using PolicyType = P;
+  using Settings = ReinforceConfig;
+  static constexpr std::string_view kName = "reinforce";
+  /// Each batch is one complete episode per env: the training loop resets the
+  /// envs and collects up to the episode limit (no critic).
+  static constexpr bool kCompleteEpisodes = true;
 
   Reinforce(P& actor, const ReinforceConfig& config = {})
       : actor_(actor), config_(config), optimizer_(actor.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
   [[nodiscard]] const ReinforceConfig& config() const { return config_; }
+  [[nodiscard]] const ReinforceConfig& settings() const { return config_; }
   /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
-  void save_state(ByteWriter& out) const { optimizer_.save(out); }
-  void load_state(ByteReader& in) { optimizer_.load(in); }
-  /// Observation/reward normalization on the way into the rollouts (nullptr: none).
-  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
-
-  /// One batch of complete episodes from `env` (reset first), then one gradient step.
-  template <class E>
-  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
-    env.reset();
-    return update(collector_.collect(env, actor_, nullptr, rng, env.env(0).max_episode_steps()));
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("optimizer", optimizer_);
   }
+  P& actor() { return actor_; }
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
@@ -104,7 +114,6 @@ class Reinforce {
   P& actor_;
   ReinforceConfig config_;
   optim::Adam<Scalar> optimizer_;
-  Collector<P> collector_;
   PolicyObjective<P> objective_;
   Matrix<Scalar> mask_, returns_, weights_;
 };

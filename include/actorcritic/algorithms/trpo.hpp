@@ -8,15 +8,16 @@
 
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
-#include "actorcritic/algorithms/ppo.hpp"
+#include "actorcritic/algorithms/minibatch.hpp"
 #include "actorcritic/algorithms/trust_region.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/kernels/normalization.hpp"
 #include "actorcritic/optim/adam.hpp"
 #include "actorcritic/policies/critic.hpp"
-#include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <numeric>
+#include <string_view>
 #include <vector>
 
 namespace ac {
@@ -30,6 +31,18 @@ struct TRPOConfig {
   Index critic_epochs = 10;          // sb3-contrib n_critic_updates
   Index critic_batch_size = 128;     // sb3-contrib batch_size
   optim::AdamConfig critic_optimizer{.learning_rate = 1e-3};  // sb3-contrib learning_rate (the critic's)
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("n_steps", n_steps);
+    a.field("gamma", gamma);
+    a.field("gae_lambda", gae_lambda);
+    a.field("normalize_advantage", normalize_advantage);
+    a.field("trust_region", trust_region);
+    a.field("critic_epochs", critic_epochs);
+    a.field("critic_batch_size", critic_batch_size);
+    a.field("critic_optimizer", critic_optimizer);
+  }
 
   void validate() const {
     check_positive("TRPOConfig.n_steps", n_steps);
@@ -47,6 +60,8 @@ class TRPO {
  public:
   using Scalar = typename P::Scalar;
   using PolicyType = P;
+  using Settings = TRPOConfig;
+  static constexpr std::string_view kName = "trpo";
 
   TRPO(P& actor, Critic<Scalar>& critic, const TRPOConfig& config = {})
       : actor_(actor), critic_(critic), config_((config.validate(), config)), step_(actor, config.trust_region),
@@ -59,16 +74,15 @@ class TRPO {
   }
 
   [[nodiscard]] const TRPOConfig& config() const { return config_; }
+  [[nodiscard]] const TRPOConfig& settings() const { return config_; }
   /// The learner's state beyond the networks' parameters (optimizer moments of the critic), for checkpoints.
-  void save_state(ByteWriter& out) const { critic_optimizer_.save(out); }
-  void load_state(ByteReader& in) { critic_optimizer_.load(in); }
-  [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
-  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
-
-  template <class E>
-  UpdateDiagnostics iterate(VectorEnv<E>& env, Generator& rng) {
-    return update(collector_.collect(env, actor_, &critic_, rng, config_.n_steps), rng);
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("critic_optimizer", critic_optimizer_);
   }
+  [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
+  P& actor() { return actor_; }
+  Critic<Scalar>* critic() { return &critic_; }
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
     const Index batch = buffer.size();
@@ -107,7 +121,7 @@ class TRPO {
         detail::gather_columns(buffer.observations, order_, first, obs);
         detail::gather_columns(detail::as_row(returns_), order_, first, returns);
         const auto values = critic_.values(obs);
-        const double loss = value_loss<Scalar>(values, returns, values, kNoClip, 1.0, 1.0 / double(size), grad);
+        const double loss = value_loss<Scalar>(values, returns, values, kOff, 1.0, 1.0 / double(size), grad);
         critic_.network().zero_gradients();
         critic_.backward(grad);
         critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
@@ -122,14 +136,11 @@ class TRPO {
   }
 
  private:
-  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
-
   P& actor_;
   Critic<Scalar>& critic_;
   TRPOConfig config_;
   TrustRegionStep<P> step_;
   optim::Adam<Scalar> critic_optimizer_;
-  Collector<P> collector_;
   std::vector<Index> order_;
   Matrix<Scalar> advantages_, returns_, mb_observations_, mb_returns_, mb_grad_;
 };

@@ -31,6 +31,15 @@ struct TrustRegionConfig {
   double shrink = 0.8;           // sb3-contrib line_search_shrinking_factor (Spinning Up backtrack_coeff)
   int line_search_steps = 10;    // sb3-contrib line_search_max_iter
 
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("max_kl", max_kl);
+    a.field("cg_iterations", cg_iterations);
+    a.field("cg_damping", cg_damping);
+    a.field("line_search", line_search);
+    a.field("shrink", shrink);
+    a.field("line_search_steps", line_search_steps);
+  }
   void validate() const {
     check_positive("TrustRegionConfig.max_kl", max_kl);
     check_positive("TrustRegionConfig.cg_iterations", cg_iterations);
@@ -110,7 +119,7 @@ class TrustRegionStep {
     dist.write_parameters(old_parameters_);
     old_.set_parameters(old_parameters_);
     objective_.begin(dist, actions);
-    const double loss_before = objective_.ratio_surrogate(old_log_probs, advantages, kNoClip, scale);
+    const double loss_before = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
     objective_.entropy_bonus(0.0, scale);
     d.entropy = objective_.entropy();
     d.policy_loss = loss_before;
@@ -143,7 +152,7 @@ class TrustRegionStep {
       old_.kl(trial, kl_);
       const double kl = static_cast<double>(kl_.mean());
       objective_.begin(trial, actions);
-      const double loss = objective_.ratio_surrogate(old_log_probs, advantages, kNoClip, scale);
+      const double loss = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
       if (!config_.line_search || (kl <= config_.max_kl && loss < loss_before)) {
         d.step_size = fraction;
         d.kl = kl;
@@ -158,7 +167,6 @@ class TrustRegionStep {
   }
 
  private:
-  static constexpr double kNoClip = std::numeric_limits<double>::infinity();
 
   P& policy_;
   TrustRegionConfig config_;

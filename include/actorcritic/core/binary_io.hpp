@@ -1,6 +1,7 @@
 #pragma once
 // Little helpers for versioned binary files: append plain values to a byte
 // string, read them back with bounds checks, and a 64-bit FNV-1a checksum.
+// Classes serialize through core/archive.hpp, which builds on these.
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
@@ -84,39 +85,5 @@ class ByteReader {
   std::string source_;
   std::size_t position_ = 0;
 };
-
-/// Any dense Eigen object's coefficients (column-major) as their count (u64)
-/// and raw values; the reader's object must already have the stored shape.
-template <class Dense>
-void write_dense(ByteWriter& out, const Eigen::DenseBase<Dense>& m) {
-  const typename Dense::PlainObject plain = m;
-  out.put(static_cast<std::uint64_t>(plain.size()));
-  out.put_bytes(plain.data(), sizeof(typename Dense::Scalar) * static_cast<std::size_t>(plain.size()));
-}
-template <class Plain>
-void read_dense(ByteReader& in, Plain& m, std::string_view field) {
-  const auto size = in.get<std::uint64_t>(field);
-  if (size != static_cast<std::uint64_t>(m.size())) {
-    throw_io_error("{}: {} holds {} values, expected {}", in.source(), field, size, m.size());
-  }
-  in.get_bytes(m.data(), sizeof(typename Plain::Scalar) * static_cast<std::size_t>(size), field);
-}
-
-/// A vector as its length (u64) and its scalars.
-template <RealScalar Scalar>
-void write_vector(ByteWriter& out, ConstVectorRef<Scalar> v) {
-  out.put(static_cast<std::uint64_t>(v.size()));
-  out.put_bytes(v.data(), sizeof(Scalar) * static_cast<std::size_t>(v.size()));
-}
-
-/// Reads what write_vector wrote into `v`, whose size the stored length must equal.
-template <RealScalar Scalar>
-void read_vector(ByteReader& in, VectorRef<Scalar> v, std::string_view field) {
-  const auto size = in.get<std::uint64_t>(field);
-  if (size != static_cast<std::uint64_t>(v.size())) {
-    throw_io_error("{}: {} holds {} values, expected {}", in.source(), field, size, v.size());
-  }
-  in.get_bytes(v.data(), sizeof(Scalar) * static_cast<std::size_t>(size), field);
-}
 
 }  // namespace ac

@@ -4,7 +4,7 @@
 // Marsaglia polar method), never `std::normal_distribution`, whose output
 // differs between standard libraries. Same seed → same bits, everywhere.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/pcg64.hpp"
 #include "actorcritic/core/types.hpp"
@@ -90,23 +90,14 @@ class Generator {
 
   /// The whole state (PCG64 state and increment, the cached normal), so that a
   /// restored generator continues the same sequence.
-  void save(ByteWriter& out) const {
-    out.put(bits_.state());
-    out.put(bits_.increment());
-    out.put(spare_);
-    out.put(static_cast<std::uint8_t>(has_spare_));
-  }
-  void load(ByteReader& in) {
-    const auto state = in.get<uint128_t>("generator state");
-    const auto increment = in.get<uint128_t>("generator increment");
-    const auto spare = in.get<double>("generator spare normal");
-    const auto has_spare = in.get<std::uint8_t>("generator spare flag");
-    if ((increment & 1u) == 0 || has_spare > 1 || !std::isfinite(spare)) {
-      throw_io_error("{}: generator state is invalid", in.source());
-    }
-    bits_ = Pcg64(state, increment);
-    spare_ = spare;
-    has_spare_ = has_spare == 1;
+  template <class Archive>
+  void serialize(Archive& a) {
+    uint128_t state = bits_.state(), increment = bits_.increment();
+    a.field("state", state);
+    a.field("increment", increment, archive::Check{[](uint128_t v) { return (v & 1u) == 1u; }, "an odd number"});
+    a.field("spare_normal", spare_, archive::Check{[](double v) { return std::isfinite(v); }, "a finite value"});
+    a.field("has_spare", has_spare_);
+    if constexpr (Archive::loading) bits_ = Pcg64(state, increment);
   }
 
   friend bool operator==(const Generator&, const Generator&) = default;

@@ -6,7 +6,7 @@
 // The count starts at a small ε (1e-4) as in SB3 and Gymnasium, so the first
 // normalization never divides by zero. Kept in double whatever the data type.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 
@@ -67,28 +67,14 @@ class RunningMeanStd {
   [[nodiscard]] const Eigen::VectorXd& var() const { return var_; }
   [[nodiscard]] double count() const { return count_; }
 
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::uint64_t>(features()));
-    out.put(count_);
-    out.put_bytes(mean_.data(), sizeof(double) * static_cast<std::size_t>(features()));
-    out.put_bytes(var_.data(), sizeof(double) * static_cast<std::size_t>(features()));
-  }
-  void load(ByteReader& in) {
-    const auto n = in.get<std::uint64_t>("running statistics: feature count");
-    if (n != static_cast<std::uint64_t>(features())) {
-      throw_io_error("{}: running statistics have {} features, expected {}", in.source(), n, features());
-    }
-    const auto count = in.get<double>("running statistics: count");
-    Eigen::VectorXd mean(features()), var(features());
-    in.get_bytes(mean.data(), sizeof(double) * n, "running statistics: mean");
-    in.get_bytes(var.data(), sizeof(double) * n, "running statistics: variance");
-    if (!(count > 0) || !mean.allFinite() || !var.allFinite() || (var.array() < 0).any()) {
-      throw_io_error("{}: running statistics are invalid (count {}, non-finite or negative variance)", in.source(),
-                     count);
-    }
-    count_ = count;
-    mean_ = mean;
-    var_ = var;
+  /// The statistics (count, mean, variance); the feature count is the constructor's.
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("count", count_, archive::positive());
+    a.field("mean", mean_, archive::all_finite());
+    a.field("variance", var_,
+            archive::Check{[](const Eigen::VectorXd& v) { return v.allFinite() && (v.array() >= 0).all(); },
+                           "finite values >= 0"});
   }
 
  private:

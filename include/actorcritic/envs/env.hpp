@@ -3,7 +3,7 @@
 // (the >= 0.26 terminated/truncated split), the StepResult it returns, and
 // EpisodicEnv, the base that every built-in environment derives from.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
@@ -192,33 +192,16 @@ class EpisodicEnv {
 
   /// Everything an episode in progress depends on — the physics state, the
   /// generator, the TimeLimit count — so that a restored copy continues bit for bit.
-  void save_progress(ByteWriter& out) const {
-    rng_.save(out);
-    out.put(static_cast<std::int64_t>(max_episode_steps_));
-    out.put(static_cast<std::int64_t>(elapsed_));
-    out.put(static_cast<std::uint8_t>(started_));
-    out.put(static_cast<std::uint8_t>(episode_over_));
-    write_vector<double>(out, derived().state());
-  }
-  void load_progress(ByteReader& in) {
-    Generator rng;
-    rng.load(in);
-    const auto max_steps = in.get<std::int64_t>("episode step limit");
-    const auto elapsed = in.get<std::int64_t>("episode steps");
-    const auto started = in.get<std::uint8_t>("episode started flag");
-    const auto over = in.get<std::uint8_t>("episode over flag");
-    if (max_steps <= 0 || elapsed < 0 || elapsed > max_steps || started > 1 || over > 1) {
-      throw_io_error("{}: {} episode state is invalid", in.source(), id());
-    }
-    Eigen::VectorXd state(derived().state().size());
-    read_vector<double>(in, state, "environment state");
-    if (!state.allFinite()) throw_io_error("{}: {} state is not finite", in.source(), id());
-    derived().load_state(state);
-    rng_ = rng;
-    max_episode_steps_ = static_cast<long>(max_steps);
-    elapsed_ = static_cast<long>(elapsed);
-    started_ = started == 1;
-    episode_over_ = over == 1;
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("generator", rng_);
+    a.field("max_episode_steps", max_episode_steps_, archive::positive());
+    a.field("elapsed_steps", elapsed_, archive::between(0, static_cast<std::uint64_t>(max_episode_steps_)));
+    a.field("started", started_);
+    a.field("episode_over", episode_over_);
+    Eigen::VectorXd state = derived().state();
+    a.field("state", state, archive::all_finite());
+    if constexpr (Archive::loading) derived().load_state(state);
   }
 
  protected:

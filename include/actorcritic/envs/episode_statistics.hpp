@@ -3,7 +3,7 @@
 // exposed as accessors: the running episode, the last finished one, and a
 // window of the most recent finished episodes.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/envs/wrapper.hpp"
 
 #include <algorithm>
@@ -16,6 +16,12 @@ namespace ac::envs {
 struct EpisodeRecord {
   double episode_return = 0.0;
   long length = 0;
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("return", episode_return);
+    a.field("length", length, archive::at_least(0));
+  }
 };
 
 /// A fixed-capacity window of the most recent episodes (no allocation after construction).
@@ -36,35 +42,14 @@ class EpisodeWindow {
   /// Mean return of the episodes in the window (NaN when empty).
   [[nodiscard]] double mean_return() const { return mean([](const EpisodeRecord& r) { return r.episode_return; }); }
   [[nodiscard]] double mean_length() const { return mean([](const EpisodeRecord& r) { return double(r.length); }); }
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::uint64_t>(records_.size()));
-    for (const auto& r : records_) {
-      out.put(r.episode_return);
-      out.put(static_cast<std::int64_t>(r.length));
-    }
-    out.put(static_cast<std::uint64_t>(next_));
-    out.put(static_cast<std::uint64_t>(size_));
-    out.put(static_cast<std::uint64_t>(total_));
-  }
-  void load(ByteReader& in) {
-    if (in.get<std::uint64_t>("episode window capacity") != records_.size()) {
-      throw_io_error("{}: the episode window has another capacity than {}", in.source(), records_.size());
-    }
-    std::vector<EpisodeRecord> records(records_.size());
-    for (auto& r : records) {
-      r.episode_return = in.get<double>("episode return");
-      r.length = static_cast<long>(in.get<std::int64_t>("episode length"));
-    }
-    const auto next = in.get<std::uint64_t>("episode window position");
-    const auto size = in.get<std::uint64_t>("episode window size");
-    const auto total = in.get<std::uint64_t>("episode count");
-    if (next >= records_.size() || size > records_.size() || total < size) {
-      throw_io_error("{}: the episode window is invalid", in.source());
-    }
-    records_ = std::move(records);
-    next_ = next;
-    size_ = size;
-    total_ = total;
+  template <class Archive>
+  void serialize(Archive& a) {
+    std::uint64_t capacity = records_.size();
+    a.field("capacity", capacity, archive::equal_to<std::uint64_t>(records_.size()));
+    a.field("records", records_);
+    a.field("position", next_, archive::below(double(records_.size())));
+    a.field("size", size_, archive::between(0, records_.size()));
+    a.field("total", total_, archive::at_least(double(size_)));
   }
 
   /// The i-th most recent episode (0 = the last one).
@@ -112,6 +97,15 @@ class EpisodeStatistics : public Wrapper<Inner> {
 
   [[nodiscard]] const EpisodeRecord& current_episode() const { return current_; }
   [[nodiscard]] const EpisodeWindow& episodes() const { return window_; }
+
+  /// The inner environment's state, the window and the running episode.
+  template <class Archive>
+    requires Serializable<Inner>
+  void serialize(Archive& a) {
+    Wrapper<Inner>::serialize(a);
+    a.field("episodes", window_);
+    a.field("current_episode", current_);
+  }
 
  private:
   EpisodeWindow window_;

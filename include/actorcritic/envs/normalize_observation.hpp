@@ -55,6 +55,15 @@ class NormalizeObservation : public Wrapper<Inner> {
     return out;
   }
 
+  /// The inner environment's state and the statistics (the settings are the constructor's).
+  template <class Archive>
+    requires Serializable<Inner>
+  void serialize(Archive& a) {
+    Wrapper<Inner>::serialize(a);
+    a.field("statistics", statistics_);
+    a.field("training", training_);
+  }
+
  private:
   Observation normalize(const Observation& raw) {
     if (training_) statistics_.update(raw);

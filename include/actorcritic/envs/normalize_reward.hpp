@@ -59,6 +59,16 @@ class NormalizeReward : public Wrapper<Inner> {
   [[nodiscard]] const RunningMeanStd& statistics() const { return statistics_; }
   RunningMeanStd& statistics() { return statistics_; }
 
+  /// The inner environment's state, the return statistics and the running return.
+  template <class Archive>
+    requires Serializable<Inner>
+  void serialize(Archive& a) {
+    Wrapper<Inner>::serialize(a);
+    a.field("statistics", statistics_);
+    a.field("discounted_return", discounted_return_);
+    a.field("training", training_);
+  }
+
  private:
   NormalizeRewardConfig config_;
   RunningMeanStd statistics_{1};

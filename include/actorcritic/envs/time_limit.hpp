@@ -37,6 +37,14 @@ class TimeLimit : public Wrapper<Inner> {
     max_steps_ = steps;
   }
 
+  template <class Archive>
+    requires Serializable<Inner>
+  void serialize(Archive& a) {
+    Wrapper<Inner>::serialize(a);
+    a.field("max_steps", max_steps_, archive::positive());
+    a.field("elapsed_steps", elapsed_, archive::at_least(0));
+  }
+
  private:
   long max_steps_ = 1;
   long elapsed_ = 0;

@@ -7,6 +7,7 @@
 // Single-threaded: for these environments a step costs nanoseconds and
 // handing work to threads costs more (see benchmarks/bench_envs.cpp).
 
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/envs/env.hpp"
@@ -110,52 +111,31 @@ class VectorEnv {
 
   /// The whole state of the copies (each one's episode and generator, the
   /// autoreset observations, episode statistics), so that a restored VectorEnv
-  /// continues bit for bit; built-in environments (EpisodicEnv) only.
-  void save(ByteWriter& out) const
-    requires requires(const E& e, ByteWriter& w) { e.save_progress(w); }
-  {
-    out.put(static_cast<std::uint64_t>(envs_.size()));
-    for (const E& e : envs_) e.save_progress(out);
-    write_vector<float>(out, ConstVectorMap<float>(observations_.data(), observations_.size()));
-    write_vector<float>(out, ConstVectorMap<float>(final_observations_.data(), final_observations_.size()));
-    write_vector<double>(out, rewards_);
-    for (Index i = 0; i < size(); ++i) {
-      out.put(static_cast<std::uint8_t>(terminated_(i)));
-      out.put(static_cast<std::uint8_t>(truncated_(i)));
-      out.put(static_cast<std::int64_t>(episode_lengths_(i)));
+  /// continues bit for bit; for environments (and wrappers) that serialize.
+  template <class Archive>
+    requires Serializable<E>
+  void serialize(Archive& a) {
+    std::uint64_t count = envs_.size();
+    a.field("count", count, archive::equal_to<std::uint64_t>(envs_.size()));
+    a.field("envs", envs_);
+    a.field("observations", observations_);
+    a.field("final_observations", final_observations_);
+    a.field("rewards", rewards_);
+    // Flags as bytes: reading a stored byte into a bool directly would accept values other than 0 and 1.
+    Eigen::Array<std::uint8_t, Eigen::Dynamic, 1> terminated = terminated_.template cast<std::uint8_t>(),
+                                                  truncated = truncated_.template cast<std::uint8_t>();
+    const auto flags = archive::Check{[](const auto& f) { return (f <= 1).all(); }, "flags of 0 or 1"};
+    a.field("terminated", terminated, flags);
+    a.field("truncated", truncated, flags);
+    a.field("episode_lengths", episode_lengths_,
+            archive::Check{[](const auto& l) { return (l.array() >= 0).all(); }, "lengths >= 0"});
+    a.field("episode_returns", episode_returns_);
+    a.field("episodes", episodes_);
+    a.field("total_steps", total_steps_, archive::at_least(0));
+    if constexpr (Archive::loading) {
+      terminated_ = terminated != 0;
+      truncated_ = truncated != 0;
     }
-    write_vector<double>(out, episode_returns_);
-    episodes_.save(out);
-    out.put(static_cast<std::int64_t>(total_steps_));
-  }
-  void load(ByteReader& in)
-    requires requires(E& e, ByteReader& r) { e.load_progress(r); }
-  {
-    const auto count = in.get<std::uint64_t>("environment count");
-    if (count != envs_.size()) {
-      throw_io_error("{}: the saved run has {} environments, this one {}", in.source(), count, envs_.size());
-    }
-    VectorEnv copy = *this;  // all or nothing: a failed load leaves *this as it was
-    for (E& e : copy.envs_) e.load_progress(in);
-    read_vector<float>(in, VectorMap<float>(copy.observations_.data(), copy.observations_.size()), "observations");
-    read_vector<float>(in, VectorMap<float>(copy.final_observations_.data(), copy.final_observations_.size()),
-                       "final observations");
-    read_vector<double>(in, copy.rewards_, "rewards");
-    for (Index i = 0; i < size(); ++i) {
-      const auto terminated = in.get<std::uint8_t>("terminated flag");
-      const auto truncated = in.get<std::uint8_t>("truncated flag");
-      const auto length = in.get<std::int64_t>("episode length");
-      if (terminated > 1 || truncated > 1 || length < 0) throw_io_error("{}: environment flags are invalid", in.source());
-      copy.terminated_(i) = terminated == 1;
-      copy.truncated_(i) = truncated == 1;
-      copy.episode_lengths_(i) = static_cast<long>(length);
-    }
-    read_vector<double>(in, copy.episode_returns_, "episode returns");
-    copy.episodes_.load(in);
-    const auto total = in.get<std::int64_t>("total steps");
-    if (total < 0) throw_io_error("{}: total steps is negative", in.source());
-    copy.total_steps_ = static_cast<long>(total);
-    *this = std::move(copy);
   }
 
   E& env(Index i) { return envs_.at(static_cast<std::size_t>(i)); }

@@ -4,6 +4,7 @@
 // it changes (C++ name hiding: a wrapper's own step() or reset() replaces the
 // forwarded one).
 
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/envs/env.hpp"
 
 #include <utility>
@@ -28,6 +29,14 @@ class Wrapper {
   void set_state(const Eigen::VectorXd& state) { inner_.set_state(state); }
   [[nodiscard]] long max_episode_steps() const { return inner_.max_episode_steps(); }
   void set_max_episode_steps(long steps) { inner_.set_max_episode_steps(steps); }
+
+  /// Checkpoints: the inner environment's state as the record "inner"; a
+  /// wrapper with state of its own adds its fields after calling this.
+  template <class Archive>
+    requires Serializable<Inner>
+  void serialize(Archive& a) {
+    a.field("inner", inner_);
+  }
 
   Inner& inner() { return inner_; }
   [[nodiscard]] const Inner& inner() const { return inner_; }

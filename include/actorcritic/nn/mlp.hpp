@@ -9,6 +9,7 @@
 // on a single flat vector. Workspaces grow to the largest batch seen and are
 // reused: after the first call at a given batch size nothing is allocated.
 
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
@@ -17,6 +18,7 @@
 #include "actorcritic/nn/layer_norm.hpp"
 #include "actorcritic/nn/linear.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -38,6 +40,32 @@ struct MlpConfig {
   /// policy's state-independent log σ) in the same flat vector, so that optimizers,
   /// clipping, the trust-region step and checkpoints see one vector per model.
   Index trailing_parameters = 0;
+
+  /// Widest layer and deepest network a stored architecture may claim (a
+  /// guard against hostile files, far beyond any policy network).
+  static constexpr std::uint64_t kMaxWidth = std::uint64_t{1} << 20;
+  static constexpr std::size_t kMaxLayers = 64;
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("inputs", inputs, archive::between(1, kMaxWidth));
+    a.field("hidden", hidden,
+            archive::Check{[](const std::vector<Index>& h) {
+                             return h.size() <= kMaxLayers && std::all_of(h.begin(), h.end(), [](Index w) {
+                                      return w >= 1 && static_cast<std::uint64_t>(w) <= kMaxWidth;
+                                    });
+                           },
+                           fmt::format("at most {} widths in 1..{}", kMaxLayers, kMaxWidth)});
+    a.field("outputs", outputs, archive::between(1, kMaxWidth));
+    a.field("activation", activation, archive::Check{[](Activation v) {
+                                                       return v == Activation::tanh || v == Activation::relu;
+                                                     },
+                                                     "0 (tanh) or 1 (relu)"});
+    a.field("layer_norm", layer_norm);
+    a.field("hidden_gain", hidden_gain);
+    a.field("output_gain", output_gain);
+    a.field("trailing_parameters", trailing_parameters, archive::between(0, kMaxWidth));
+  }
 
   /// The length of the flat parameter vector this architecture gives (computed
   /// without building the network, e.g. to check a file before allocating).

@@ -4,10 +4,10 @@
 //   Adam : g ← ∇ + λθ (L2, coupled)          AdamW: θ ← θ(1 − ηλ) (decoupled)
 //   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
 //   θ ← θ − (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
-// The two differ only in how weight decay enters: a policy class, as
-// ensmallen composes its optimizers.
+// The two differ only in how weight decay enters, which
+// AdamConfig::decoupled_weight_decay chooses (the same meaning everywhere).
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/types.hpp"
@@ -22,6 +22,23 @@ struct AdamConfig {
   double beta2 = 0.999;
   double epsilon = 1e-8;
   double weight_decay = 0.0;
+  /// How weight decay enters: false, an L2 term added to the gradient
+  /// (torch.optim.Adam); true, θ ← θ(1 − ηλ) before the Adam step
+  /// (torch.optim.AdamW). The same meaning in every algorithm.
+  bool decoupled_weight_decay = false;
+
+  /// torch.optim.AdamW's defaults: weight decay 0.01, decoupled.
+  static AdamConfig adamw() { return {.weight_decay = 1e-2, .decoupled_weight_decay = true}; }
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("learning_rate", learning_rate);
+    a.field("beta1", beta1);
+    a.field("beta2", beta2);
+    a.field("epsilon", epsilon);
+    a.field("weight_decay", weight_decay);
+    a.field("decoupled_weight_decay", decoupled_weight_decay);
+  }
 
   void validate() const {
     check_positive("AdamConfig.learning_rate", learning_rate);
@@ -32,39 +49,12 @@ struct AdamConfig {
   }
 };
 
-/// Weight decay as an L2 term added to the gradient (torch.optim.Adam).
-struct CoupledWeightDecay {
-  static constexpr double kDefaultWeightDecay = 0.0;
-  template <class Scalar>
-  static void apply(Vector<Scalar>& gradient, VectorRef<Scalar> params, double /*lr*/, double decay) {
-    if (decay != 0.0) gradient += static_cast<Scalar>(decay) * params;
-  }
-};
-
-/// Weight decay applied to the parameters directly, θ ← θ(1 − ηλ) (torch.optim.AdamW).
-struct DecoupledWeightDecay {
-  static constexpr double kDefaultWeightDecay = 1e-2;  // torch.optim.AdamW default
-  template <class Scalar>
-  static void apply(Vector<Scalar>& /*gradient*/, VectorRef<Scalar> params, double lr, double decay) {
-    if (decay != 0.0) params *= static_cast<Scalar>(1.0 - lr * decay);
-  }
-};
-
-template <RealScalar Scalar, class WeightDecay>
-class AdamType {
+template <RealScalar Scalar>
+class Adam {
  public:
   using Config = AdamConfig;
 
-  /// Default configuration: PyTorch's, with weight decay 0 (Adam) or 0.01 (AdamW).
-  static AdamConfig default_config() {
-    AdamConfig config;
-    config.weight_decay = WeightDecay::kDefaultWeightDecay;
-    return config;
-  }
-
-  explicit AdamType(Index parameter_count) : AdamType(parameter_count, default_config()) {}
-
-  AdamType(Index parameter_count, const AdamConfig& config) : config_(config) {
+  explicit Adam(Index parameter_count, const AdamConfig& config = {}) : config_(config) {
     config_.validate();
     check_positive("Adam: parameter_count", parameter_count);
     m_ = Vector<Scalar>::Zero(parameter_count);
@@ -79,7 +69,13 @@ class AdamType {
     }
     ++steps_;
     gradient_ = grads;
-    WeightDecay::apply(gradient_, params, config_.learning_rate, config_.weight_decay);
+    if (config_.weight_decay != 0.0) {
+      if (config_.decoupled_weight_decay) {
+        params *= static_cast<Scalar>(1.0 - config_.learning_rate * config_.weight_decay);
+      } else {
+        gradient_ += static_cast<Scalar>(config_.weight_decay) * params;
+      }
+    }
     const auto b1 = static_cast<Scalar>(config_.beta1);
     const auto b2 = static_cast<Scalar>(config_.beta2);
     m_ = b1 * m_ + (Scalar(1) - b1) * gradient_;
@@ -94,6 +90,8 @@ class AdamType {
   }
 
   [[nodiscard]] double learning_rate() const { return config_.learning_rate; }
+  /// Schedules set the rate before each update; a checkpoint stores the
+  /// configured rate with the hyperparameters, not here.
   void set_learning_rate(double lr) {
     check_positive("Adam::set_learning_rate: lr", lr);
     config_.learning_rate = lr;
@@ -103,21 +101,12 @@ class AdamType {
   [[nodiscard]] const Vector<Scalar>& first_moment() const { return m_; }
   [[nodiscard]] const Vector<Scalar>& second_moment() const { return v_; }
 
-  /// The state a resumed run needs: step count and both moments.
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::int64_t>(steps_));
-    out.put(config_.learning_rate);
-    write_vector<Scalar>(out, m_);
-    write_vector<Scalar>(out, v_);
-  }
-  void load(ByteReader& in) {
-    const auto steps = in.get<std::int64_t>("Adam step count");
-    const auto lr = in.get<double>("Adam learning rate");
-    if (steps < 0 || !(lr > 0.0)) throw_io_error("{}: Adam state is invalid (steps {}, lr {})", in.source(), steps, lr);
-    read_vector<Scalar>(in, m_, "Adam first moment");
-    read_vector<Scalar>(in, v_, "Adam second moment");
-    steps_ = static_cast<long>(steps);
-    config_.learning_rate = lr;
+  /// The state a resumed run needs: the step count and both moments.
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("steps", steps_, archive::at_least(0));
+    a.field("first_moment", m_, archive::all_finite());
+    a.field("second_moment", v_, archive::all_finite());
   }
 
  private:
@@ -125,10 +114,5 @@ class AdamType {
   Vector<Scalar> m_, v_, gradient_;
   long steps_ = 0;
 };
-
-template <RealScalar Scalar>
-using Adam = AdamType<Scalar, CoupledWeightDecay>;
-template <RealScalar Scalar>
-using AdamW = AdamType<Scalar, DecoupledWeightDecay>;
 
 }  // namespace ac::optim

@@ -4,7 +4,7 @@
 //   d = √s̃ + ε;  b ← μb + g/d (momentum) or step g/d;  θ ← θ − η·step.
 // The defaults are Stable-Baselines3 A2C's: lr 7e-4, α 0.99, ε 1e-5.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/types.hpp"
@@ -18,6 +18,16 @@ struct RmspropConfig {
   double weight_decay = 0.0;
   double momentum = 0.0;
   bool centered = false;
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("learning_rate", learning_rate);
+    a.field("alpha", alpha);
+    a.field("epsilon", epsilon);
+    a.field("weight_decay", weight_decay);
+    a.field("momentum", momentum);
+    a.field("centered", centered);
+  }
 
   void validate() const {
     check_positive("RmspropConfig.learning_rate", learning_rate);
@@ -79,25 +89,13 @@ class Rmsprop {
   [[nodiscard]] long steps() const { return steps_; }
   [[nodiscard]] const Vector<Scalar>& square_average() const { return square_avg_; }
 
-  /// The state a resumed run needs: step count and the running averages.
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::int64_t>(steps_));
-    out.put(config_.learning_rate);
-    write_vector<Scalar>(out, square_avg_);
-    write_vector<Scalar>(out, grad_avg_);
-    write_vector<Scalar>(out, momentum_buffer_);
-  }
-  void load(ByteReader& in) {
-    const auto steps = in.get<std::int64_t>("RMSprop step count");
-    const auto lr = in.get<double>("RMSprop learning rate");
-    if (steps < 0 || !(lr > 0.0)) {
-      throw_io_error("{}: RMSprop state is invalid (steps {}, lr {})", in.source(), steps, lr);
-    }
-    read_vector<Scalar>(in, square_avg_, "RMSprop square average");
-    read_vector<Scalar>(in, grad_avg_, "RMSprop gradient average");
-    read_vector<Scalar>(in, momentum_buffer_, "RMSprop momentum buffer");
-    steps_ = static_cast<long>(steps);
-    config_.learning_rate = lr;
+  /// The state a resumed run needs: the step count and the running averages.
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("steps", steps_, archive::at_least(0));
+    a.field("square_average", square_avg_, archive::all_finite());
+    a.field("gradient_average", grad_avg_, archive::all_finite());
+    a.field("momentum_buffer", momentum_buffer_, archive::all_finite());
   }
 
  private:

@@ -3,6 +3,7 @@
 // p ∈ [0, 1], the fraction of the step budget already used. SB3 writes the
 // same schedules in terms of progress_remaining = 1 − p.
 
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 
 #include <cmath>
@@ -11,6 +12,9 @@ namespace ac::optim {
 
 class Schedule {
  public:
+  /// Zero throughout (a placeholder that a loaded checkpoint overwrites).
+  Schedule() : Schedule(0.0, 0.0) {}
+
   /// The same value throughout.
   static Schedule constant(double value) { return Schedule(value, value); }
 
@@ -25,6 +29,13 @@ class Schedule {
   [[nodiscard]] double start() const { return start_; }
   [[nodiscard]] double end() const { return end_; }
   [[nodiscard]] bool is_constant() const { return start_ == end_; }
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    const auto finite = archive::Check{[](double v) { return std::isfinite(v); }, "a finite value"};
+    a.field("start", start_, finite);
+    a.field("end", end_, finite);
+  }
 
  private:
   Schedule(double start, double end) : start_(start), end_(end) {

@@ -25,6 +25,17 @@ struct CriticConfig {
   nn::Activation activation = nn::Activation::tanh;
   bool layer_norm = false;
   double output_gain = 1.0;  // orthogonal init of the value head (SB3, CleanRL)
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("hidden", hidden);
+    a.field("activation", activation);
+    a.field("layer_norm", layer_norm);
+    a.field("output_gain", output_gain);
+  }
+  void validate() const {
+    nn::MlpConfig{.inputs = 1, .hidden = hidden, .outputs = 1, .activation = activation}.validate();
+  }
 };
 
 /// V(s): its own Mlp with one output, or a view of the value row of a network

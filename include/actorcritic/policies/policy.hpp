@@ -36,6 +36,18 @@ struct ActorConfig {
   bool layer_norm = false;
   double output_gain = 0.01;  // orthogonal init of the policy head (SB3, CleanRL)
   double initial_log_std = 0.0;  // Gaussian policies only: SB3 log_std_init
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("hidden", hidden);
+    a.field("activation", activation);
+    a.field("layer_norm", layer_norm);
+    a.field("output_gain", output_gain);
+    a.field("initial_log_std", initial_log_std);
+  }
+  void validate() const {
+    nn::MlpConfig{.inputs = 1, .hidden = hidden, .outputs = 1, .activation = activation}.validate();
+  }
 };
 
 }  // namespace ac

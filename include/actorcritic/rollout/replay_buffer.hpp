@@ -43,26 +43,16 @@ class ReplayBuffer {
     if (i >= size_) throw_invalid_argument("ReplayBuffer::recent: i: expected < {}, got {}", size_, i);
     return slots_[(next_ + slots_.size() - 1 - i) % slots_.size()];
   }
-  /// The stored rollouts and their order, for checkpoints; load() needs a
+  /// The stored rollouts and their order, for checkpoints; loading needs a
   /// buffer of the same capacity and shapes.
-  void save(ByteWriter& out) const {
-    out.put(static_cast<std::uint64_t>(slots_.size()));
-    out.put(static_cast<std::uint64_t>(next_));
-    out.put(static_cast<std::uint64_t>(size_));
-    for (std::size_t i = 0; i < size_; ++i) slots_[i].save(out);
-  }
-  void load(ByteReader& in) {
-    if (in.get<std::uint64_t>("replay capacity") != slots_.size()) {
-      throw_io_error("{}: the replay buffer has another capacity than {}", in.source(), slots_.size());
-    }
-    const auto next = in.get<std::uint64_t>("replay position");
-    const auto size = in.get<std::uint64_t>("replay size");
-    if (next >= slots_.size() || size > slots_.size() || (size < slots_.size() && next != size)) {
-      throw_io_error("{}: the replay buffer's position {} and size {} are invalid", in.source(), next, size);
-    }
-    for (std::size_t i = 0; i < size; ++i) slots_[i].load(in);
-    next_ = next;
-    size_ = size;
+  template <class Archive>
+  void serialize(Archive& a) {
+    std::uint64_t capacity = slots_.size();
+    a.field("capacity", capacity, archive::equal_to<std::uint64_t>(slots_.size()));
+    a.field("position", next_, archive::below(double(slots_.size())));
+    a.field("size", size_, archive::between(0, slots_.size()));
+    if constexpr (Archive::loading) a.require(size_ == slots_.size() || next_ == size_, "position", "the size while the buffer fills");
+    for (std::size_t i = 0; i < size_; ++i) a.field("rollout", slots_[i]);
   }
 
   /// A stored rollout drawn uniformly.

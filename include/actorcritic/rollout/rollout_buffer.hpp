@@ -8,7 +8,7 @@
 // clipping to the action space that the environment receives, so that their
 // log-probabilities stay those of the behavior distribution.
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/categorical.hpp"
@@ -41,21 +41,18 @@ class RolloutBuffer {
   [[nodiscard]] Index size() const { return steps_ * envs_; }
 
   /// Every field, for checkpoints (the shapes are the constructor's).
-  void save(ByteWriter& out) const {
-    write_dense(out, observations);
-    write_dense(out, next_observations);
-    write_dense(out, actions);
-    for (const Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
-      write_dense(out, *m);
-    }
-  }
-  void load(ByteReader& in) {
-    read_dense(in, observations, "rollout observations");
-    read_dense(in, next_observations, "rollout next observations");
-    read_dense(in, actions, "rollout actions");
-    for (Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
-      read_dense(in, *m, "rollout per-sample values");
-    }
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("observations", observations);
+    a.field("next_observations", next_observations);
+    a.field("actions", actions);
+    a.field("rewards", rewards);
+    a.field("values", values);
+    a.field("log_probs", log_probs);
+    a.field("terminated", terminated);
+    a.field("truncated", truncated);
+    a.field("ended", ended);
+    a.field("next_values", next_values);
   }
 
   /// The N observations of step t, `obs_dim x N`.

@@ -10,7 +10,7 @@
 // (The single-env wrappers envs::NormalizeObservation / NormalizeReward keep
 // per-copy statistics; this keeps one set, so a policy sees one scale.)
 
-#include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/running_mean_std.hpp"
@@ -28,6 +28,16 @@ struct VecNormalizeConfig {
   double epsilon = 1e-8;   // SB3
   double clip_observation = 10.0;
   double clip_reward = 10.0;
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("observations", observations);
+    a.field("rewards", rewards);
+    a.field("gamma", gamma);
+    a.field("epsilon", epsilon);
+    a.field("clip_observation", clip_observation);
+    a.field("clip_reward", clip_reward);
+  }
 
   void validate() const {
     check_discount("VecNormalizeConfig.gamma", gamma);
@@ -108,62 +118,19 @@ class VecNormalize {
   [[nodiscard]] const RunningMeanStd& observation_statistics() const { return observation_stats_; }
   [[nodiscard]] const RunningMeanStd& return_statistics() const { return return_stats_; }
 
-  void save(ByteWriter& out) const {
-    observation_stats_.save(out);
-    return_stats_.save(out);
-  }
-  void load(ByteReader& in) {
-    observation_stats_.load(in);
-    return_stats_.load(in);
-    refresh_scale();
-  }
-  /// The settings (which parts are on, γ, ε, the clips) and the statistics:
-  /// everything a checkpoint needs to normalize again, e.g. in an evaluation.
-  void save_with_settings(ByteWriter& out) const {
-    out.put(static_cast<std::uint8_t>(config_.observations));
-    out.put(static_cast<std::uint8_t>(config_.rewards));
-    out.put(config_.gamma);
-    out.put(config_.epsilon);
-    out.put(config_.clip_observation);
-    out.put(config_.clip_reward);
-    save(out);
-  }
-  /// Reads what save_with_settings wrote, for `envs` environments.
-  static VecNormalize load_with_settings(ByteReader& in, Index observation_dim, Index envs) {
-    VecNormalizeConfig c;
-    const auto observations = in.get<std::uint8_t>("normalizer observations flag");
-    const auto rewards = in.get<std::uint8_t>("normalizer rewards flag");
-    if (observations > 1 || rewards > 1) throw_io_error("{}: normalizer flags are invalid", in.source());
-    c.observations = observations == 1;
-    c.rewards = rewards == 1;
-    c.gamma = in.get<double>("normalizer gamma");
-    c.epsilon = in.get<double>("normalizer epsilon");
-    c.clip_observation = in.get<double>("normalizer observation clip");
-    c.clip_reward = in.get<double>("normalizer reward clip");
-    try {
-      c.validate();
-    } catch (const InvalidArgument& error) {
-      throw_io_error("{}: normalizer settings are invalid: {}", in.source(), error.what());
-    }
-    VecNormalize normalizer(observation_dim, envs, c);
-    normalizer.load(in);
-    return normalizer;
-  }
-
-  /// The training state beyond the statistics — the per-env discounted returns
-  /// that reward scaling accumulates, whether the reset observations were
-  /// merged — which a resumed run needs and an evaluation does not.
-  void save_training_state(ByteWriter& out) const {
-    write_vector<double>(out, returns_);
-    out.put(static_cast<std::uint8_t>(reset_observed_));
-  }
-  void load_training_state(ByteReader& in) {
-    Eigen::VectorXd returns(returns_.size());
-    read_vector<double>(in, returns, "normalizer running returns");
-    const auto flag = in.get<std::uint8_t>("normalizer reset flag");
-    if (flag > 1 || !returns.allFinite()) throw_io_error("{}: the normalizer's training state is invalid", in.source());
-    returns_ = returns;
-    reset_observed_ = flag == 1;
+  /// The settings, the statistics and the training state (the per-env
+  /// discounted returns reward scaling accumulates, whether the reset
+  /// observations were merged). Loading takes the stored settings and the
+  /// stored number of environments' returns; the observation dimension must match.
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("config", config_);
+    a.field("observation_statistics", observation_stats_);
+    a.field("return_statistics", return_stats_);
+    if constexpr (Archive::loading) returns_.resize(0);
+    a.field("returns", returns_, archive::all_finite());
+    a.field("reset_observed", reset_observed_);
+    if constexpr (Archive::loading) refresh_scale();
   }
 
  private:

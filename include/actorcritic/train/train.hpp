@@ -1,19 +1,23 @@
 #pragma once
-// The training loop: iterate the algorithm (collect, update) until the step
-// budget is spent. Every algorithm offers `UpdateDiagnostics iterate(env, rng)`;
-// callbacks receive an IterationInfo after every iteration and may return
+// The training loop: collect a rollout, update, count, until the step budget
+// is spent. TrainingLoop holds what the loop carries between iterations — the
+// collector (with the normalizer it applies), the sampling generator, the
+// step and iteration counters — so that a Run can checkpoint it and train()
+// can borrow an algorithm and an environment for a quick experiment.
+// Callbacks receive an IterationInfo after every iteration and may return
 // false to stop early.
 
 #include "actorcritic/algorithms/diagnostics.hpp"
+#include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/envs/vector_env.hpp"
+#include "actorcritic/rollout/collector.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
-#include <optional>
 #include <cmath>
 #include <string>
 #include <type_traits>
@@ -23,62 +27,116 @@ namespace ac {
 struct IterationInfo {
   long iteration = 0;
   long steps = 0;            // environment steps so far (all envs)
-  double seconds = 0.0;      // wall time since the start
+  double seconds = 0.0;      // wall time since the start of this train() call
   double mean_return = 0.0;  // over the recent finished episodes (NaN before the first)
   std::size_t episodes = 0;
   UpdateDiagnostics diagnostics;
-  const Generator* rng = nullptr;  // the loop's sampling generator as it stands (for checkpoints)
 };
 
-/// Where a resumed run picks up: the steps and iterations already done and the
-/// sampling generator's state, all from a checkpoint taken by a callback.
-struct TrainStart {
-  long steps = 0;
-  long iteration = 0;
-  std::optional<Generator> rng;  // nullopt: Generator(seed)
+/// What an algorithm offers the loop: its policy, its update, and how much to
+/// collect — `rollout_steps()` per env with the critic's values, or complete
+/// episodes (`kCompleteEpisodes`, REINFORCE: the envs reset, no critic).
+template <class A>
+concept OnPolicyAlgorithm = requires(A& algorithm) {
+  typename A::PolicyType;
+  { algorithm.actor() } -> std::same_as<typename A::PolicyType&>;
 };
 
-/// An algorithm the loop can drive on a VectorEnv<E>.
-template <class A, class E>
-concept TrainableOn = requires(A algorithm, VectorEnv<E>& env, Generator& rng) {
-  { algorithm.iterate(env, rng) } -> std::convertible_to<UpdateDiagnostics>;
-};
+template <class A>
+inline constexpr bool kCollectsCompleteEpisodes = requires { requires A::kCompleteEpisodes; };
 
-/// Runs `algorithm` on `env` until `total_steps` environment steps have been
-/// taken (the last iteration may overshoot by less than one rollout). The
-/// sampling generator is seeded with `seed`. With `resume`, the run continues
-/// from a checkpoint: the schedules see the same progress and the generator
-/// the same state as in the uninterrupted run.
-template <class Algorithm, class E, class Callback>
-  requires TrainableOn<Algorithm, E>
-void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint64_t seed, Callback&& on_iteration,
-           const TrainStart& resume = {}) {
-  check_positive("train: total_steps", total_steps);
-  check_non_negative("train: resume.steps", resume.steps);
-  Generator rng = resume.rng ? *resume.rng : Generator(seed);
-  const auto start = std::chrono::steady_clock::now();
-  const long first_step = env.total_steps();
-  IterationInfo info;
-  info.steps = resume.steps;
-  info.iteration = resume.iteration;
-  info.rng = &rng;
-  while (info.steps < total_steps) {
-    // Schedules (learning rate, clip range) follow the fraction of the budget used.
+/// The loop's state around one algorithm. Serializes the generator and the
+/// counters; the collector's workspace is rebuilt on the next rollout.
+template <OnPolicyAlgorithm Algorithm>
+class TrainingLoop {
+ public:
+  using Policy = typename Algorithm::PolicyType;
+
+  explicit TrainingLoop(std::uint64_t seed = 0, VecNormalize* normalizer = nullptr) : rng_(seed) {
+    collector_.set_normalizer(normalizer);
+  }
+
+  /// One rollout on `env`, one update. Schedules (learning rate, clip range)
+  /// follow the fraction of `total_steps` used; without a budget (0) they stay where they are.
+  template <class E>
+  UpdateDiagnostics iterate(Algorithm& algorithm, VectorEnv<E>& env, long total_steps = 0) {
+    check_non_negative("TrainingLoop::iterate: total_steps", total_steps);
     if constexpr (requires { algorithm.set_progress(0.0); }) {
-      algorithm.set_progress(double(info.steps) / double(total_steps));
+      if (total_steps > 0) algorithm.set_progress(double(steps_) / double(total_steps));
     }
-    info.diagnostics = algorithm.iterate(env, rng);
-    ++info.iteration;
-    info.steps = resume.steps + (env.total_steps() - first_step);
-    info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    info.mean_return = env.episodes().mean_return();
-    info.episodes = env.episodes().total();
-    if constexpr (std::is_same_v<std::invoke_result_t<Callback&, const IterationInfo&>, bool>) {
-      if (!on_iteration(static_cast<const IterationInfo&>(info))) break;
+    const long before = env.total_steps();
+    UpdateDiagnostics diagnostics;
+    if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
+      env.reset();
+      diagnostics = update(algorithm, collector_.collect(env, algorithm.actor(), nullptr, rng_,
+                                                         env.env(0).max_episode_steps()));
     } else {
-      on_iteration(static_cast<const IterationInfo&>(info));
+      diagnostics = update(algorithm, collector_.collect(env, algorithm.actor(), algorithm.critic(), rng_,
+                                                         algorithm.rollout_steps()));
+    }
+    steps_ += env.total_steps() - before;
+    ++iterations_;
+    return diagnostics;
+  }
+
+  /// Iterates until `total_steps` environment steps have been taken (the last
+  /// iteration may overshoot by less than one rollout) or the callback returns false.
+  template <class E, class Callback>
+  void run(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, Callback&& on_iteration) {
+    check_positive("train: total_steps", total_steps);
+    const auto start = std::chrono::steady_clock::now();
+    IterationInfo info;
+    while (steps_ < total_steps) {
+      info.diagnostics = iterate(algorithm, env, total_steps);
+      info.iteration = iterations_;
+      info.steps = steps_;
+      info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      info.mean_return = env.episodes().mean_return();
+      info.episodes = env.episodes().total();
+      if constexpr (std::is_same_v<std::invoke_result_t<Callback&, const IterationInfo&>, bool>) {
+        if (!on_iteration(static_cast<const IterationInfo&>(info))) break;
+      } else {
+        on_iteration(static_cast<const IterationInfo&>(info));
+      }
     }
   }
+
+  [[nodiscard]] long steps() const { return steps_; }
+  [[nodiscard]] long iterations() const { return iterations_; }
+  [[nodiscard]] const Generator& generator() const { return rng_; }
+  void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("generator", rng_);
+    a.field("steps", steps_, archive::at_least(0));
+    a.field("iterations", iterations_, archive::at_least(0));
+  }
+
+ private:
+  template <class Buffer>
+  UpdateDiagnostics update(Algorithm& algorithm, const Buffer& buffer) {
+    if constexpr (requires { algorithm.update(buffer, rng_); }) {
+      return algorithm.update(buffer, rng_);  // PPO, TRPO: the generator shuffles the minibatches
+    } else {
+      return algorithm.update(buffer);
+    }
+  }
+
+  Collector<Policy> collector_;
+  Generator rng_;
+  long steps_ = 0, iterations_ = 0;
+};
+
+/// Trains `algorithm` on `env` for `total_steps` environment steps with the
+/// sampling generator seeded by `seed`, normalizing observations and rewards
+/// on their way into the rollouts when `normalizer` is given. For a run that
+/// owns its parts, checkpoints and resumes, see ac::Run.
+template <OnPolicyAlgorithm Algorithm, class E, class Callback>
+void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint64_t seed, Callback&& on_iteration,
+           VecNormalize* normalizer = nullptr) {
+  TrainingLoop<Algorithm> loop(seed, normalizer);
+  loop.run(algorithm, env, total_steps, std::forward<Callback>(on_iteration));
 }
 
 /// One CSV row per iteration (readable by pandas: a header, numbers, `nan`

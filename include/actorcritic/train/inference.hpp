@@ -1,0 +1,121 @@
+#pragma once
+// A trained policy for acting, loaded from a run's checkpoint without its
+// training state: the actor's network, the environment's spaces and the
+// observation normalization frozen as it was saved. act() maps one raw
+// observation to the deterministic action the evaluator takes — the mode of
+// the distribution, and for continuous actions clipped to the action space.
+//
+//   auto policy = ac::InferencePolicy<ac::CategoricalActor<float>>::load("cartpole.ckpt");
+//   const auto action = policy.act(observation);   // Index, or Eigen::VectorXf for Box actions
+
+#include "actorcritic/core/archive.hpp"
+#include "actorcritic/core/atomic_file.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/policies/policy.hpp"
+#include "actorcritic/policies/policy_network.hpp"
+#include "actorcritic/rollout/vec_normalize.hpp"
+#include "actorcritic/train/checkpoint.hpp"
+#include "actorcritic/train/run.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+namespace ac {
+
+template <Policy Actor>
+class InferencePolicy {
+ public:
+  using Scalar = typename Actor::Scalar;
+  static constexpr bool kDiscrete = std::is_same_v<typename Actor::Actions, ActionIndices>;
+  /// What act() returns: an action index, or a vector of action components.
+  using Action = std::conditional_t<kDiscrete, Index, Eigen::VectorXf>;
+
+  static InferencePolicy load(const std::filesystem::path& path) {
+    return from_checkpoint_bytes(read_file(path), path.string());
+  }
+
+  /// Reads the header, the run's configuration and the actor (and the
+  /// normalizer); skips the algorithm's hyperparameters and every training state.
+  static InferencePolicy from_checkpoint_bytes(std::string_view bytes, const std::string& source) {
+    InputArchive in(open_checkpoint<Scalar>(bytes, source), source);
+    InferencePolicy policy;
+    in.field("header", policy.header_);
+    const auto& e = policy.header_.environment;
+    if (e.discrete != kDiscrete) {
+      throw_io_error("{}: the checkpoint's policy has {} actions ({}), this program loads a policy with {} actions",
+                     source, e.discrete ? "discrete" : "continuous", e.id, kDiscrete ? "discrete" : "continuous");
+    }
+    in.field("config", policy.config_);
+    in.skip("settings");
+    NetworkRecord<Scalar> actor;
+    in.field("actor", actor);
+    Generator unused(0);
+    policy.actor_ = policy.config_.shared_trunk
+                        ? std::make_unique<Actor>(WithValueRow{}, e.observation_dim, e.action_size,
+                                                  policy.config_.actor, unused)
+                        : std::make_unique<Actor>(e.observation_dim, e.action_size, policy.config_.actor, unused);
+    actor.restore(policy.actor_->network(), "actor", source);
+    if (in.peek_name() == "critic") in.skip("critic");
+    if (policy.config_.normalization) {
+      VecNormalize normalizer(e.observation_dim, 1, *policy.config_.normalization);
+      in.field("normalizer", normalizer);
+      normalizer.set_training(false);
+      policy.normalizer_.emplace(std::move(normalizer));
+    }
+    if (!e.discrete) {
+      policy.low_ = Eigen::Map<const Eigen::VectorXf>(e.action_low.data(), e.action_size);
+      policy.high_ = Eigen::Map<const Eigen::VectorXf>(e.action_high.data(), e.action_size);
+    }
+    policy.raw_.resize(e.observation_dim, 1);
+    policy.input_.resize(e.observation_dim, 1);
+    policy.mode_.resize(policy.actor_->action_rows(), 1);
+    return policy;
+  }
+
+  /// The deterministic action for one raw observation (observation_dim values).
+  template <class Observation>
+  Action act(const Observation& observation) {
+    if (observation.size() != observation_dim()) {
+      throw_invalid_argument("InferencePolicy::act: observation: expected {} values, got {}", observation_dim(),
+                             observation.size());
+    }
+    for (Index i = 0; i < observation_dim(); ++i) raw_(i, 0) = static_cast<float>(observation(i));
+    if (normalizer_) {
+      normalizer_->normalize_observations(raw_, input_);
+    } else {
+      input_ = raw_.template cast<Scalar>();
+    }
+    actor_->distribution(input_).mode(mode_);
+    if constexpr (kDiscrete) {
+      return mode_(0, 0);
+    } else {
+      return mode_.col(0).template cast<float>().cwiseMax(low_).cwiseMin(high_);
+    }
+  }
+
+  [[nodiscard]] Index observation_dim() const { return header_.environment.observation_dim; }
+  [[nodiscard]] const CheckpointEnvironment& environment() const { return header_.environment; }
+  /// The algorithm that trained it (its kName).
+  [[nodiscard]] const std::string& algorithm() const { return header_.algorithm; }
+  [[nodiscard]] const RunConfig& config() const { return config_; }
+  Actor& actor() { return *actor_; }
+  /// The frozen normalizer, nullptr when the run did not normalize.
+  [[nodiscard]] const VecNormalize* normalizer() const { return normalizer_ ? &*normalizer_ : nullptr; }
+
+ private:
+  InferencePolicy() = default;
+
+  CheckpointHeader header_;
+  RunConfig config_;
+  std::unique_ptr<Actor> actor_;
+  std::optional<VecNormalize> normalizer_;
+  Eigen::VectorXf low_, high_;
+  Matrix<float> raw_;
+  Matrix<Scalar> input_;
+  typename Actor::Actions mode_;
+};
+
+}  // namespace ac

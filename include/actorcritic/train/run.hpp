@@ -1,0 +1,267 @@
+#pragma once
+// A training run as one object: it owns the vector environment, the networks,
+// the normalizer, the algorithm with its hyperparameters and the training
+// loop's state (collector, sampling generator, counters), and it saves and
+// loads all of that as one checkpoint. Stopped and resumed is the same run,
+// bit for bit, as the uninterrupted one.
+//
+//   ac::RunConfig config{.envs = 8, .seed = 1, .total_steps = 100'000};
+//   ac::Run<ac::PPO<ac::CategoricalActor<float>>, ac::envs::CartPole> run(config, ac::presets::ppo_cartpole());
+//   run.train([](const ac::IterationInfo& info) { ... });   // or run.iterate() step by step
+//   run.save("cartpole.ckpt");
+//   auto resumed = decltype(run)::load("cartpole.ckpt");   // everything comes from the file
+//
+// The algorithm keeps only its update (and an off-policy algorithm its
+// replay); what is collected, from which environments, under which
+// normalization, with which generator is the run's.
+
+#include "actorcritic/core/archive.hpp"
+#include "actorcritic/core/atomic_file.hpp"
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/generator.hpp"
+#include "actorcritic/envs/vector_env.hpp"
+#include "actorcritic/policies/actor_critic_model.hpp"
+#include "actorcritic/rollout/vec_normalize.hpp"
+#include "actorcritic/train/checkpoint.hpp"
+#include "actorcritic/train/evaluate.hpp"
+#include "actorcritic/train/train.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ac {
+
+/// The run's hyperparameters beyond the algorithm's own (Algorithm::Settings).
+struct RunConfig {
+  Index envs = 8;                 // parallel environments
+  std::uint64_t seed = 0;         // environments (seed + index), networks, sampling
+  long total_steps = 100'000;     // the step budget; schedules follow the fraction used
+  ActorConfig actor{};
+  CriticConfig critic{};
+  bool shared_trunk = false;      // one network with a policy head and a value row
+  std::optional<VecNormalizeConfig> normalization{};  // nullopt: none
+  std::string label{};            // free text naming the run (the CLI stores its --algo)
+  /// The application's own settings, opaque to the library (the CLI keeps its
+  /// output flags here as "name=value", so that a resumed run writes where it did).
+  std::vector<std::string> application{};
+
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("envs", envs, archive::between(1, std::uint64_t{1} << 20));
+    a.field("seed", seed);
+    a.field("total_steps", total_steps, archive::positive());
+    a.field("actor", actor);
+    a.field("critic", critic);
+    a.field("shared_trunk", shared_trunk);
+    a.field("normalization", normalization);
+    a.field("label", label);
+    a.field("application", application);
+  }
+  void validate() const {
+    check_positive("RunConfig.envs", envs);
+    check_positive("RunConfig.total_steps", total_steps);
+    actor.validate();
+    critic.validate();
+    if (normalization) normalization->validate();
+  }
+};
+
+/// The first records of a run's checkpoint — which algorithm, on what, with
+/// which run settings — without the rest (e.g. to choose the types to load it with).
+struct RunHeader {
+  CheckpointHeader header;
+  RunConfig config;
+};
+template <RealScalar Scalar = float>
+RunHeader read_run_header(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  InputArchive in(open_checkpoint<Scalar>(bytes, path.string()), path.string());
+  RunHeader h;
+  in.field("header", h.header);
+  in.field("config", h.config);
+  return h;
+}
+
+/// Whether Algorithm learns a critic (its constructor takes one).
+template <class Algorithm>
+inline constexpr bool kHasCritic =
+    requires(typename Algorithm::PolicyType& actor, Critic<typename Algorithm::PolicyType::Scalar>& critic,
+             const typename Algorithm::Settings& settings) { Algorithm(actor, critic, settings); };
+
+template <class Algorithm, envs::Env E>
+class Run {
+ public:
+  using Actor = typename Algorithm::PolicyType;
+  using Scalar = typename Actor::Scalar;
+  using Settings = typename Algorithm::Settings;
+  using Environment = E;
+
+  /// A new run: environments seeded from config.seed, networks initialized
+  /// from it, nothing trained. `prototype` is the environment every copy is made from.
+  Run(const RunConfig& config, const Settings& settings, const E& prototype = E{})
+      : config_((config.validate(), config)), settings_(settings), prototype_(prototype),
+        env_(std::make_unique<VectorEnv<E>>(config.envs, config.seed, prototype)),
+        model_(make_model(config_, *env_)),
+        normalizer_(config.normalization
+                        ? std::make_unique<VecNormalize>(env_->observation_dim(), env_->size(), *config.normalization)
+                        : nullptr),
+        algorithm_(make_algorithm(*model_, settings_)), loop_(config.seed, normalizer_.get()) {
+    if constexpr (!kHasCritic<Algorithm>) {
+      if (config.shared_trunk) throw_invalid_argument("RunConfig.shared_trunk: {} has no critic", Algorithm::kName);
+    }
+  }
+
+  /// The run saved in `path`, ready to continue: hyperparameters, networks,
+  /// normalizer, learner, generator, counters and environments all come from
+  /// the file. Throws IoError if the file is not a checkpoint of this
+  /// algorithm on this environment, or is damaged.
+  static Run load(const std::filesystem::path& path, const E& prototype = E{}) {
+    return from_checkpoint_bytes(read_file(path), path.string(), prototype);
+  }
+  /// load() from a checkpoint's bytes; `source` names them in errors.
+  static Run from_checkpoint_bytes(std::string_view bytes, const std::string& source, const E& prototype = E{}) {
+    InputArchive in(open_checkpoint<Scalar>(bytes, source), source);
+    CheckpointHeader header;
+    in.field("header", header);
+    if (header.algorithm != Algorithm::kName) {
+      throw_io_error("{}: the checkpoint was trained by {}, not {}", source, header.algorithm, Algorithm::kName);
+    }
+    check_checkpoint_environment(header.environment, describe_environment(prototype), source);
+    RunConfig config;
+    in.field("config", config);
+    Settings settings{};
+    in.field("settings", settings);
+    Run run(config, settings, prototype);
+    run.read_state(in);
+    in.finish();
+    return run;
+  }
+
+  /// Writes the whole run to `path` atomically (a crash leaves the previous file).
+  void save(const std::filesystem::path& path) const { write_file_atomically(path, to_checkpoint_bytes()); }
+
+  [[nodiscard]] std::string to_checkpoint_bytes() const {
+    OutputArchive out;
+    CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_)};
+    out.field("header", header);
+    out.field("config", config_);
+    out.field("settings", settings_);
+    auto& self = const_cast<Run&>(*this);  // the shared serialize() does not modify when writing
+    self.write_state(out);
+    return seal_checkpoint<Scalar>(out.bytes());
+  }
+
+  /// One rollout and one update.
+  UpdateDiagnostics iterate() { return loop_.iterate(algorithm_, *env_, config_.total_steps); }
+
+  /// Trains until the budget is spent or `on_iteration` returns false.
+  template <class Callback>
+  void train(Callback&& on_iteration) {
+    loop_.run(algorithm_, *env_, config_.total_steps, std::forward<Callback>(on_iteration));
+  }
+  void train() {
+    train([](const IterationInfo&) {});
+  }
+
+  [[nodiscard]] bool finished() const { return loop_.steps() >= config_.total_steps; }
+  /// Moves the budget (e.g. to continue a finished run further). The schedules
+  /// then follow the new budget from here on, so the run is no longer the same
+  /// as one trained to the new budget from the start.
+  void set_total_steps(long total_steps) {
+    check_positive("Run::set_total_steps: total_steps", total_steps);
+    config_.total_steps = total_steps;
+  }
+
+  /// The deterministic policy over `episodes` episodes of a fresh copy of the
+  /// environment (reset with `seed`), under the frozen observation normalization.
+  template <class Observer>
+  EvaluationResult evaluate(long episodes, std::uint64_t seed, Observer&& on_step) {
+    std::optional<VecNormalize> frozen;
+    if (normalizer_) {
+      frozen.emplace(*normalizer_);
+      frozen->set_training(false);
+    }
+    return ac::evaluate(actor(), prototype_, episodes, seed, frozen ? &*frozen : nullptr,
+                        std::forward<Observer>(on_step));
+  }
+  EvaluationResult evaluate(long episodes, std::uint64_t seed) {
+    return evaluate(episodes, seed, [](const EvaluationStep<E>&) {});
+  }
+
+  [[nodiscard]] const RunConfig& config() const { return config_; }
+  [[nodiscard]] const Settings& settings() const { return settings_; }
+  [[nodiscard]] long steps() const { return loop_.steps(); }
+  [[nodiscard]] long iterations() const { return loop_.iterations(); }
+  [[nodiscard]] const Generator& generator() const { return loop_.generator(); }
+  VectorEnv<E>& env() { return *env_; }
+  [[nodiscard]] const VectorEnv<E>& env() const { return *env_; }
+  Actor& actor() { return model_->actor(); }
+  [[nodiscard]] const Actor& actor() const { return model_->actor(); }
+  /// nullptr for an algorithm without a critic.
+  Critic<Scalar>* critic() { return model_->critic(); }
+  /// nullptr without normalization.
+  [[nodiscard]] const VecNormalize* normalizer() const { return normalizer_.get(); }
+  Algorithm& algorithm() { return algorithm_; }
+
+ private:
+  static std::unique_ptr<ActorCriticModel<Actor>> make_model(const RunConfig& config, const VectorEnv<E>& env) {
+    Generator init(config.seed);
+    Index action_size = 0;
+    if constexpr (envs::DiscreteEnv<E>) {
+      action_size = env.action_count();
+    } else {
+      action_size = env.action_dim();
+    }
+    return std::make_unique<ActorCriticModel<Actor>>(env.observation_dim(), action_size, config.actor, config.critic,
+                                                     kHasCritic<Algorithm>, config.shared_trunk, init);
+  }
+  static Algorithm make_algorithm(ActorCriticModel<Actor>& model, const Settings& settings) {
+    if constexpr (kHasCritic<Algorithm>) {
+      return Algorithm(model.actor(), *model.critic(), settings);
+    } else {
+      return Algorithm(model.actor(), settings);
+    }
+  }
+
+  // Everything after the hyperparameters, in one order for writing and reading.
+  template <class Archive>
+  void state(Archive& a) {
+    NetworkRecord<Scalar> actor_record(actor().network());
+    a.field("actor", actor_record);
+    if constexpr (Archive::loading) actor_record.restore(actor().network(), "actor", a.source());
+    if (auto* critic_net = model_->separate_critic_network()) {
+      NetworkRecord<Scalar> critic_record(*critic_net);
+      a.field("critic", critic_record);
+      if constexpr (Archive::loading) critic_record.restore(*critic_net, "critic", a.source());
+    }
+    if (normalizer_) {
+      a.field("normalizer", *normalizer_);
+      if constexpr (Archive::loading) {
+        a.require(normalizer_->config().observations == config_.normalization->observations &&
+                      normalizer_->config().rewards == config_.normalization->rewards,
+                  "normalizer", "the settings of config.normalization");
+      }
+    }
+    a.field("learner", algorithm_);
+    a.field("loop", loop_);
+    a.field("envs", *env_);
+  }
+  void write_state(OutputArchive& out) { state(out); }
+  void read_state(InputArchive& in) { state(in); }
+
+  RunConfig config_;
+  Settings settings_;
+  E prototype_;  // what evaluation copies
+  std::unique_ptr<VectorEnv<E>> env_;
+  std::unique_ptr<ActorCriticModel<Actor>> model_;
+  std::unique_ptr<VecNormalize> normalizer_;
+  Algorithm algorithm_;
+  TrainingLoop<Algorithm> loop_;
+};
+
+}  // namespace ac
