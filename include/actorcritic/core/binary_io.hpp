@@ -71,6 +71,10 @@ class ByteReader {
   }
   std::string get_string(std::string_view field, std::size_t max_size = 1u << 20) {
     const auto size = get<std::uint64_t>(field);
+    if (size > remaining()) {
+      throw_io_error("{}: file is truncated: {} needs {} bytes at offset {}, only {} remain", source_, field, size,
+                     position_, remaining());
+    }
     if (size > max_size) throw_io_error("{}: {} has an implausible length {}", source_, field, size);
     std::string text(size, '\0');
     get_bytes(text.data(), size, field);

@@ -46,16 +46,20 @@ struct MlpConfig {
   static constexpr std::uint64_t kMaxWidth = std::uint64_t{1} << 20;
   static constexpr std::size_t kMaxLayers = 64;
 
+  /// The check of stored hidden widths (also used by the actor's and critic's configurations).
+  static auto hidden_widths() {
+    return archive::Check{[](const std::vector<Index>& h) {
+                            return h.size() <= kMaxLayers && std::all_of(h.begin(), h.end(), [](Index w) {
+                                     return w >= 1 && static_cast<std::uint64_t>(w) <= kMaxWidth;
+                                   });
+                          },
+                          fmt::format("at most {} widths in 1..{}", kMaxLayers, kMaxWidth)};
+  }
+
   template <class Archive>
   void serialize(Archive& a) {
     a.field("inputs", inputs, archive::between(1, kMaxWidth));
-    a.field("hidden", hidden,
-            archive::Check{[](const std::vector<Index>& h) {
-                             return h.size() <= kMaxLayers && std::all_of(h.begin(), h.end(), [](Index w) {
-                                      return w >= 1 && static_cast<std::uint64_t>(w) <= kMaxWidth;
-                                    });
-                           },
-                           fmt::format("at most {} widths in 1..{}", kMaxLayers, kMaxWidth)});
+    a.field("hidden", hidden, hidden_widths());
     a.field("outputs", outputs, archive::between(1, kMaxWidth));
     a.field("activation", activation, archive::Check{[](Activation v) {
                                                        return v == Activation::tanh || v == Activation::relu;

@@ -28,7 +28,7 @@ struct CriticConfig {
 
   template <class Archive>
   void serialize(Archive& a) {
-    a.field("hidden", hidden);
+    a.field("hidden", hidden, nn::MlpConfig::hidden_widths());
     a.field("activation", activation);
     a.field("layer_norm", layer_norm);
     a.field("output_gain", output_gain);

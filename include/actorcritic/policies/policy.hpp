@@ -39,7 +39,7 @@ struct ActorConfig {
 
   template <class Archive>
   void serialize(Archive& a) {
-    a.field("hidden", hidden);
+    a.field("hidden", hidden, nn::MlpConfig::hidden_widths());
     a.field("activation", activation);
     a.field("layer_norm", layer_norm);
     a.field("output_gain", output_gain);

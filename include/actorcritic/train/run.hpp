@@ -134,6 +134,15 @@ class Run {
     check_checkpoint_environment(header.environment, describe_environment(prototype), source);
     RunConfig config;
     in.field("config", config);
+    // Refuse what the file cannot hold before building it: the actor's
+    // parameters and every environment's state are stored further on.
+    const auto& e = header.environment;
+    const nn::MlpConfig actor_shape{.inputs = e.observation_dim, .hidden = config.actor.hidden, .outputs = e.action_size};
+    if (actor_shape.parameter_count() > in.remaining() / sizeof(Scalar) ||
+        static_cast<std::uint64_t>(config.envs) > in.remaining()) {
+      throw_io_error("{}: config describes networks or environments larger than the {} bytes the file holds", source,
+                     in.remaining());
+    }
     Settings settings{};
     in.field("settings", settings);
     Run run(config, settings, prototype);
