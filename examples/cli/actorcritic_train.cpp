@@ -38,6 +38,14 @@ void take_from_checkpoint(cli::Invocation& inv, bool algo_given, bool env_given)
   }
   inv.algo = stored.config.label;
   inv.env = stored.header.environment.id;
+  // The remembered outputs go first, as if given, so that the flags applied after them override them.
+  std::vector<std::pair<std::string, std::string>> given;
+  for (const std::string& entry : stored.config.application) {
+    const auto equals = entry.find('=');
+    if (equals != std::string::npos) given.emplace_back(entry.substr(0, equals), entry.substr(equals + 1));
+  }
+  given.insert(given.end(), inv.given.begin(), inv.given.end());
+  inv.given = std::move(given);
 }
 
 cli::Invocation parse_invocation(int argc, char** argv) {

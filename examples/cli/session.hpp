@@ -257,22 +257,10 @@ class Session {
     return std::any_of(invocation_.given.begin(), invocation_.given.end(), [&](const auto& g) { return g.first == flag; });
   }
 
-  /// The run in --resume's checkpoint, with its remembered outputs unless the
-  /// command line names others, and a larger --steps if one is given.
+  /// The run in --resume's checkpoint (its remembered outputs are already
+  /// among the flags: actorcritic_train.cpp), with a larger --steps if one is given.
   Run resume() {
     Run run = Run::load(options_.resume);
-    for (const std::string& entry : run.config().application) {
-      const auto equals = entry.find('=');
-      if (equals == std::string::npos) continue;
-      const std::string flag = entry.substr(0, equals), value = entry.substr(equals + 1);
-      if (given(flag)) continue;
-      if (flag == "--csv") options_.csv = value;
-      if (flag == "--plot") options_.plot = value;
-      if (flag == "--summary") options_.summary = value;
-      if (flag == "--save") options_.save = value;
-      if (flag == "--eval-episodes") options_.eval_episodes = parse_integer(flag, value);
-      if (flag == "--checkpoint-every") options_.checkpoint_every = parse_integer(flag, value);
-    }
     if (given("--steps")) {
       if (options_.steps <= run.steps()) {
         usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",

@@ -84,7 +84,7 @@ class OffPolicyActorCritic {
     bool has_replay = replay_.has_value();
     a.field("has_replay", has_replay);
     if (!has_replay) {
-      replay_.reset();
+      if constexpr (Archive::loading) replay_.reset();
       return;
     }
     std::uint64_t envs = 0, observation_dim = 0, action_rows = 0;

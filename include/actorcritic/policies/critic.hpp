@@ -4,6 +4,7 @@
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
+#include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/policy_network.hpp"
 
 #include <cstdint>
@@ -28,14 +29,9 @@ struct CriticConfig {
 
   template <class Archive>
   void serialize(Archive& a) {
-    a.field("hidden", hidden, nn::MlpConfig::hidden_widths());
-    a.field("activation", activation);
-    a.field("layer_norm", layer_norm);
-    a.field("output_gain", output_gain);
+    detail::serialize_hidden_layers(a, *this);
   }
-  void validate() const {
-    nn::MlpConfig{.inputs = 1, .hidden = hidden, .outputs = 1, .activation = activation}.validate();
-  }
+  void validate() const { detail::validate_hidden_layers(*this); }
 };
 
 /// V(s): its own Mlp with one output, or a view of the value row of a network

@@ -30,6 +30,21 @@ concept Policy = requires(P policy, const P& const_policy, ConstMatrixRef<typena
 };
 
 /// The distribution-head options shared by every policy.
+namespace detail {
+/// The fields an actor's and a critic's configuration share, in one order for checkpoints.
+template <class Archive, class Config>
+void serialize_hidden_layers(Archive& a, Config& c) {
+  a.field("hidden", c.hidden, nn::MlpConfig::hidden_widths());
+  a.field("activation", c.activation);
+  a.field("layer_norm", c.layer_norm);
+  a.field("output_gain", c.output_gain);
+}
+template <class Config>
+void validate_hidden_layers(const Config& c) {
+  nn::MlpConfig{.inputs = 1, .hidden = c.hidden, .outputs = 1, .activation = c.activation}.validate();
+}
+}  // namespace detail
+
 struct ActorConfig {
   std::vector<Index> hidden{64, 64};  // SB3 MlpPolicy default
   nn::Activation activation = nn::Activation::tanh;
@@ -39,15 +54,10 @@ struct ActorConfig {
 
   template <class Archive>
   void serialize(Archive& a) {
-    a.field("hidden", hidden, nn::MlpConfig::hidden_widths());
-    a.field("activation", activation);
-    a.field("layer_norm", layer_norm);
-    a.field("output_gain", output_gain);
+    detail::serialize_hidden_layers(a, *this);
     a.field("initial_log_std", initial_log_std);
   }
-  void validate() const {
-    nn::MlpConfig{.inputs = 1, .hidden = hidden, .outputs = 1, .activation = activation}.validate();
-  }
+  void validate() const { detail::validate_hidden_layers(*this); }
 };
 
 }  // namespace ac

@@ -42,25 +42,24 @@ class InferencePolicy {
   static InferencePolicy from_checkpoint_bytes(std::string_view bytes, const std::string& source) {
     InputArchive in(open_checkpoint<Scalar>(bytes, source), source);
     InferencePolicy policy;
-    in.field("header", policy.header_);
-    const auto& e = policy.header_.environment;
+    policy.run_ = read_run_header(in);
+    const auto& e = policy.run_.header.environment;
     if (e.discrete != kDiscrete) {
       throw_io_error("{}: the checkpoint's policy has {} actions ({}), this program loads a policy with {} actions",
                      source, e.discrete ? "discrete" : "continuous", e.id, kDiscrete ? "discrete" : "continuous");
     }
-    in.field("config", policy.config_);
     in.skip("settings");
     NetworkRecord<Scalar> actor;
     in.field("actor", actor);
     Generator unused(0);
-    policy.actor_ = policy.config_.shared_trunk
+    policy.actor_ = policy.run_.config.shared_trunk
                         ? std::make_unique<Actor>(WithValueRow{}, e.observation_dim, e.action_size,
-                                                  policy.config_.actor, unused)
-                        : std::make_unique<Actor>(e.observation_dim, e.action_size, policy.config_.actor, unused);
+                                                  policy.run_.config.actor, unused)
+                        : std::make_unique<Actor>(e.observation_dim, e.action_size, policy.run_.config.actor, unused);
     actor.restore(policy.actor_->network(), "actor", source);
     if (in.peek_name() == "critic") in.skip("critic");
-    if (policy.config_.normalization) {
-      VecNormalize normalizer(e.observation_dim, 1, *policy.config_.normalization);
+    if (policy.run_.config.normalization) {
+      VecNormalize normalizer(e.observation_dim, 1, *policy.run_.config.normalization);
       in.field("normalizer", normalizer);
       normalizer.set_training(false);
       policy.normalizer_.emplace(std::move(normalizer));
@@ -96,11 +95,11 @@ class InferencePolicy {
     }
   }
 
-  [[nodiscard]] Index observation_dim() const { return header_.environment.observation_dim; }
-  [[nodiscard]] const CheckpointEnvironment& environment() const { return header_.environment; }
+  [[nodiscard]] Index observation_dim() const { return run_.header.environment.observation_dim; }
+  [[nodiscard]] const CheckpointEnvironment& environment() const { return run_.header.environment; }
   /// The algorithm that trained it (its kName).
-  [[nodiscard]] const std::string& algorithm() const { return header_.algorithm; }
-  [[nodiscard]] const RunConfig& config() const { return config_; }
+  [[nodiscard]] const std::string& algorithm() const { return run_.header.algorithm; }
+  [[nodiscard]] const RunConfig& config() const { return run_.config; }
   Actor& actor() { return *actor_; }
   /// The frozen normalizer, nullptr when the run did not normalize.
   [[nodiscard]] const VecNormalize* normalizer() const { return normalizer_ ? &*normalizer_ : nullptr; }
@@ -108,8 +107,7 @@ class InferencePolicy {
  private:
   InferencePolicy() = default;
 
-  CheckpointHeader header_;
-  RunConfig config_;
+  RunHeader run_;
   std::unique_ptr<Actor> actor_;
   std::optional<VecNormalize> normalizer_;
   Eigen::VectorXf low_, high_;

@@ -77,14 +77,18 @@ struct RunHeader {
   CheckpointHeader header;
   RunConfig config;
 };
-template <RealScalar Scalar = float>
-RunHeader read_run_header(const std::filesystem::path& path) {
-  const std::string bytes = read_file(path);
-  InputArchive in(open_checkpoint<Scalar>(bytes, path.string()), path.string());
+/// Reads the header and the run's configuration, the first two records of every run's checkpoint.
+inline RunHeader read_run_header(InputArchive& in) {
   RunHeader h;
   in.field("header", h.header);
   in.field("config", h.config);
   return h;
+}
+template <RealScalar Scalar = float>
+RunHeader read_run_header(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  InputArchive in(open_checkpoint<Scalar>(bytes, path.string()), path.string());
+  return read_run_header(in);
 }
 
 /// Whether Algorithm learns a critic (its constructor takes one).
@@ -104,13 +108,13 @@ class Run {
   /// A new run: environments seeded from config.seed, networks initialized
   /// from it, nothing trained. `prototype` is the environment every copy is made from.
   Run(const RunConfig& config, const Settings& settings, const E& prototype = E{})
-      : config_((config.validate(), config)), settings_(settings), prototype_(prototype),
+      : config_((config.validate(), config)), prototype_(prototype),
         env_(std::make_unique<VectorEnv<E>>(config.envs, config.seed, prototype)),
         model_(make_model(config_, *env_)),
         normalizer_(config.normalization
                         ? std::make_unique<VecNormalize>(env_->observation_dim(), env_->size(), *config.normalization)
                         : nullptr),
-        algorithm_(make_algorithm(*model_, settings_)), loop_(config.seed, normalizer_.get()) {
+        algorithm_(make_algorithm(*model_, settings)), loop_(config.seed, normalizer_.get()) {
     if constexpr (!kHasCritic<Algorithm>) {
       if (config.shared_trunk) throw_invalid_argument("RunConfig.shared_trunk: {} has no critic", Algorithm::kName);
     }
@@ -126,14 +130,11 @@ class Run {
   /// load() from a checkpoint's bytes; `source` names them in errors.
   static Run from_checkpoint_bytes(std::string_view bytes, const std::string& source, const E& prototype = E{}) {
     InputArchive in(open_checkpoint<Scalar>(bytes, source), source);
-    CheckpointHeader header;
-    in.field("header", header);
+    const auto [header, config] = read_run_header(in);
     if (header.algorithm != Algorithm::kName) {
       throw_io_error("{}: the checkpoint was trained by {}, not {}", source, header.algorithm, Algorithm::kName);
     }
     check_checkpoint_environment(header.environment, describe_environment(prototype), source);
-    RunConfig config;
-    in.field("config", config);
     // Refuse what the file cannot hold before building it: the actor's
     // parameters and every environment's state are stored further on.
     const auto& e = header.environment;
@@ -146,7 +147,7 @@ class Run {
     Settings settings{};
     in.field("settings", settings);
     Run run(config, settings, prototype);
-    run.read_state(in);
+    run.state(in);
     in.finish();
     return run;
   }
@@ -159,9 +160,8 @@ class Run {
     CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_)};
     out.field("header", header);
     out.field("config", config_);
-    out.field("settings", settings_);
-    auto& self = const_cast<Run&>(*this);  // the shared serialize() does not modify when writing
-    self.write_state(out);
+    out.field("settings", algorithm_.settings());
+    const_cast<Run&>(*this).state(out);  // the state() shared with reading does not modify when writing
     return seal_checkpoint<Scalar>(out.bytes());
   }
 
@@ -203,7 +203,8 @@ class Run {
   }
 
   [[nodiscard]] const RunConfig& config() const { return config_; }
-  [[nodiscard]] const Settings& settings() const { return settings_; }
+  /// The algorithm's hyperparameters (the algorithm holds them).
+  [[nodiscard]] decltype(auto) settings() const { return algorithm_.settings(); }
   [[nodiscard]] long steps() const { return loop_.steps(); }
   [[nodiscard]] long iterations() const { return loop_.iterations(); }
   [[nodiscard]] const Generator& generator() const { return loop_.generator(); }
@@ -260,11 +261,8 @@ class Run {
     a.field("loop", loop_);
     a.field("envs", *env_);
   }
-  void write_state(OutputArchive& out) { state(out); }
-  void read_state(InputArchive& in) { state(in); }
 
   RunConfig config_;
-  Settings settings_;
   E prototype_;  // what evaluation copies
   std::unique_ptr<VectorEnv<E>> env_;
   std::unique_ptr<ActorCriticModel<Actor>> model_;
