@@ -86,6 +86,7 @@
 
 #include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/evaluate.hpp"
+#include "actorcritic/train/export_header.hpp"
 #include "actorcritic/train/inference.hpp"
 #include "actorcritic/train/plot.hpp"
 #include "actorcritic/train/progress_bar.hpp"

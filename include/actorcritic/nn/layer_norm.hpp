@@ -26,6 +26,7 @@ class LayerNorm {
 
   [[nodiscard]] Index features() const { return features_; }
   [[nodiscard]] Index offset() const { return offset_; }
+  [[nodiscard]] Scalar epsilon() const { return epsilon_; }
   [[nodiscard]] Index parameter_count() const { return 2 * features_; }
 
   VectorMap<Scalar> gain(Scalar* flat) const { return {flat + offset_, features_}; }

@@ -116,6 +116,10 @@ class VecNormalize {
   }
 
   [[nodiscard]] const RunningMeanStd& observation_statistics() const { return observation_stats_; }
+  /// The float shift and scale normalize_observations applies, (raw − mean) · inverse_std
+  /// before clipping (a frozen copy of the statistics, e.g. for an exported policy).
+  [[nodiscard]] const Eigen::VectorXf& observation_mean() const { return mean_; }
+  [[nodiscard]] const Eigen::VectorXf& observation_inverse_std() const { return inverse_std_; }
   [[nodiscard]] const RunningMeanStd& return_statistics() const { return return_stats_; }
 
   /// The settings, the statistics and the training state (the per-env

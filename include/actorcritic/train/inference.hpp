@@ -101,6 +101,7 @@ class InferencePolicy {
   [[nodiscard]] const std::string& algorithm() const { return run_.header.algorithm; }
   [[nodiscard]] const RunConfig& config() const { return run_.config; }
   Actor& actor() { return *actor_; }
+  [[nodiscard]] const Actor& actor() const { return *actor_; }
   /// The frozen normalizer, nullptr when the run did not normalize.
   [[nodiscard]] const VecNormalize* normalizer() const { return normalizer_ ? &*normalizer_ : nullptr; }
 

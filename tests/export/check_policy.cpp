@@ -1,0 +1,123 @@
+// Checks an exported policy header (actorcritic-export) against the actions
+// actorcritic-eval --record took on the same observations. Compiled with no
+// include path but the header's folder:
+//   c++ -std=c++17 -I DIR -DPOLICY_NAMESPACE=NAME -DPOLICY_DISCRETE=0|1 check_policy.cpp
+//   check_policy RECORD.csv
+// Continuous actions must agree within 1e-5 · max(1, |action|); a discrete
+// action must be the recorded one, unless the header's own logits of the two
+// tie within that tolerance (the library and the header sum in different orders).
+// Prints how many actions were bit-identical (and the first ten disagreements); exit 1 on any.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "policy.hpp"
+
+namespace policy_under_test = POLICY_NAMESPACE;
+
+namespace {
+
+constexpr double kTolerance = 1e-5;
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream stream(line);
+  std::string cell;
+  while (std::getline(stream, cell, ',')) cells.push_back(cell);
+  return cells;
+}
+
+float to_float(const std::string& text) {
+  char* end = nullptr;
+  const float v = std::strtof(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0') {
+    std::fprintf(stderr, "check_policy: not a number: \"%s\"\n", text.c_str());
+    std::exit(1);
+  }
+  return v;
+}
+
+bool close(double a, double b) { return std::fabs(a - b) <= kTolerance * std::fmax(1.0, std::fabs(b)); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: check_policy RECORD.csv\n");
+    return 2;
+  }
+  std::ifstream file(argv[1]);
+  std::string line;
+  if (!std::getline(file, line)) {
+    std::fprintf(stderr, "check_policy: %s: empty\n", argv[1]);
+    return 1;
+  }
+  constexpr int observations = policy_under_test::observation_dim;
+#if POLICY_DISCRETE
+  constexpr int actions = 1;
+#else
+  constexpr int actions = policy_under_test::action_dim;
+#endif
+  const std::vector<std::string> header = split(line);
+  // episode, step, observations, actions, reward, terminated, truncated
+  if (header.size() != static_cast<std::size_t>(2 + observations + actions + 3) || header[2] != "observation_0" ||
+      header[static_cast<std::size_t>(2 + observations)] != "action_0") {
+    std::fprintf(stderr, "check_policy: %s: columns do not match %d observations and %d action values\n", argv[1],
+                 observations, actions);
+    return 1;
+  }
+  long rows = 0, identical = 0, near_ties = 0, failures = 0;
+  double worst = 0;  // largest |difference| / max(1, |recorded|)
+  while (std::getline(file, line)) {
+    const std::vector<std::string> cells = split(line);
+    if (cells.size() != header.size()) {
+      std::fprintf(stderr, "check_policy: row %ld has %zu cells, expected %zu\n", rows + 1, cells.size(),
+                   header.size());
+      return 1;
+    }
+    float observation[observations];
+    for (int i = 0; i < observations; ++i) observation[i] = to_float(cells[static_cast<std::size_t>(2 + i)]);
+    ++rows;
+#if POLICY_DISCRETE
+    const int recorded = std::atoi(cells[static_cast<std::size_t>(2 + observations)].c_str());
+    const int action = policy_under_test::act(observation);
+    if (action == recorded) {
+      ++identical;
+      continue;
+    }
+    float logits[policy_under_test::action_count];
+    policy_under_test::forward(observation, logits);
+    const bool tie = recorded >= 0 && recorded < policy_under_test::action_count &&
+                     close(double(logits[action]), double(logits[recorded]));
+    if (tie) {
+      ++near_ties;
+    } else {
+      if (++failures <= 10)
+        std::fprintf(stderr, "row %ld: the header acts %d, actorcritic-eval took %d\n", rows, action, recorded);
+    }
+#else
+    float action[actions];
+    policy_under_test::act(observation, action);
+    bool same = true;
+    for (int i = 0; i < actions; ++i) {
+      const float recorded = to_float(cells[static_cast<std::size_t>(2 + observations + i)]);
+      same = same && action[i] == recorded;
+      worst = std::fmax(worst, std::fabs(double(action[i]) - recorded) / std::fmax(1.0, std::fabs(double(recorded))));
+      if (!close(action[i], recorded)) {
+        if (++failures <= 10)
+          std::fprintf(stderr, "row %ld: action_%d: the header gives %.9g, actorcritic-eval took %.9g\n", rows, i,
+                       double(action[i]), double(recorded));
+      }
+    }
+    if (same) ++identical;
+#endif
+  }
+  std::printf(
+      "%s: %ld steps, %ld actions bit-identical, %ld near-ties, largest relative difference %.3g, %ld failures\n",
+      argv[1], rows, identical, near_ties, worst, failures);
+  return rows > 0 && failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The deployment round trip (docs/deployment.md): train a categorical and a
+# Gaussian policy with observation normalization, record actorcritic-eval's
+# episodes, export each policy with actorcritic-export, compile the header in a
+# separate program whose only include path is the header's folder, and check
+# that the header acts as the evaluator did on every recorded observation
+# (check_policy.cpp). A header with one weight changed must fail the same check.
+#   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR
+set -uo pipefail
+train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE TEXT COMMAND...: exit code CODE and TEXT in stdout+stderr.
+expect() {
+  local code=$1 text=$2
+  shift 2
+  local output status
+  output=$("$@" 2>&1)
+  status=$?
+  if [[ $status -ne $code ]]; then fail "$* exited $status, expected $code: $output"; fi
+  if [[ $output != *"$text"* ]]; then fail "$* did not say \"$text\": $output"; fi
+}
+
+# compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
+compile_check() {
+  "$cxx" -std=c++17 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -I "$1" \
+    -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" "$source/check_policy.cpp" -o "$4"
+}
+
+# A categorical policy (layer norm, ReLU) and a Gaussian one (shared trunk, tanh), both normalized.
+"$train" --algo ppo-clip --env CartPole-v1 --steps 20000 --envs 8 --normalize-observations true \
+  --layer-norm true --activation relu --save cartpole.ckpt --quiet >/dev/null || fail "training CartPole"
+"$train" --algo ppo-clip --env Pendulum-v1 --steps 20000 --envs 8 --normalize-observations true \
+  --shared-trunk true --save pendulum.ckpt --quiet >/dev/null || fail "training Pendulum"
+
+for run in cartpole:1:cartpole pendulum:0:control::pendulum; do
+  name=${run%%:*} rest=${run#*:}
+  discrete=${rest%%:*} namespace=${rest#*:}
+  mkdir -p "$name"
+  "$eval" --load "$name.ckpt" --episodes 4 --seed 7 --record "$name.csv" >/dev/null || fail "evaluating $name"
+  "$export" --load "$name.ckpt" --out "$name/policy.hpp" --namespace "$namespace" >/dev/null || fail "exporting $name"
+  # Dependency-free: the header includes <cmath> and <cstddef>, nothing else.
+  includes=$(grep '^#include' "$name/policy.hpp" | tr '\n' ' ')
+  [[ $includes == "#include <cmath> #include <cstddef> " ]] || fail "$name/policy.hpp includes $includes"
+  compile_check "$name" "$namespace" "$discrete" "check_$name" || fail "compiling the check of $name/policy.hpp"
+  ./"check_$name" "$name.csv" || fail "$name/policy.hpp does not act as actorcritic-eval did"
+  # The same checkpoint exports to the same bytes.
+  "$export" --load "$name.ckpt" --out "$name/again.hpp" --namespace "$namespace" >/dev/null
+  cmp -s "$name/policy.hpp" "$name/again.hpp" || fail "exporting $name twice gave different headers"
+done
+
+# The check can fail: the Gaussian header with its output bias moved by 0.01.
+mkdir -p broken
+awk '/inline constexpr float bias2\[1\]/ { print; getline; sub(/f,/, "f + 0.01f,"); } { print }' \
+  pendulum/policy.hpp >broken/policy.hpp
+grep -q '+ 0.01f' broken/policy.hpp || fail "could not perturb the Gaussian header's output bias"
+if compile_check broken control::pendulum 0 check_broken; then
+  ./check_broken pendulum.csv >/dev/null 2>&1 && fail "a perturbed header passed the check"
+else
+  fail "compiling the perturbed header"
+fi
+
+# Bad input: exit 2 naming the flag, or 1 for a checkpoint that cannot be used.
+expect 2 "--load: expected a checkpoint path" "$export" --out x.hpp
+expect 2 "--out: expected the path" "$export" --load cartpole.ckpt
+expect 2 "--namespace: expected a C++ identifier" "$export" --load cartpole.ckpt --out x.hpp --namespace int
+expect 2 "--namespace: expected a C++ identifier" "$export" --load cartpole.ckpt --out x.hpp --namespace 9lives
+expect 2 "--namespace: expected a C++ identifier" "$export" --load cartpole.ckpt --out x.hpp --namespace a::
+expect 2 "unknown flag --bogus" "$export" --load cartpole.ckpt --out x.hpp --bogus 1
+expect 0 "usage: actorcritic-export" "$export" --help
+expect 1 "cannot open" "$export" --load missing.ckpt --out x.hpp
+head -c 100 cartpole.ckpt >truncated.ckpt
+expect 1 "error" "$export" --load truncated.ckpt --out x.hpp
+[[ -e x.hpp ]] && fail "a failed export left x.hpp behind"
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "export round trip: all checks passed"
