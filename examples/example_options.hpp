@@ -1,101 +1,128 @@
 #pragma once
-// The command line shared by the example trainers:
-//   --steps N  --seed S  --csv PATH  --plot PATH.png  --help   (plus switches an example declares)
-#include <actorcritic/core/error.hpp>
-
-#include <fmt/core.h>
-
-#include <cstdlib>
-#include <map>
-#include <set>
-#include <string>
-#include <string_view>
-
-struct ExampleOptions {
-  long steps = 0;
-  std::uint64_t seed = 0;
-  std::string csv;
-  std::string plot;
-  std::set<std::string> switches;  // boolean flags that were given
-  std::map<std::string, std::string> values;  // declared value flags that were given
-
-  [[nodiscard]] std::string value(const std::string& flag, const std::string& fallback) const {
-    const auto it = values.find(flag);
-    return it == values.end() ? fallback : it->second;
-  }
-  [[nodiscard]] bool has(const std::string& flag) const { return switches.count(flag) != 0; }
-};
-
-/// Parses argv; prints `usage` and exits 0 on --help; throws ac::InvalidArgument on anything unknown.
-inline ExampleOptions parse_example_options(int argc, char** argv, std::string_view usage, long default_steps,
-                                            std::string default_csv, const std::set<std::string>& known_switches = {},
-                                            const std::set<std::string>& known_values = {}) {
-  ExampleOptions options;
-  options.steps = default_steps;
-  options.csv = std::move(default_csv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      fmt::print("{}\n", usage);
-      std::exit(0);
-    }
-    if (known_switches.count(flag) != 0) {
-      options.switches.insert(flag);
-      continue;
-    }
-    if (i + 1 >= argc) throw ac::InvalidArgument(fmt::format("{}: expected a value after the flag", flag));
-    const std::string value = argv[++i];
-    try {
-      if (flag == "--steps") {
-        options.steps = std::stol(value);
-      } else if (flag == "--seed") {
-        options.seed = std::stoull(value);
-      } else if (flag == "--csv") {
-        options.csv = value;
-      } else if (flag == "--plot") {
-        options.plot = value;
-      } else if (known_values.count(flag) != 0) {
-        options.values[flag] = value;
-      } else {
-        throw ac::InvalidArgument(fmt::format("unknown flag {} (try --help)", flag));
-      }
-    } catch (const std::logic_error&) {  // std::stol and friends: not a number
-      throw ac::InvalidArgument(fmt::format("{}: expected a number, got \"{}\"", flag, value));
-    }
-  }
-  ac::check_positive("--steps", options.steps);
-  return options;
-}
+// The command line of the example programs: the flag set of actorcritic-train
+// (cli/flags.hpp, one grammar: --name value), with the flags the examples
+// share. Each example declares the ones it uses, then its own:
+//
+//   ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1.");
+//   options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
+//   options.flags.text("--save", "write a checkpoint here", save);
+//   options.parse(argc, argv);
+//
+// --help lists every flag with its default; a bad value names the flag (exit 2).
+#include "cli/flags.hpp"
 
 #include <actorcritic/train/evaluate.hpp>
 #include <actorcritic/train/plot.hpp>
 #include <actorcritic/train/progress_bar.hpp>
 #include <actorcritic/train/train.hpp>
 
-/// What every example trainer does around ac::train: a CSV row and a progress
-/// update per iteration, the CSV written at the end, and the learning curve
-/// drawn when --plot was given.
-template <class Algorithm, class E>
-void train_with_progress(Algorithm& algorithm, ac::VectorEnv<E>& env, const ExampleOptions& options, long steps,
-                         const std::string& title, ac::VecNormalize* normalizer = nullptr) {
-  ac::CsvLog log(options.csv);
-  ac::ProgressBar progress(steps);
-  ac::train(
-      algorithm, env, steps, options.seed,
-      [&](const ac::IterationInfo& info) {
-        log(info);
-        progress(info);
-      },
-      normalizer);
-  log.flush();
-  if (!options.plot.empty()) {
-    ac::plot_learning_curve(options.csv, options.plot, title);
-    fmt::print("learning curve: {}\n", options.plot);
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <utility>
+
+class ExampleCommandLine {
+ public:
+  ExampleCommandLine(std::string program, std::string about)
+      : program_(std::move(program)), about_(std::move(about)) {}
+  // The flags refer to this object's fields.
+  ExampleCommandLine(const ExampleCommandLine&) = delete;
+  ExampleCommandLine& operator=(const ExampleCommandLine&) = delete;
+
+  ExampleCommandLine& with_steps(long default_steps, std::string help = "environment steps to train") {
+    steps = default_steps;
+    flags.number("--steps", std::move(help), steps, cli::Range::positive);
+    return *this;
+  }
+  ExampleCommandLine& with_seed() {
+    flags.number("--seed", "seed of the environments, the networks and the sampling", seed, cli::Range::non_negative);
+    return *this;
+  }
+  ExampleCommandLine& with_csv(std::string default_path) {
+    csv = std::move(default_path);
+    flags.text("--csv", "write one row per iteration here", csv);
+    return *this;
+  }
+  ExampleCommandLine& with_plot() {
+    flags.text("--plot", "draw the curves into this PNG (gnuplot)", plot);
+    return *this;
+  }
+
+  /// Applies argv to the flags (--help prints them and exits 0). Returns the
+  /// command line, for an example that asks which flags were given.
+  cli::CommandLine parse(int argc, char** argv) {
+    return flags.parse(argc, argv, program_, fmt::format("usage: {} [flags]\n\n{}\n", program_, about_));
+  }
+
+  [[nodiscard]] const std::string& program() const { return program_; }
+
+  long steps = 0;
+  std::uint64_t seed = 0;
+  std::string csv;
+  std::string plot;  // empty: no plot
+  cli::FlagSet flags;
+
+ private:
+  std::string program_, about_;
+};
+
+/// An example's main: runs `body` and turns an exception into a message and an
+/// exit code (2 for a bad command line, 1 for anything else).
+template <class Body>
+int run_example(std::string_view program, Body&& body) {
+  try {
+    return body();
+  } catch (const cli::UsageError& error) {
+    fmt::print(stderr, "{}: {}\n", program, error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "{}: error: {}\n", program, error.what());
+    return 1;
   }
 }
 
+/// The CSV row and progress update of every iteration, and the learning curve
+/// drawn at the end when --plot was given: what every example trainer shows.
+class ExampleProgress {
+ public:
+  ExampleProgress(const ExampleCommandLine& options, long steps, std::string title)
+      : options_(options), log_(options.csv), bar_(steps), title_(std::move(title)) {}
+
+  void operator()(const ac::IterationInfo& info) {
+    log_(info);
+    bar_(info);
+  }
+
+  /// Writes the CSV, and draws it when --plot was given.
+  void finish() {
+    log_.flush();
+    if (options_.plot.empty()) return;
+    ac::plot_learning_curve(options_.csv, options_.plot, title_);
+    fmt::print("learning curve: {}\n", options_.plot);
+  }
+
+ private:
+  const ExampleCommandLine& options_;
+  ac::CsvLog log_;
+  ac::ProgressBar bar_;
+  std::string title_;
+};
+
+/// ac::train with an ExampleProgress around it.
+template <class Algorithm, class E>
+void train_with_progress(Algorithm& algorithm, ac::VectorEnv<E>& env, const ExampleCommandLine& options,
+                         const std::string& title, ac::VecNormalize* normalizer = nullptr) {
+  ExampleProgress progress(options, options.steps, title);
+  ac::train(
+      algorithm, env, options.steps, options.seed, [&](const ac::IterationInfo& info) { progress(info); }, normalizer);
+  progress.finish();
+}
+
 /// The closing line of every example trainer.
-inline void print_evaluation(const std::string& name, const ac::EvaluationResult& result, const ExampleOptions& options) {
+inline void print_evaluation(const std::string& name, const ac::EvaluationResult& result,
+                             const ExampleCommandLine& options) {
   fmt::print("{}: evaluation over {} episodes: {:.1f} ± {:.1f}; log in {}\n", name, result.episodes,
              result.mean_return, result.std_return, options.csv);
 }

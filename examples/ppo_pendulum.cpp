@@ -13,22 +13,22 @@
 
 #include "example_options.hpp"
 
-int main(int argc, char** argv) try {
-  const auto options = parse_example_options(
-      argc, argv, "usage: ppo_pendulum [--steps N (300000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]", 300'000,
-      "ppo_pendulum.csv");
-  ac::VectorEnv<ac::envs::Pendulum> env(ac::presets::kPpoPendulumEnvs, options.seed);
-  ac::Generator init(options.seed);
-  ac::GaussianActor<float> actor(env.observation_dim(), env.action_dim(), ac::presets::pendulum_actor(), init);
-  ac::Critic<float> critic(env.observation_dim(), ac::presets::pendulum_critic(), init);
-  ac::VecNormalize normalize(env.observation_dim(), env.size(), ac::presets::pendulum_normalization());
-  ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
+int main(int argc, char** argv) {
+  return run_example("ppo_pendulum", [&] {
+    ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1 (RLtools' configuration).");
+    options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
+    options.parse(argc, argv);
 
-  train_with_progress(ppo, env, options, options.steps, "PPO on Pendulum-v1", &normalize);
-  normalize.set_training(false);
-  print_evaluation("PPO", ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize), options);
-  return 0;
-} catch (const std::exception& error) {
-  fmt::print(stderr, "ppo_pendulum: {}\n", error.what());
-  return 2;
+    ac::VectorEnv<ac::envs::Pendulum> env(ac::presets::kPpoPendulumEnvs, options.seed);
+    ac::Generator init(options.seed);
+    ac::GaussianActor<float> actor(env.observation_dim(), env.action_dim(), ac::presets::pendulum_actor(), init);
+    ac::Critic<float> critic(env.observation_dim(), ac::presets::pendulum_critic(), init);
+    ac::VecNormalize normalize(env.observation_dim(), env.size(), ac::presets::pendulum_normalization());
+    ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
+
+    train_with_progress(ppo, env, options, "PPO on Pendulum-v1", &normalize);
+    normalize.set_training(false);
+    print_evaluation("PPO", ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize), options);
+    return 0;
+  });
 }

@@ -12,20 +12,20 @@
 
 #include "example_options.hpp"
 
-int main(int argc, char** argv) try {
-  const auto options = parse_example_options(
-      argc, argv, "usage: vpg_cartpole [--steps N (300000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]", 300'000,
-      "vpg_cartpole.csv");
-  ac::VectorEnv<ac::envs::CartPole> env(8, options.seed);
-  ac::Generator init(options.seed);
-  ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
-  ac::Critic<float> critic(env.observation_dim(), {}, init);
-  ac::ValuePolicyGradient vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
+int main(int argc, char** argv) {
+  return run_example("vpg_cartpole", [&] {
+    ExampleCommandLine options("vpg_cartpole", "The value policy gradient on CartPole-v1.");
+    options.with_steps(300'000).with_seed().with_csv("vpg_cartpole.csv").with_plot();
+    options.parse(argc, argv);
 
-  train_with_progress(vpg, env, options, options.steps, "Value policy gradient on CartPole-v1");
-  print_evaluation("VPG", ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000), options);
-  return 0;
-} catch (const std::exception& error) {
-  fmt::print(stderr, "vpg_cartpole: {}\n", error.what());
-  return 2;
+    ac::VectorEnv<ac::envs::CartPole> env(8, options.seed);
+    ac::Generator init(options.seed);
+    ac::CategoricalActor<float> actor(env.observation_dim(), env.action_count(), {}, init);
+    ac::Critic<float> critic(env.observation_dim(), {}, init);
+    ac::ValuePolicyGradient vpg(actor, critic, {.optimizer = ac::optim::RmspropConfig{.learning_rate = 1e-4}});
+
+    train_with_progress(vpg, env, options, "Value policy gradient on CartPole-v1");
+    print_evaluation("VPG", ac::evaluate(actor, ac::envs::CartPole{}, 20, options.seed + 1000), options);
+    return 0;
+  });
 }

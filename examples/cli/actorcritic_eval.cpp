@@ -71,12 +71,7 @@ EvalOptions parse(int argc, char** argv) {
   flags.number("--episodes", "evaluation episodes", o.episodes, cli::Range::positive);
   flags.number("--seed", "seed of the evaluation environment", o.seed, cli::Range::non_negative);
   flags.text("--record", "write the trajectory to this CSV", o.record);
-  const auto line = cli::split_command_line(argc, argv);
-  if (line.help) {
-    fmt::print("{}{}", kUsage, flags.help());
-    std::exit(0);
-  }
-  flags.apply(line.given, "actorcritic-eval");
+  flags.parse(argc, argv, "actorcritic-eval", kUsage);
   if (o.load.empty()) cli::usage_error("--load: expected a checkpoint path (see --help)");
   return o;
 }

@@ -40,12 +40,7 @@ ExportOptions parse(int argc, char** argv) {
   flags.text("--load", "checkpoint to export", o.load);
   flags.text("--out", "header to write", o.out);
   flags.text("--namespace", "namespace of the generated interface (identifiers joined by ::)", o.name_space);
-  const auto line = cli::split_command_line(argc, argv);
-  if (line.help) {
-    fmt::print("{}\n{}", kUsage, flags.help());
-    std::exit(0);
-  }
-  flags.apply(line.given, "actorcritic-export");
+  flags.parse(argc, argv, "actorcritic-export", kUsage);
   if (o.load.empty()) cli::usage_error("--load: expected a checkpoint path (see --help)");
   if (o.out.empty()) cli::usage_error("--out: expected the path of the header to write (see --help)");
   try {

@@ -9,9 +9,11 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <string>
@@ -98,10 +100,16 @@ inline std::vector<long> parse_widths(std::string_view flag, std::string_view te
 }
 
 /// A command line as switches (--help/-h, --quiet/-q) and (flag, value) pairs in order.
+/// Every other flag takes a value (booleans too: --layer-norm true), so one
+/// grammar serves the trainer, the evaluator, the exporter and the examples.
 struct CommandLine {
   bool help = false;
   bool quiet = false;
   std::vector<std::pair<std::string, std::string>> given;
+
+  [[nodiscard]] bool has(std::string_view flag) const {
+    return std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first == flag; });
+  }
 };
 
 inline CommandLine split_command_line(int argc, char** argv) {
@@ -151,7 +159,9 @@ class FlagSet {
         [&target](std::string_view flag, std::string_view text) { target = parse_bool(flag, text); });
   }
 
+  /// A string flag; with `choices`, one of them (listed in the help).
   void text(std::string name, std::string help, std::string& target, std::vector<std::string> choices = {}) {
+    if (!choices.empty()) help += fmt::format(": {}", fmt::join(choices, "|"));
     add(std::move(name), std::move(help), [&target] { return target.empty() ? std::string("(none)") : target; },
         [&target, choices](std::string_view flag, std::string_view value) {
           if (!choices.empty() && std::find(choices.begin(), choices.end(), value) == choices.end()) {
@@ -165,6 +175,18 @@ class FlagSet {
   void custom(std::string name, std::string help, std::function<std::string()> show,
               std::function<void(std::string_view, std::string_view)> apply) {
     add(std::move(name), std::move(help), std::move(show), std::move(apply));
+  }
+
+  /// Splits and applies argv. --help prints `usage`, then every flag with its
+  /// current value, and exits 0; a bad or unknown flag is a UsageError naming `program`.
+  CommandLine parse(int argc, char** argv, std::string_view program, std::string_view usage) const {
+    CommandLine line = split_command_line(argc, argv);
+    if (line.help) {
+      fmt::print("{}\n{}", usage, help());
+      std::exit(0);
+    }
+    apply(line.given, program);
+    return line;
   }
 
   [[nodiscard]] bool knows(std::string_view name) const {

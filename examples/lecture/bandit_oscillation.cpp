@@ -10,63 +10,63 @@
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
+#include <array>
 
 #include "../example_options.hpp"
 
-#include <array>
-
-int main(int argc, char** argv) try {
-  const auto options = parse_example_options(
-      argc, argv, "usage: bandit_oscillation [--seeds N (8)] [--csv PATH] [--plot PATH.png]", 1,
-      "bandit_oscillation.csv", {}, {"--seeds"});
-  const long seeds = std::stol(options.value("--seeds", "8"));
-  ac::check_positive("--seeds", seeds);
-  using ac::lecture::Baseline;
-  const std::array baselines{Baseline::none, Baseline::recentred, Baseline::advantage};
-  const ac::lecture::BanditExperiment experiment;
-  const auto updates = static_cast<std::size_t>(experiment.updates);
-  std::array<std::vector<double>, 3> distance, step;
-  for (std::size_t b = 0; b < 3; ++b) {
-    distance[b].assign(updates, 0.0);
-    step[b].assign(updates, 0.0);
-    for (long seed = 0; seed < seeds; ++seed) {
-      const auto trace = ac::lecture::reinforce_on_bandit(baselines[b], experiment, static_cast<std::uint64_t>(seed));
-      for (std::size_t k = 0; k < updates; ++k) {
-        distance[b][k] += trace.distances[k] / double(seeds);
-        step[b][k] += trace.step_lengths[k] / double(seeds);
+int main(int argc, char** argv) {
+  return run_example("bandit_oscillation", [&] {
+    ExampleCommandLine options("bandit_oscillation", "Lecture demo (a): why REINFORCE needs a baseline.");
+    long seeds = 8;
+    options.flags.number("--seeds", "seeds averaged per baseline", seeds, cli::Range::positive);
+    options.with_csv("bandit_oscillation.csv").with_plot();
+    options.parse(argc, argv);
+    using ac::lecture::Baseline;
+    const std::array baselines{Baseline::none, Baseline::recentred, Baseline::advantage};
+    const ac::lecture::BanditExperiment experiment;
+    const auto updates = static_cast<std::size_t>(experiment.updates);
+    std::array<std::vector<double>, 3> distance, step;
+    for (std::size_t b = 0; b < 3; ++b) {
+      distance[b].assign(updates, 0.0);
+      step[b].assign(updates, 0.0);
+      for (long seed = 0; seed < seeds; ++seed) {
+        const auto trace = ac::lecture::reinforce_on_bandit(baselines[b], experiment, static_cast<std::uint64_t>(seed));
+        for (std::size_t k = 0; k < updates; ++k) {
+          distance[b][k] += trace.distances[k] / double(seeds);
+          step[b][k] += trace.step_lengths[k] / double(seeds);
+        }
       }
     }
-  }
-  std::string csv = "update,distance_none,distance_recentred,distance_advantage,step_none,step_recentred,step_advantage\n";
-  for (std::size_t k = 0; k < updates; ++k) {
-    csv += fmt::format("{},{},{},{},{},{},{}\n", k + 1, distance[0][k], distance[1][k], distance[2][k], step[0][k],
-                       step[1][k], step[2][k]);
-  }
-  ac::write_file_atomically(options.csv, csv);
-  const auto late = [&](const std::vector<double>& v) {
-    double s = 0.0;
-    for (std::size_t k = updates - 100; k < updates; ++k) s += v[k] / 100.0;
-    return s;
-  };
-  fmt::print("REINFORCE on the single-state bandit (d = {}, σ = {}, batch {}, SGD {}, {} seeds)\n", experiment.dims,
-             experiment.sigma, experiment.batch, experiment.learning_rate, seeds);
-  fmt::print("{:<10} {:>28} {:>26}\n", "baseline", "distance to goal (last 100)", "step length (last 100)");
-  for (std::size_t b = 0; b < 3; ++b) {
-    fmt::print("{:<10} {:>28.3f} {:>26.4f}\n", ac::lecture::to_string(baselines[b]), late(distance[b]), late(step[b]));
-  }
-  fmt::print("data: {}\n", options.csv);
-  if (!options.plot.empty()) {
-    ac::plot_csv(options.csv, options.plot,
-                 {.title = "REINFORCE on the single-state bandit: always-negative rewards",
-                  .x = "update",
-                  .y = {"distance_none", "distance_recentred", "distance_advantage"},
-                  .x_label = "update",
-                  .y_label = "distance of the policy mean to the goal",
-                  .log_y = true});
-    fmt::print("plot: {}\n", options.plot);
-  }
-  return 0;
-} catch (const std::exception& error) {
-  fmt::print(stderr, "bandit_oscillation: {}\n", error.what());
-  return 2;
+    std::string csv =
+        "update,distance_none,distance_recentred,distance_advantage,step_none,step_recentred,step_advantage\n";
+    for (std::size_t k = 0; k < updates; ++k) {
+      csv += fmt::format("{},{},{},{},{},{},{}\n", k + 1, distance[0][k], distance[1][k], distance[2][k], step[0][k],
+                         step[1][k], step[2][k]);
+    }
+    ac::write_file_atomically(options.csv, csv);
+    const auto late = [&](const std::vector<double>& v) {
+      double s = 0.0;
+      for (std::size_t k = updates - 100; k < updates; ++k) s += v[k] / 100.0;
+      return s;
+    };
+    fmt::print("REINFORCE on the single-state bandit (d = {}, σ = {}, batch {}, SGD {}, {} seeds)\n", experiment.dims,
+               experiment.sigma, experiment.batch, experiment.learning_rate, seeds);
+    fmt::print("{:<10} {:>28} {:>26}\n", "baseline", "distance to goal (last 100)", "step length (last 100)");
+    for (std::size_t b = 0; b < 3; ++b) {
+      fmt::print("{:<10} {:>28.3f} {:>26.4f}\n", ac::lecture::to_string(baselines[b]), late(distance[b]),
+                 late(step[b]));
+    }
+    fmt::print("data: {}\n", options.csv);
+    if (!options.plot.empty()) {
+      ac::plot_csv(options.csv, options.plot,
+                   {.title = "REINFORCE on the single-state bandit: always-negative rewards",
+                    .x = "update",
+                    .y = {"distance_none", "distance_recentred", "distance_advantage"},
+                    .x_label = "update",
+                    .y_label = "distance of the policy mean to the goal",
+                    .log_y = true});
+      fmt::print("plot: {}\n", options.plot);
+    }
+    return 0;
+  });
 }

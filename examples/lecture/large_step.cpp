@@ -29,7 +29,6 @@ double mean_kl(Actor& start, Actor& moved, const ac::Matrix<float>& observations
   return double(kl.mean());
 }
 
-
 /// One seed's experiment: returns (KL, return) for each vanilla step length, then TRPO, then PPO, then the start.
 std::vector<std::pair<double, double>> run(std::uint64_t seed, long pretrain_steps, const std::vector<double>& alphas) {
   ac::VectorEnv<ac::envs::CartPole> env(ac::presets::kPpoCartPoleEnvs, seed);
@@ -85,52 +84,54 @@ std::vector<std::pair<double, double>> run(std::uint64_t seed, long pretrain_ste
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  const auto options = parse_example_options(
-      argc, argv,
-      "usage: large_step [--steps N (10000) pretraining] [--seeds K (5)] [--csv PATH] [--plot PATH.png]", 10'000,
-      "large_step.csv", {}, {"--seeds"});
-  const long seeds = std::stol(options.value("--seeds", "5"));
-  ac::check_positive("--seeds", seeds);
-  const std::vector<double> alphas{0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0};
-  std::vector<std::pair<double, double>> mean(alphas.size() + 3, {0.0, 0.0});
-  for (long seed = 0; seed < seeds; ++seed) {
-    const auto results = run(static_cast<std::uint64_t>(seed), options.steps, alphas);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      mean[i].first += results[i].first / double(seeds);
-      mean[i].second += results[i].second / double(seeds);
+int main(int argc, char** argv) {
+  return run_example("large_step", [&] {
+    ExampleCommandLine options("large_step",
+                               "Lecture demo (c): one large policy-gradient step can ruin a good policy.");
+    long seeds = 5;
+    options.with_steps(10'000, "PPO pretraining steps");
+    options.flags.number("--seeds", "seeds averaged per step size", seeds, cli::Range::positive);
+    options.with_csv("large_step.csv").with_plot();
+    options.parse(argc, argv);
+    const std::vector<double> alphas{0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0};
+    std::vector<std::pair<double, double>> mean(alphas.size() + 3, {0.0, 0.0});
+    for (long seed = 0; seed < seeds; ++seed) {
+      const auto results = run(static_cast<std::uint64_t>(seed), options.steps, alphas);
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        mean[i].first += results[i].first / double(seeds);
+        mean[i].second += results[i].second / double(seeds);
+      }
     }
-  }
-  const std::size_t trpo = alphas.size(), ppo = trpo + 1, start = trpo + 2;
-  fmt::print("CartPole-v1, pretrained {} steps with PPO, batch of 8 x 256; mean over {} seeds\n", options.steps, seeds);
-  fmt::print("{:<24} {:>10} {:>14}\n", "update", "KL(π₀‖π)", "eval return");
-  fmt::print("{:<24} {:>10} {:>14.1f}\n", "none (the start)", "", mean[start].second);
-  for (std::size_t i = 0; i < alphas.size(); ++i) {
-    fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", fmt::format("vanilla, α = {}", alphas[i]), mean[i].first, mean[i].second);
-  }
-  fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", "TRPO, δ = 0.01", mean[trpo].first, mean[trpo].second);
-  fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", "PPO-clip, 20 epochs", mean[ppo].first, mean[ppo].second);
+    const std::size_t trpo = alphas.size(), ppo = trpo + 1, start = trpo + 2;
+    fmt::print("CartPole-v1, pretrained {} steps with PPO, batch of 8 x 256; mean over {} seeds\n", options.steps,
+               seeds);
+    fmt::print("{:<24} {:>10} {:>14}\n", "update", "KL(π₀‖π)", "eval return");
+    fmt::print("{:<24} {:>10} {:>14.1f}\n", "none (the start)", "", mean[start].second);
+    for (std::size_t i = 0; i < alphas.size(); ++i) {
+      fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", fmt::format("vanilla, α = {}", alphas[i]), mean[i].first,
+                 mean[i].second);
+    }
+    fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", "TRPO, δ = 0.01", mean[trpo].first, mean[trpo].second);
+    fmt::print("{:<24} {:>10.4f} {:>14.1f}\n", "PPO-clip, 20 epochs", mean[ppo].first, mean[ppo].second);
 
-  std::string csv = "step_length,kl,vanilla_return,trpo_return,ppo_return,start_return\n";
-  for (std::size_t i = 0; i < alphas.size(); ++i) {
-    csv += fmt::format("{},{},{},{},{},{}\n", alphas[i], mean[i].first, mean[i].second, mean[trpo].second,
-                       mean[ppo].second, mean[start].second);
-  }
-  ac::write_file_atomically(options.csv, csv);
-  fmt::print("data: {}\n", options.csv);
-  if (!options.plot.empty()) {
-    ac::plot_csv(options.csv, options.plot,
-                 {.title = "one policy update on CartPole-v1 from the same policy and batch",
-                  .x = "step_length",
-                  .y = {"vanilla_return", "trpo_return", "ppo_return", "start_return"},
-                  .x_label = "vanilla step length alpha (parameter space)",
-                  .y_label = "evaluation return after the update",
-                  .log_x = true,
-                  .style = "linespoints linewidth 2"});
-    fmt::print("plot: {}\n", options.plot);
-  }
-  return 0;
-} catch (const std::exception& error) {
-  fmt::print(stderr, "large_step: {}\n", error.what());
-  return 2;
+    std::string csv = "step_length,kl,vanilla_return,trpo_return,ppo_return,start_return\n";
+    for (std::size_t i = 0; i < alphas.size(); ++i) {
+      csv += fmt::format("{},{},{},{},{},{}\n", alphas[i], mean[i].first, mean[i].second, mean[trpo].second,
+                         mean[ppo].second, mean[start].second);
+    }
+    ac::write_file_atomically(options.csv, csv);
+    fmt::print("data: {}\n", options.csv);
+    if (!options.plot.empty()) {
+      ac::plot_csv(options.csv, options.plot,
+                   {.title = "one policy update on CartPole-v1 from the same policy and batch",
+                    .x = "step_length",
+                    .y = {"vanilla_return", "trpo_return", "ppo_return", "start_return"},
+                    .x_label = "vanilla step length alpha (parameter space)",
+                    .y_label = "evaluation return after the update",
+                    .log_x = true,
+                    .style = "linespoints linewidth 2"});
+      fmt::print("plot: {}\n", options.plot);
+    }
+    return 0;
+  });
 }

@@ -113,8 +113,27 @@ class ActorCriticStep {
     config_.validate();
   }
 
+  /// The loss's gradient, then one global gradient-norm clip and the optimizer step.
   UpdateDiagnostics apply(ConstMatrixRef<Scalar> observations, const Eigen::Ref<const typename P::Actions>& actions,
                           Matrix<Scalar>& weights, const Matrix<Scalar>& targets) {
+    UpdateDiagnostics diagnostics = compute_gradients(observations, actions, weights, targets);
+    diagnostics.grad_norm = clip_and_step();
+    return diagnostics;
+  }
+
+  /// One global gradient-norm clip over both networks (as one optimizer over
+  /// all parameters), then the optimizer step; returns the norm before clipping.
+  double clip_and_step() {
+    const double norm = parameters_.clip_gradients(config_.max_grad_norm);
+    parameters_.step();
+    return norm;
+  }
+
+  /// dL/dθ of the actor and the critic, in their networks' gradients (zeroed
+  /// first), without clipping or a step: what apply() steps along.
+  UpdateDiagnostics compute_gradients(ConstMatrixRef<Scalar> observations,
+                                      const Eigen::Ref<const typename P::Actions>& actions, Matrix<Scalar>& weights,
+                                      const Matrix<Scalar>& targets) {
     const Index batch = observations.cols();
     const double scale = 1.0 / double(batch);
     UpdateDiagnostics diagnostics;
@@ -137,10 +156,6 @@ class ActorCriticStep {
     diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kOff, config_.vf_coef, scale, grad_values_);
     diagnostics.explained_variance = kernels::explained_variance(values, target_row);
     critic_.backward(grad_values_);
-
-    // One global gradient norm over both networks (as one optimizer over all parameters).
-    diagnostics.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
-    parameters_.step();
     return diagnostics;
   }
 

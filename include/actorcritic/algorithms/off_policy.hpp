@@ -122,6 +122,16 @@ class OffPolicyActorCritic {
 
   /// One update from a rollout collected by a behavior policy (its log-probs in rollout.log_probs).
   UpdateDiagnostics learn(const RolloutBufferFor<P>& rollout) {
+    UpdateDiagnostics d = compute_gradients(rollout);
+    d.grad_norm = step_.clip_and_step();
+    return d;
+  }
+
+  /// The estimator alone: the loss's gradient on a rollout of a behavior
+  /// policy, in the actor's and critic's network gradients, with no clipping
+  /// and no step (learn() is this, then both). The policy part is
+  /// −mean(w_t ∇log π_θ(a_t|s_t)) with the weights w of the chosen correction.
+  UpdateDiagnostics compute_gradients(const RolloutBufferFor<P>& rollout) {
     const Index n = rollout.envs(), steps = rollout.steps(), batch = rollout.size();
     reserve(n, steps);
     const auto gamma = static_cast<Scalar>(config_.base.gamma);
@@ -155,8 +165,8 @@ class OffPolicyActorCritic {
       weights_.array() *= advantages_.array();
     }
 
-    // 4. The shared actor-critic step.
-    d = step_.apply(rollout.observations, rollout.actions, weights_, targets_);
+    // 4. The shared actor-critic loss.
+    d = step_.compute_gradients(rollout.observations, rollout.actions, weights_, targets_);
     d.log_weight_mean = log_weight_mean;
     d.log_weight_std = log_weight_std;
     d.log_weight_max_abs = log_weight_max_abs;

@@ -41,9 +41,9 @@ namespace ac {
 
 struct PolicyHeaderOptions {
   /// The namespace of the generated interface: an identifier, or nested ones joined by "::".
-  std::string name_space = "policy";
+  std::string name_space{"policy"};
   /// Where the policy came from, for the header's opening comment (e.g. the checkpoint's path).
-  std::string source;
+  std::string source{};
 };
 
 namespace detail {

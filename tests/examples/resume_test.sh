@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A run resumed in a fresh process through the library alone (ac::Run::save and
+# ac::Run::load, as examples/ppo_cartpole.cpp uses them) ends where the
+# uninterrupted run does: the same checkpoint bytes, and the same CSV rows
+# apart from wall time. Flags that the checkpoint decides are refused.
+#   resume_test.sh PPO_CARTPOLE WORKDIR
+set -uo pipefail
+example=$1 work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+"$example" --steps 8192 --seed 3 --variant clip-kl --csv full.csv --save full.ckpt >/dev/null || fail "the full run"
+"$example" --steps 8192 --seed 3 --variant clip-kl --csv first.csv --stop-after 4096 --save half.ckpt >/dev/null ||
+  fail "the interrupted run"
+"$example" --resume half.ckpt --csv second.csv --save resumed.ckpt >/dev/null || fail "the resumed run"
+cmp -s full.ckpt resumed.ckpt || fail "the resumed run's checkpoint differs from the uninterrupted run's"
+cmp -s full.ckpt half.ckpt && fail "the interrupted checkpoint equals the final one (nothing was interrupted)"
+# Column 3 is wall time.
+rows() { cut -d, -f1,2,4- "$1"; }
+if ! diff -q <(rows full.csv) <(rows first.csv; tail -n +2 second.csv | cut -d, -f1,2,4-) >/dev/null; then
+  fail "the two halves' CSV rows are not the uninterrupted run's"
+fi
+
+for flag in --steps --seed --variant; do
+  value=1
+  [[ $flag == --variant ]] && value=kl
+  output=$("$example" --resume half.ckpt "$flag" "$value" 2>&1)
+  status=$?
+  [[ $status -eq 2 && $output == *"$flag: comes from the checkpoint"* ]] ||
+    fail "--resume with $flag exited $status: $output"
+done
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "resume through the library in a fresh process: bit for bit"
