@@ -67,7 +67,7 @@ EvalOptions parse(int argc, char** argv) {
   EvalOptions o;
   cli::FlagSet flags;
   flags.text("--load", "checkpoint to evaluate", o.load);
-  flags.text("--env", "environment id; must match the checkpoint's", o.env, cli::kEnvironments);
+  flags.text("--env", "environment id; must match the checkpoint's", o.env, cli::environment_ids());
   flags.number("--episodes", "evaluation episodes", o.episodes, cli::Range::positive);
   flags.number("--seed", "seed of the evaluation environment", o.seed, cli::Range::non_negative);
   flags.text("--record", "write the trajectory to this CSV", o.record);
@@ -86,11 +86,10 @@ int main(int argc, char** argv) {
     if (!options.env.empty() && options.env != id) {
       ac::throw_io_error("{}: the checkpoint was trained on {}, not {}", options.load, id, options.env);
     }
-    const auto& known = cli::kEnvironments;
-    if (std::find(known.begin(), known.end(), id) == known.end()) {
-      ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
-    }
-    return cli::with_environment(id, [&]<class E>() { return evaluate_checkpoint<E>(options); });
+    const auto& table = cli::environment_table();
+    const auto row = std::find_if(table.begin(), table.end(), [&](const cli::Environment& e) { return e.id == id; });
+    if (row == table.end()) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
+    return cli::with_environment(*row, [&]<class E>() { return evaluate_checkpoint<E>(options); });
   } catch (const cli::UsageError& error) {
     fmt::print(stderr, "actorcritic-eval: {}\n", error.what());
     return 2;

@@ -10,10 +10,6 @@ int run_policy_gradient(const Invocation& invocation);  // reinforce, vpg, a2c, 
 int run_trpo(const Invocation& invocation);             // trpo
 int run_ppo(const Invocation& invocation);              // ppo-kl, ppo-clip, ppo-clip-kl, ppo-clip-kl-ent
 
-inline bool continuous_env(std::string_view env) {
-  return env == "Pendulum-v1" || env == "MountainCarContinuous-v0" || env == "SingleStateBandit-v0";
-}
-
 /// Parses the flags, or prints the help and returns true when --help was given.
 inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
   if (invocation.help) {
@@ -21,10 +17,10 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
         "usage: {} [--algo NAME] [--env ID] [flags]\n\n"
         "Trains a policy and evaluates its deterministic version. Defaults are tuned for the chosen\n"
         "--algo and --env; the values in brackets are those for --algo {} --env {}.\n\n"
-        "  --algo                   {}\n  --env                    {}\n"
+        "  --algo                   {}\n  --env                    one of\n{}"
         "  --quiet                  no progress output\n  --help                   this text\n{}",
-        invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"),
-        fmt::join(kEnvironments, "|"), flags.help());
+        invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"), environment_help(),
+        flags.help());
     return true;
   }
   flags.apply(invocation.given, fmt::format("--algo {}", invocation.algo));
@@ -37,7 +33,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
 template <template <ac::Policy> class Algorithm, class Settings>
 int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
                          double gamma) {
-  return with_environment(invocation.env, [&]<class E>() {
+  return with_environment(invocation.environment(), [&]<class E>() {
     using Actor = std::conditional_t<ac::envs::DiscreteEnv<E>, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
     Session<Algorithm<Actor>, E> session(invocation, common, settings, gamma);
     return session.run();
@@ -72,7 +68,8 @@ inline void add_adam_flags(FlagSet& flags, ac::optim::AdamConfig& adam) {
   bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
   bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
   flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
-  flags.number("--weight-decay", "Adam weight decay λ", adam.weight_decay, Range::non_negative);
+  flags.number("--weight-decay", "weight decay λ (RMSprop: L2; Adam: as --decoupled-weight-decay says)",
+               adam.weight_decay, Range::non_negative);
   flags.boolean("--decoupled-weight-decay", "false: L2 added to the gradient (torch Adam); true: θ ← θ(1 − ηλ) (AdamW)",
                 adam.decoupled_weight_decay);
 }

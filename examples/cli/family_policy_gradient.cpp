@@ -9,34 +9,25 @@ namespace {
 struct OptimizerFlags {
   std::string kind = "rmsprop";
   double learning_rate = 7e-4;  // SB3 A2C
-  double weight_decay = 0.0;
   ac::optim::RmspropConfig rmsprop{};  // SB3 A2C: α 0.99, ε 1e-5
-  ac::optim::AdamConfig adam{};        // PyTorch: β 0.9, 0.999, ε 1e-8
+  ac::optim::AdamConfig adam{};        // PyTorch: β 0.9, 0.999, ε 1e-8; its weight decay serves RMSprop too
 
   void add(FlagSet& flags) {
     flags.text("--optimizer", "rmsprop (SB3 A2C) or adam", kind, {"rmsprop", "adam"});
     flags.number("--learning-rate", "learning rate", learning_rate, Range::positive);
-    flags.number("--weight-decay", "weight decay λ (RMSprop: L2; Adam: as --decoupled-weight-decay says)", weight_decay,
-                 Range::non_negative);
     bounded_flag(flags, "--rmsprop-alpha", "RMSprop smoothing α", rmsprop.alpha, unit_half_open, "a number in [0, 1)");
     flags.number("--rmsprop-epsilon", "RMSprop ε", rmsprop.epsilon, Range::positive);
-    bounded_flag(flags, "--adam-beta1", "Adam β₁", adam.beta1, unit_half_open, "a number in [0, 1)");
-    bounded_flag(flags, "--adam-beta2", "Adam β₂", adam.beta2, unit_half_open, "a number in [0, 1)");
-    flags.number("--adam-epsilon", "Adam ε", adam.epsilon, Range::positive);
-    flags.boolean("--decoupled-weight-decay",
-                  "Adam: false, L2 added to the gradient (torch Adam); true, θ ← θ(1 − ηλ) (AdamW)",
-                  adam.decoupled_weight_decay);
+    add_adam_flags(flags, adam);
   }
   [[nodiscard]] ac::ActorCriticOptimizerConfig config() const {
     if (kind == "adam") {
       ac::optim::AdamConfig c = adam;
       c.learning_rate = learning_rate;
-      c.weight_decay = weight_decay;
       return c;
     }
     ac::optim::RmspropConfig c = rmsprop;
     c.learning_rate = learning_rate;
-    c.weight_decay = weight_decay;
+    c.weight_decay = adam.weight_decay;  // RMSprop's is L2
     return c;
   }
 };
@@ -44,25 +35,33 @@ struct OptimizerFlags {
 /// A2C-family defaults: SB3's A2C (8 envs × 5 steps, RMSprop 7e-4, γ 0.99); on
 /// Pendulum-v1 rl-baselines3-zoo's a2c.yml (8 steps, γ 0.9, λ 0.9, Adam); the
 /// value policy gradient with RMSprop 1e-4 (examples/vpg_cartpole.cpp).
-void a2c_defaults(std::string_view algo, std::string_view env, ac::A2CConfig& c, OptimizerFlags& o, double& lambda) {
+void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& c, OptimizerFlags& o,
+                  double& lambda) {
   lambda = 1.0;
   if (algo == "vpg") o.learning_rate = 1e-4;
-  if (env == "Pendulum-v1" || env == "MountainCarContinuous-v0") {
-    c.n_steps = 8;
-    c.gamma = env == "Pendulum-v1" ? 0.9 : 0.99;
-    lambda = 0.9;
-    o.kind = "adam";
-    o.learning_rate = 7e-4;
+  switch (env.key) {
+    case EnvironmentKey::cartpole:
+    case EnvironmentKey::acrobot:
+    case EnvironmentKey::mountain_car: break;
+    case EnvironmentKey::pendulum:
+    case EnvironmentKey::mountain_car_continuous:
+      c.n_steps = 8;
+      c.gamma = env.key == EnvironmentKey::pendulum ? 0.9 : 0.99;
+      lambda = 0.9;
+      o.kind = "adam";
+      o.learning_rate = 7e-4;
+      break;
+    case EnvironmentKey::single_state_bandit: o.learning_rate = 3e-3; break;
   }
-  if (env == "SingleStateBandit-v0") o.learning_rate = 3e-3;
 }
 
 int run_reinforce(const Invocation& invocation) {
-  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
   ac::ReinforceConfig config;
   config.optimizer.learning_rate = 5e-3;  // examples/reinforce_cartpole.cpp: 1e-2 was unstable for one seed
   FlagSet flags;
-  add_common_flags(flags, common, continuous_env(invocation.env), false);
+  add_common_flags(flags, common, env.continuous, false);
   flags.section("REINFORCE (Williams 1992): complete episodes, reward-to-go");
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);
   flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
@@ -77,15 +76,16 @@ int run_reinforce(const Invocation& invocation) {
 
 int run_actor_critic(const Invocation& invocation) {
   const bool off_policy = invocation.algo == "offpolicy";
-  CommonOptions common = env_defaults(invocation.env, invocation.algo);
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
   ac::OffPolicyConfig off;
   ac::A2CConfig& config = off.base;
   OptimizerFlags optimizer;
   double lambda = 1.0;
-  a2c_defaults(invocation.algo, invocation.env, config, optimizer, lambda);
+  a2c_defaults(invocation.algo, env, config, optimizer, lambda);
   std::string correction = "vtrace";
   FlagSet flags;
-  add_common_flags(flags, common, continuous_env(invocation.env), true);
+  add_common_flags(flags, common, env.continuous, true);
   flags.section(invocation.algo == "vpg" ? "value policy gradient: r + γ·V(s') as the return, critic by TD"
                 : off_policy ? "off-policy actor-critic: replayed rollouts, importance weights π/β"
                              : "A2C (Mnih et al. 2016, synchronous; defaults: SB3)");

@@ -9,35 +9,42 @@ namespace {
 /// 16 steps, 4 epochs, λ 0.98). Pendulum-v1: ac::presets::ppo_pendulum (after RLtools);
 /// MountainCarContinuous-v0 the same with γ 0.99 (zoo's values rely on gSDE, which we lack).
 /// The bandit: short one-step episodes, small batches.
-ac::PPOConfig ppo_defaults(std::string_view algo, std::string_view env) {
+ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
   ac::PPOConfig variant = algo == "ppo-kl"        ? ac::PPOConfig::kl_penalty()
                           : algo == "ppo-clip-kl" ? ac::PPOConfig::clip_kl()
                           : algo == "ppo-clip-kl-ent" ? ac::PPOConfig::clip_kl_entropy()
                                                       : ac::PPOConfig::clip();
-  if (env == "CartPole-v1") return ac::presets::ppo_cartpole(variant);
   ac::PPOConfig c = variant;
-  if (env == "Acrobot-v1") {
-    c.n_steps = 256;
-    c.epochs = 4;
-    c.gae_lambda = 0.94;
-  } else if (env == "MountainCar-v0") {
-    c.n_steps = 16;
-    c.epochs = 4;
-    c.gae_lambda = 0.98;
-  } else if (env == "SingleStateBandit-v0") {
-    c.n_steps = 8;
-    c.batch_size = 16;
-    c.epochs = 4;
-    c.set_learning_rate(ac::optim::Schedule::constant(3e-3));
-  } else {
-    const auto pendulum = ac::presets::ppo_pendulum();
-    c.n_steps = pendulum.n_steps;
-    c.batch_size = pendulum.batch_size;
-    c.epochs = pendulum.epochs;
-    c.gamma = env == "Pendulum-v1" ? pendulum.gamma : 0.99;
-    c.gae_lambda = pendulum.gae_lambda;
-    c.set_learning_rate(pendulum.learning_rate);
-    if (variant.kl_coef > 0) c.kl_rule.target = 0.01;
+  switch (env.key) {
+    case EnvironmentKey::cartpole: return ac::presets::ppo_cartpole(variant);
+    case EnvironmentKey::acrobot:
+      c.n_steps = 256;
+      c.epochs = 4;
+      c.gae_lambda = 0.94;
+      return c;
+    case EnvironmentKey::mountain_car:
+      c.n_steps = 16;
+      c.epochs = 4;
+      c.gae_lambda = 0.98;
+      return c;
+    case EnvironmentKey::single_state_bandit:
+      c.n_steps = 8;
+      c.batch_size = 16;
+      c.epochs = 4;
+      c.set_learning_rate(ac::optim::Schedule::constant(3e-3));
+      return c;
+    case EnvironmentKey::pendulum:
+    case EnvironmentKey::mountain_car_continuous: {
+      const auto pendulum = ac::presets::ppo_pendulum();
+      c.n_steps = pendulum.n_steps;
+      c.batch_size = pendulum.batch_size;
+      c.epochs = pendulum.epochs;
+      c.gamma = env.key == EnvironmentKey::pendulum ? pendulum.gamma : 0.99;
+      c.gae_lambda = pendulum.gae_lambda;
+      c.set_learning_rate(pendulum.learning_rate);
+      if (variant.kl_coef > 0) c.kl_rule.target = 0.01;
+      return c;
+    }
   }
   return c;
 }
@@ -45,12 +52,13 @@ ac::PPOConfig ppo_defaults(std::string_view algo, std::string_view env) {
 }  // namespace
 
 int run_ppo(const Invocation& invocation) {
-  CommonOptions common = env_defaults(invocation.env, invocation.algo);
-  ac::PPOConfig config = ppo_defaults(invocation.algo, invocation.env);
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
+  ac::PPOConfig config = ppo_defaults(invocation.algo, env);
   ScheduleFlag lr = ScheduleFlag::of(config.learning_rate);
   ScheduleFlag clip = config.clipped() ? ScheduleFlag::of(*config.clip_range) : ScheduleFlag{0.2, "constant"};
   FlagSet flags;
-  add_common_flags(flags, common, continuous_env(invocation.env), true);
+  add_common_flags(flags, common, env.continuous, true);
   flags.section("PPO (Schulman et al. 2017; defaults: SB3, rl-baselines3-zoo, ac::presets)");
   flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
   flags.number("--batch-size", "minibatch size", config.batch_size, Range::positive);

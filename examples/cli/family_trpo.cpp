@@ -7,27 +7,33 @@ namespace {
 /// TRPO for the environment: ac::presets::trpo_cartpole (sb3-contrib defaults, zoo's
 /// rollout size) on CartPole; 256 steps per env on Acrobot and MountainCar; the
 /// Pendulum rollout size (64 × 128) and its γ on the continuous tasks.
-ac::TRPOConfig trpo_defaults(std::string_view env) {
+ac::TRPOConfig trpo_defaults(const Environment& env) {
   ac::TRPOConfig c = ac::presets::trpo_cartpole();
-  if (env == "Acrobot-v1" || env == "MountainCar-v0") c.n_steps = 256;
-  if (env == "Pendulum-v1" || env == "MountainCarContinuous-v0") {
-    c.n_steps = 128;
-    c.gamma = env == "Pendulum-v1" ? 0.9 : 0.99;
-    c.gae_lambda = 0.95;
-    c.critic_batch_size = 1024;
+  switch (env.key) {
+    case EnvironmentKey::cartpole: break;
+    case EnvironmentKey::acrobot:
+    case EnvironmentKey::mountain_car: c.n_steps = 256; break;
+    case EnvironmentKey::pendulum:
+    case EnvironmentKey::mountain_car_continuous:
+      c.n_steps = 128;
+      c.gamma = env.key == EnvironmentKey::pendulum ? 0.9 : 0.99;
+      c.gae_lambda = 0.95;
+      c.critic_batch_size = 1024;
+      break;
+    case EnvironmentKey::single_state_bandit: c.n_steps = 8; break;
   }
-  if (env == "SingleStateBandit-v0") c.n_steps = 8;
   return c;
 }
 
 }  // namespace
 
 int run_trpo(const Invocation& invocation) {
-  CommonOptions common = env_defaults(invocation.env, invocation.algo);
-  ac::TRPOConfig config = trpo_defaults(invocation.env);
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
+  ac::TRPOConfig config = trpo_defaults(env);
   auto& tr = config.trust_region;
   FlagSet flags;
-  add_common_flags(flags, common, continuous_env(invocation.env), false);
+  add_common_flags(flags, common, env.continuous, false);
   flags.section("TRPO (Schulman et al. 2015; defaults: sb3-contrib, rl-baselines3-zoo)");
   flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);

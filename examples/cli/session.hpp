@@ -7,6 +7,7 @@
 
 #include <actorcritic/actorcritic.hpp>
 
+#include "environments.hpp"
 #include "flags.hpp"
 
 #include <fmt/core.h>
@@ -22,9 +23,6 @@ namespace cli {
 
 inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",     "a2c",         "offpolicy",      "trpo",
                                                   "ppo-kl",    "ppo-clip", "ppo-clip-kl", "ppo-clip-kl-ent"};
-inline const std::vector<std::string> kEnvironments{"CartPole-v1",    "Pendulum-v1", "MountainCar-v0",
-                                                    "MountainCarContinuous-v0", "Acrobot-v1",
-                                                    "SingleStateBandit-v0"};
 
 /// The command line before the algorithm's flags are known: --algo and --env
 /// choose which flags exist and their defaults; the rest is applied later.
@@ -35,6 +33,8 @@ struct Invocation {
   bool help = false;
   bool quiet = false;
   std::vector<std::pair<std::string, std::string>> given;
+
+  [[nodiscard]] const Environment& environment() const { return find_environment(env); }
 };
 
 /// The flags --resume may come with: the budget (only larger), the outputs and
@@ -45,19 +45,6 @@ inline const std::vector<std::string> kResumeFlags{"--resume",      "--steps",  
 /// The output flags a checkpoint remembers (RunConfig::application), so that a resumed run writes where it did.
 inline const std::vector<std::string> kRememberedFlags{"--csv", "--plot", "--summary", "--save", "--eval-episodes",
                                                        "--checkpoint-every"};
-
-/// Calls f.template operator()<E>() for the environment named `id`.
-template <class F>
-int with_environment(std::string_view id, F&& f) {
-  namespace e = ac::envs;
-  if (id == "CartPole-v1") return f.template operator()<e::CartPole>();
-  if (id == "Acrobot-v1") return f.template operator()<e::Acrobot>();
-  if (id == "MountainCar-v0") return f.template operator()<e::MountainCar>();
-  if (id == "Pendulum-v1") return f.template operator()<e::Pendulum>();
-  if (id == "MountainCarContinuous-v0") return f.template operator()<e::MountainCarContinuous>();
-  if (id == "SingleStateBandit-v0") return f.template operator()<e::SingleStateBandit>();
-  usage_error("--env: unknown environment \"{}\"; expected one of {}", id, fmt::join(kEnvironments, ", "));
-}
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {
@@ -77,37 +64,25 @@ struct CommonOptions {
   double initial_log_std = 0.0;
 };
 
-/// Environment-level defaults: number of envs, step budget, normalization and
-/// network widths. Sources: rl-baselines3-zoo's hyperparameter files for
-/// CartPole, Acrobot and MountainCar; RLtools (and ac::presets) for Pendulum.
-inline CommonOptions env_defaults(std::string_view env, std::string_view algo) {
+/// The defaults every algorithm shares on an environment (its row of the
+/// table), with the two that depend on the algorithm: CartPole-v1's budget
+/// (the slower learners get more steps) and REINFORCE's unscaled rewards on
+/// the continuous control tasks.
+inline CommonOptions env_defaults(const Environment& env, std::string_view algo) {
   CommonOptions o;
-  const bool continuous = env == "Pendulum-v1" || env == "MountainCarContinuous-v0" || env == "SingleStateBandit-v0";
-  if (env == "CartPole-v1") {
-    o.steps = algo == "reinforce" ? 1'000'000 : algo == "a2c" || algo == "vpg" || algo == "offpolicy" ? 500'000 : 100'000;
-  } else if (env == "Acrobot-v1") {
-    o.envs = 16;
-    o.steps = 500'000;
-    o.normalize_observations = true;
-  } else if (env == "MountainCar-v0") {
-    o.envs = 16;
-    o.steps = 1'000'000;
-    o.normalize_observations = true;
-  } else if (env == "SingleStateBandit-v0") {
-    o.envs = 8;
-    o.steps = 4'000;
-    o.hidden = {16};
-    o.initial_log_std = 0.0;
-  } else {  // Pendulum-v1, MountainCarContinuous-v0
-    const auto actor = ac::presets::pendulum_actor();
-    o.envs = ac::presets::kPpoPendulumEnvs;
-    o.steps = env == "Pendulum-v1" ? 300'000 : 1'000'000;
-    o.hidden.assign(actor.hidden.begin(), actor.hidden.end());
-    o.initial_log_std = actor.initial_log_std;
-    o.normalize_observations = true;
-    o.normalize_rewards = true;
+  o.envs = env.envs;
+  o.steps = env.steps;
+  o.normalize_observations = env.normalize_observations;
+  o.normalize_rewards = env.normalize_rewards;
+  o.hidden = env.hidden;
+  o.initial_log_std = env.initial_log_std;
+  if (env.key == EnvironmentKey::cartpole) {
+    if (algo == "reinforce") o.steps = 1'000'000;
+    if (algo == "a2c" || algo == "vpg" || algo == "offpolicy") o.steps = 500'000;
   }
-  if (algo == "reinforce" && continuous && env != "SingleStateBandit-v0") o.normalize_rewards = false;
+  if (algo == "reinforce" && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
+    o.normalize_rewards = false;
+  }
   return o;
 }
 

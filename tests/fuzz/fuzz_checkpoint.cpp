@@ -1,4 +1,5 @@
-// libFuzzer target for the checkpoint loader. Every input is parsed twice: as
+// libFuzzer target for the checkpoint loaders (ac::Run and ac::InferencePolicy).
+// Every input is parsed twice: as
 // it is (the checksum rejects almost everything), and resealed with a correct
 // checksum so that the field checks behind it are reached. The loader may
 // only ever throw ac::IoError; anything else (another exception, a crash, an
@@ -19,6 +20,12 @@ void parse(const std::string& bytes) {
     const auto run = Run::from_checkpoint_bytes(bytes, "fuzz");
     // A file that loads must also save back to exactly its bytes.
     if (run.to_checkpoint_bytes() != bytes) __builtin_trap();
+  } catch (const ac::IoError&) {
+  }
+  try {
+    // The inference loader reads the same files by a shorter path (skipping records).
+    auto policy = ac::InferencePolicy<ac::GaussianActor<float>>::from_checkpoint_bytes(bytes, "fuzz");
+    (void)policy.act(Eigen::VectorXf::Zero(policy.observation_dim()));
   } catch (const ac::IoError&) {
   }
 }

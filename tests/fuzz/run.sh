@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the checkpoint-loader fuzz target with clang (libFuzzer + ASan + UBSan)
 # and runs it for SECONDS (default 300) from the seed corpus: three small
-# checkpoints written by actorcritic-train (Pendulum PPO, CartPole REINFORCE,
-# Acrobot A2C with a shared trunk). New inputs go to build/fuzz/corpus; a
+# PPO-on-Pendulum checkpoints written by actorcritic-train (normalized with
+# separate networks, a shared trunk, no normalization; regenerate them with
+# tests/fuzz/make_corpus.sh after a format change). New inputs go to build/fuzz/corpus; a
 # finding is written as build/fuzz/crash-* and the script exits non-zero.
 #   tests/fuzz/run.sh [SECONDS]
 set -euo pipefail

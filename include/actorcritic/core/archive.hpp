@@ -120,7 +120,11 @@ class OutputArchive {
     }
     out_.put(static_cast<std::uint8_t>(name.size()));
     out_.put_bytes(name.data(), name.size());
+    if (names_ != nullptr) names_->push_back(prefix_ + std::string(name));
+    const std::string_view outer = current_;
+    current_ = name;
     write(value);
+    current_ = outer;
     return *this;
   }
   /// Checks apply when reading; a writer ignores them.
@@ -130,6 +134,11 @@ class OutputArchive {
   }
 
   [[nodiscard]] const std::string& bytes() const { return out_.bytes(); }
+
+  /// Also lists the dotted path of every field written from here on
+  /// ("learner.optimizer.steps"; a vector's records repeat theirs): the
+  /// layout of what is written, e.g. to check its documentation.
+  void record_field_names(std::vector<std::string>* names) { names_ = names; }
 
  private:
   template <class T>
@@ -154,6 +163,10 @@ class OutputArchive {
       for (const auto& element : value) write(element);
     } else if constexpr (Serializable<T>) {
       OutputArchive nested;
+      if (names_ != nullptr) {
+        nested.names_ = names_;
+        nested.prefix_ = prefix_ + std::string(current_) + ".";
+      }
       const_cast<T&>(value).serialize(nested);  // serialize() is shared with loading; writing does not modify
       out_.put_string(nested.bytes());
     } else {
@@ -163,6 +176,9 @@ class OutputArchive {
   }
 
   ByteWriter out_;
+  std::vector<std::string>* names_ = nullptr;
+  std::string prefix_;
+  std::string_view current_;  // the field being written
 };
 
 /// Reads what OutputArchive wrote. `source` (a path) and the field path

@@ -157,12 +157,18 @@ class Run {
 
   [[nodiscard]] std::string to_checkpoint_bytes() const {
     OutputArchive out;
-    CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_)};
-    out.field("header", header);
-    out.field("config", config_);
-    out.field("settings", algorithm_.settings());
-    const_cast<Run&>(*this).state(out);  // the state() shared with reading does not modify when writing
+    write(out);
     return seal_checkpoint<Scalar>(out.bytes());
+  }
+
+  /// The dotted path of every field this run's checkpoint holds, in order
+  /// ("header", "header.algorithm", …): its layout, as docs/run.md tabulates it.
+  [[nodiscard]] std::vector<std::string> checkpoint_fields() const {
+    std::vector<std::string> names;
+    OutputArchive out;
+    out.record_field_names(&names);
+    write(out);
+    return names;
   }
 
   /// One rollout and one update.
@@ -236,6 +242,14 @@ class Run {
     } else {
       return Algorithm(model.actor(), settings);
     }
+  }
+
+  void write(OutputArchive& out) const {
+    CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_)};
+    out.field("header", header);
+    out.field("config", config_);
+    out.field("settings", algorithm_.settings());
+    const_cast<Run&>(*this).state(out);  // the state() shared with reading does not modify when writing
   }
 
   // Everything after the hyperparameters, in one order for writing and reading.

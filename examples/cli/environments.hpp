@@ -1,0 +1,111 @@
+#pragma once
+// The environments the command-line tools offer, in one table: each row gives
+// the id, the C++ type (via its key), the action kind and the defaults every
+// algorithm shares on it (parallel envs, budget, normalization, networks).
+// The ids in --help, the checks of --env, the dispatch to a type and the
+// shared defaults all read this table. An algorithm family tunes further by
+// switching on Environment::key, so a new environment is one row here, one
+// case in with_environment, and the cases -Wswitch then asks each family for.
+
+#include "flags.hpp"
+
+#include <actorcritic/algorithms/presets.hpp>
+#include <actorcritic/envs/acrobot.hpp>
+#include <actorcritic/envs/cart_pole.hpp>
+#include <actorcritic/envs/mountain_car.hpp>
+#include <actorcritic/envs/mountain_car_continuous.hpp>
+#include <actorcritic/envs/pendulum.hpp>
+#include <actorcritic/envs/single_state_bandit.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cli {
+
+enum class EnvironmentKey { cartpole, pendulum, mountain_car, mountain_car_continuous, acrobot, single_state_bandit };
+
+struct Environment {
+  EnvironmentKey key;
+  std::string_view id;
+  bool continuous;
+  long envs;   // parallel environments
+  long steps;  // training budget (CartPole-v1's depends on the algorithm: env_defaults)
+  bool normalize_observations;
+  bool normalize_rewards;
+  std::vector<long> hidden;  // actor and critic widths
+  double initial_log_std;    // of a Gaussian policy
+  std::string_view source;   // where these values come from
+};
+
+/// Sources: rl-baselines3-zoo's hyperparameter files for CartPole, Acrobot and
+/// MountainCar; RLtools (ac::presets) for Pendulum, and its sizes for the
+/// other continuous task; small and short for the lecture's bandit.
+inline const std::vector<Environment>& environment_table() {
+  static const std::vector<Environment> table{
+      {EnvironmentKey::cartpole, "CartPole-v1", false, 8, 100'000, false, false, {64, 64}, 0.0, "rl-baselines3-zoo"},
+      {EnvironmentKey::pendulum, "Pendulum-v1", true, ac::presets::kPpoPendulumEnvs, 300'000, true, true, {32, 32},
+       ac::presets::pendulum_actor().initial_log_std, "RLtools (ac::presets)"},
+      {EnvironmentKey::mountain_car, "MountainCar-v0", false, 16, 1'000'000, true, false, {64, 64}, 0.0,
+       "rl-baselines3-zoo"},
+      {EnvironmentKey::mountain_car_continuous, "MountainCarContinuous-v0", true, ac::presets::kPpoPendulumEnvs,
+       1'000'000, true, true, {32, 32}, ac::presets::pendulum_actor().initial_log_std, "Pendulum-v1's sizes"},
+      {EnvironmentKey::acrobot, "Acrobot-v1", false, 16, 500'000, true, false, {64, 64}, 0.0, "rl-baselines3-zoo"},
+      {EnvironmentKey::single_state_bandit, "SingleStateBandit-v0", true, 8, 4'000, false, false, {16}, 0.0,
+       "the lecture's bandit"},
+  };
+  return table;
+}
+
+/// The ids, in the table's order.
+inline std::vector<std::string> environment_ids() {
+  std::vector<std::string> ids;
+  for (const auto& e : environment_table()) ids.emplace_back(e.id);
+  return ids;
+}
+
+/// The row of `id`; a UsageError naming `flag` and the ids otherwise.
+inline const Environment& find_environment(std::string_view id, std::string_view flag = "--env") {
+  const auto& table = environment_table();
+  const auto it = std::find_if(table.begin(), table.end(), [&](const Environment& e) { return e.id == id; });
+  if (it == table.end()) {
+    usage_error("{}: unknown environment \"{}\"; expected one of {}", flag, id, fmt::join(environment_ids(), ", "));
+  }
+  return *it;
+}
+
+/// The table for --help: one line per environment with its action kind.
+inline std::string environment_help() {
+  std::string out;
+  for (const auto& e : environment_table()) {
+    out += fmt::format("  {:<26} {} actions; defaults: {}\n", e.id, e.continuous ? "continuous" : "discrete", e.source);
+  }
+  return out;
+}
+
+/// Calls f.template operator()<E>() with the type of `environment`.
+template <class F>
+int with_environment(const Environment& environment, F&& f) {
+  namespace e = ac::envs;
+  const auto call = [&]<class E>() {
+    if (E{}.id() != environment.id) {
+      throw std::logic_error(fmt::format("environment table: {} is not the type's id {}", environment.id, E{}.id()));
+    }
+    return f.template operator()<E>();
+  };
+  switch (environment.key) {
+    case EnvironmentKey::cartpole: return call.template operator()<e::CartPole>();
+    case EnvironmentKey::pendulum: return call.template operator()<e::Pendulum>();
+    case EnvironmentKey::mountain_car: return call.template operator()<e::MountainCar>();
+    case EnvironmentKey::mountain_car_continuous: return call.template operator()<e::MountainCarContinuous>();
+    case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot>();
+    case EnvironmentKey::single_state_bandit: return call.template operator()<e::SingleStateBandit>();
+  }
+  throw std::logic_error("with_environment: a key without a type");
+}
+
+}  // namespace cli
