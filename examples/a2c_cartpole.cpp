@@ -13,7 +13,7 @@
 #include <string>
 
 int main(int argc, char** argv) {
-  return run_example("a2c_cartpole", [&] {
+  return cli::guarded_main("a2c_cartpole", [&] {
     ExampleCommandLine options("a2c_cartpole", "A2C on CartPole-v1 with Stable-Baselines3's defaults.");
     options.with_steps(200'000).with_seed().with_csv("a2c_cartpole.csv").with_plot();
     options.parse(argc, argv);

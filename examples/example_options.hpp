@@ -19,7 +19,6 @@
 #include <fmt/core.h>
 
 #include <cstdint>
-#include <exception>
 #include <string>
 #include <utility>
 
@@ -67,21 +66,6 @@ class ExampleCommandLine {
  private:
   std::string program_, about_;
 };
-
-/// An example's main: runs `body` and turns an exception into a message and an
-/// exit code (2 for a bad command line, 1 for anything else).
-template <class Body>
-int run_example(std::string_view program, Body&& body) {
-  try {
-    return body();
-  } catch (const cli::UsageError& error) {
-    fmt::print(stderr, "{}: {}\n", program, error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "{}: error: {}\n", program, error.what());
-    return 1;
-  }
-}
 
 /// The CSV row and progress update of every iteration, and the learning curve
 /// drawn at the end when --plot was given: what every example trainer shows.

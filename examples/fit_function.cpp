@@ -15,7 +15,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("fit_function", [&] {
+  return cli::guarded_main("fit_function", [&] {
     ExampleCommandLine options("fit_function", "An Mlp fitted to y = sin(3x) on [-1, 1] by Adam.");
     options.with_steps(3000, "training steps").with_seed().with_csv("fit_function.csv");
     std::string save = "fit_function.acparams";

@@ -14,7 +14,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("offpolicy_cartpole", [&] {
+  return cli::guarded_main("offpolicy_cartpole", [&] {
     ExampleCommandLine options("offpolicy_cartpole",
                                "The off-policy actor-critic on CartPole-v1 from replayed rollouts.");
     options.with_steps(300'000).with_seed().with_csv("offpolicy_cartpole.csv").with_plot();

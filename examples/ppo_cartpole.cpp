@@ -33,7 +33,7 @@ ac::PPOConfig variant_config(const std::string& variant) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return run_example("ppo_cartpole", [&] {
+  return cli::guarded_main("ppo_cartpole", [&] {
     ExampleCommandLine options("ppo_cartpole", "PPO on CartPole-v1 with rl-baselines3-zoo's tuned hyperparameters.");
     options.with_steps(100'000).with_seed().with_csv("ppo_cartpole.csv").with_plot();
     std::string variant = "clip", save, resume;

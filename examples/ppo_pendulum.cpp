@@ -14,7 +14,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("ppo_pendulum", [&] {
+  return cli::guarded_main("ppo_pendulum", [&] {
     ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1 (RLtools' configuration).");
     options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
     options.parse(argc, argv);

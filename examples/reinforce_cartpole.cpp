@@ -12,7 +12,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("reinforce_cartpole", [&] {
+  return cli::guarded_main("reinforce_cartpole", [&] {
     ExampleCommandLine options("reinforce_cartpole", "REINFORCE with recentred reward-to-go on CartPole-v1.");
     options.with_steps(1'000'000).with_seed().with_csv("reinforce_cartpole.csv");
     bool recenter = true;

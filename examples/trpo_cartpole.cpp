@@ -11,7 +11,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("trpo_cartpole", [&] {
+  return cli::guarded_main("trpo_cartpole", [&] {
     ExampleCommandLine options("trpo_cartpole", "TRPO or the natural policy gradient on CartPole-v1.");
     options.with_steps(100'000).with_seed().with_csv("trpo_cartpole.csv").with_plot();
     std::string variant = "trpo";

@@ -13,7 +13,7 @@
 #include "example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("vpg_cartpole", [&] {
+  return cli::guarded_main("vpg_cartpole", [&] {
     ExampleCommandLine options("vpg_cartpole", "The value policy gradient on CartPole-v1.");
     options.with_steps(300'000).with_seed().with_csv("vpg_cartpole.csv").with_plot();
     options.parse(argc, argv);

@@ -79,7 +79,7 @@ EvalOptions parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return cli::guarded_main("actorcritic-eval", [&] {
     const EvalOptions options = parse(argc, argv);
     const auto stored = ac::read_run_header(options.load);
     const std::string& id = stored.header.environment.id;
@@ -90,11 +90,5 @@ int main(int argc, char** argv) {
     const auto row = std::find_if(table.begin(), table.end(), [&](const cli::Environment& e) { return e.id == id; });
     if (row == table.end()) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
     return cli::with_environment(*row, [&]<class E>() { return evaluate_checkpoint<E>(options); });
-  } catch (const cli::UsageError& error) {
-    fmt::print(stderr, "actorcritic-eval: {}\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "actorcritic-eval: error: {}\n", error.what());
-    return 1;
-  }
+  });
 }

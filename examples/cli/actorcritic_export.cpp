@@ -19,7 +19,6 @@
 #include <fmt/core.h>
 
 #include <cstdlib>
-#include <exception>
 #include <string>
 
 namespace {
@@ -67,16 +66,10 @@ int export_policy(const ExportOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return cli::guarded_main("actorcritic-export", [&] {
     const ExportOptions options = parse(argc, argv);
     return ac::read_run_header(options.load).header.environment.discrete
                ? export_policy<ac::CategoricalActor<float>>(options)
                : export_policy<ac::GaussianActor<float>>(options);
-  } catch (const cli::UsageError& error) {
-    fmt::print(stderr, "actorcritic-export: {}\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "actorcritic-export: error: {}\n", error.what());
-    return 1;
-  }
+  });
 }

@@ -76,19 +76,10 @@ cli::Invocation parse_invocation(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return cli::guarded_main("actorcritic-train", [&] {
     const cli::Invocation invocation = parse_invocation(argc, argv);
     if (invocation.algo == "trpo") return cli::run_trpo(invocation);
     if (invocation.algo.starts_with("ppo")) return cli::run_ppo(invocation);
     return cli::run_policy_gradient(invocation);
-  } catch (const cli::UsageError& error) {
-    fmt::print(stderr, "actorcritic-train: {}\n", error.what());
-    return 2;
-  } catch (const ac::InvalidArgument& error) {
-    fmt::print(stderr, "actorcritic-train: {}\n", error.what());
-    return 2;
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "actorcritic-train: error: {}\n", error.what());
-    return 1;
-  }
+  });
 }

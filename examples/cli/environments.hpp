@@ -82,7 +82,8 @@ inline const Environment& find_environment(std::string_view id, std::string_view
 inline std::string environment_help() {
   std::string out;
   for (const auto& e : environment_table()) {
-    out += fmt::format("  {:<26} {} actions; defaults: {}\n", e.id, e.continuous ? "continuous" : "discrete", e.source);
+    out += fmt::format("  {:<24}   {:<24} {} actions; defaults: {}\n", "", e.id, e.continuous ? "continuous" : "discrete",
+                       e.source);
   }
   return out;
 }

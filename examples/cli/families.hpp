@@ -17,7 +17,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
         "usage: {} [--algo NAME] [--env ID] [flags]\n\n"
         "Trains a policy and evaluates its deterministic version. Defaults are tuned for the chosen\n"
         "--algo and --env; the values in brackets are those for --algo {} --env {}.\n\n"
-        "  --algo                   {}\n  --env                    one of\n{}"
+        "  --algo                   {}\n  --env                    one of:\n{}"
         "  --quiet                  no progress output\n  --help                   this text\n{}",
         invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"), environment_help(),
         flags.help());

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -31,6 +32,25 @@ struct UsageError : std::runtime_error {
 template <class... Args>
 [[noreturn]] void usage_error(fmt::format_string<Args...> format, Args&&... args) {
   throw UsageError(fmt::format(format, std::forward<Args>(args)...));
+}
+
+/// A program's main: runs `body` and turns an exception into one line on
+/// stderr and an exit code: 2 for bad input (a UsageError, or an
+/// ac::InvalidArgument from a configuration the flags built), 1 for anything else.
+template <class Body>
+int guarded_main(std::string_view program, Body&& body) {
+  try {
+    return body();
+  } catch (const UsageError& error) {
+    fmt::print(stderr, "{}: {}\n", program, error.what());
+    return 2;
+  } catch (const ac::InvalidArgument& error) {
+    fmt::print(stderr, "{}: {}\n", program, error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "{}: error: {}\n", program, error.what());
+    return 1;
+  }
 }
 
 /// What a numeric flag accepts.

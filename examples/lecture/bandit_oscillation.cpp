@@ -15,7 +15,7 @@
 #include "../example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("bandit_oscillation", [&] {
+  return cli::guarded_main("bandit_oscillation", [&] {
     ExampleCommandLine options("bandit_oscillation", "Lecture demo (a): why REINFORCE needs a baseline.");
     long seeds = 8;
     options.flags.number("--seeds", "seeds averaged per baseline", seeds, cli::Range::positive);

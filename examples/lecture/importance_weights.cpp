@@ -16,7 +16,7 @@
 #include "../example_options.hpp"
 
 int main(int argc, char** argv) {
-  return run_example("importance_weights", [&] {
+  return cli::guarded_main("importance_weights", [&] {
     ExampleCommandLine options("importance_weights",
                                "Lecture demo (b): how importance-weight products spread with the horizon.");
     long envs = 256, horizon = 32;

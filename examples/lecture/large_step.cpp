@@ -85,7 +85,7 @@ std::vector<std::pair<double, double>> run(std::uint64_t seed, long pretrain_ste
 }  // namespace
 
 int main(int argc, char** argv) {
-  return run_example("large_step", [&] {
+  return cli::guarded_main("large_step", [&] {
     ExampleCommandLine options("large_step",
                                "Lecture demo (c): one large policy-gradient step can ruin a good policy.");
     long seeds = 5;

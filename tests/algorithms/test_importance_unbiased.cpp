@@ -41,6 +41,21 @@ double exact_objective(ac::CategoricalActor<double>& pi) {
   return j;
 }
 
+/// The exact ∇J: central differences of an enumerated objective J(π).
+ac::Vector<double> exact_gradient(const ac::CategoricalActor<double>& pi,
+                                  double (*objective)(ac::CategoricalActor<double>&)) {
+  const ac::Vector<double> theta = pi.network().parameters();
+  ac::Vector<double> gradient(theta.size());
+  for (ac::Index i = 0; i < theta.size(); ++i) {
+    ac::CategoricalActor<double> probe = pi;
+    probe.network().parameters()(i) = theta(i) + 1e-6;
+    const double plus = objective(probe);
+    probe.network().parameters()(i) = theta(i) - 1e-6;
+    gradient(i) = (plus - objective(probe)) / 2e-6;
+  }
+  return gradient;
+}
+
 // Mean of the estimator over `m` trajectories from β, as a parameter gradient.
 ac::Vector<double> estimate(ac::CategoricalActor<double>& pi, ac::CategoricalActor<double>& beta, ac::Generator& rng,
                             ac::Index m, bool importance_weighted) {
@@ -92,16 +107,8 @@ TEST_CASE("the per-decision importance-sampled policy gradient (Precup et al.) i
   pi.network().parameters() << 0.4, -0.3, 0.2, 0.7, 0.1, -0.2;
   beta.network().parameters() << -0.5, 0.2, 0.6, -0.1, 0.3, 0.0;
 
-  // Exact ∇J by central differences of the enumerated objective.
   const ac::Vector<double> theta = pi.network().parameters();
-  ac::Vector<double> exact(theta.size());
-  for (ac::Index i = 0; i < theta.size(); ++i) {
-    ac::CategoricalActor<double> probe = pi;
-    probe.network().parameters()(i) = theta(i) + 1e-6;
-    const double plus = exact_objective(probe);
-    probe.network().parameters()(i) = theta(i) - 1e-6;
-    exact(i) = (plus - exact_objective(probe)) / 2e-6;
-  }
+  const ac::Vector<double> exact = exact_gradient(pi, exact_objective);
 
   ac::Generator rng(2024);
   constexpr int batches = 20;
@@ -201,14 +208,7 @@ TEST_CASE("the library's off-policy estimator is unbiased untruncated with λ = 
   critic.network().parameters() << timed_values(pi), 0.0;  // V(e_i) = V^π(e_i) exactly
 
   const ac::Vector<double> theta = pi.network().parameters();
-  ac::Vector<double> exact(theta.size());
-  for (ac::Index i = 0; i < theta.size(); ++i) {
-    ac::CategoricalActor<double> probe = pi;
-    probe.network().parameters()(i) = theta(i) + 1e-6;
-    const double plus = timed_objective(probe);
-    probe.network().parameters()(i) = theta(i) - 1e-6;
-    exact(i) = (plus - timed_objective(probe)) / 2e-6;
-  }
+  const ac::Vector<double> exact = exact_gradient(pi, timed_objective);
 
   struct Variant {
     const char* name;

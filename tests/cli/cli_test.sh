@@ -9,21 +9,9 @@
 # fingerprints, the same on every x86-64 CPU (docs/reproducibility.md).
 #   cli_test.sh TRAIN EVAL WORKDIR FLAVOUR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
 train=$1 eval=$2 work=$3 flavour=${4:-unknown}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE TEXT COMMAND...: exit code CODE and TEXT in stdout+stderr.
-expect() {
-  local code=$1 text=$2
-  shift 2
-  local output status
-  output=$("$@" 2>&1)
-  status=$?
-  if [[ $status -ne $code ]]; then fail "$* exited $status, expected $code: $output"; fi
-  if [[ $output != *"$text"* ]]; then fail "$* did not say \"$text\": $output"; fi
-}
 
 # Bad input: exit 2, the flag named.
 expect 2 "expected one of reinforce, vpg, a2c" "$train" --algo sarsa
@@ -128,5 +116,4 @@ expect 2 "--hidden: a resumed run keeps the checkpoint's settings" "$train" --st
 expect 2 "--gamma: a resumed run keeps the checkpoint's settings" "$train" --resume run1.ckpt --gamma 0.9
 expect 1 "not an actorcritic checkpoint" "$train" --resume run1.csv
 
-if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "all command-line checks passed"
+finish "all command-line checks passed"

@@ -5,10 +5,9 @@
 # apart from wall time. Flags that the checkpoint decides are refused.
 #   resume_test.sh PPO_CARTPOLE WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
 example=$1 work=$2
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 "$example" --steps 8192 --seed 3 --variant clip-kl --csv full.csv --save full.ckpt >/dev/null || fail "the full run"
 "$example" --steps 8192 --seed 3 --variant clip-kl --csv first.csv --stop-after 4096 --save half.ckpt >/dev/null ||
@@ -31,8 +30,4 @@ for flag in --steps --seed --variant; do
     fail "--resume with $flag exited $status: $output"
 done
 
-if [[ $failures -ne 0 ]]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "resume through the library in a fresh process: bit for bit"
+finish "resume through the library in a fresh process: bit for bit"

@@ -7,21 +7,9 @@
 # (check_policy.cpp). A header with one weight changed must fail the same check.
 #   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
 train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE TEXT COMMAND...: exit code CODE and TEXT in stdout+stderr.
-expect() {
-  local code=$1 text=$2
-  shift 2
-  local output status
-  output=$("$@" 2>&1)
-  status=$?
-  if [[ $status -ne $code ]]; then fail "$* exited $status, expected $code: $output"; fi
-  if [[ $output != *"$text"* ]]; then fail "$* did not say \"$text\": $output"; fi
-}
 
 # compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
 compile_check() {
@@ -75,8 +63,4 @@ head -c 100 cartpole.ckpt >truncated.ckpt
 expect 1 "error" "$export" --load truncated.ckpt --out x.hpp
 [[ -e x.hpp ]] && fail "a failed export left x.hpp behind"
 
-if [[ $failures -ne 0 ]]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "export round trip: all checks passed"
+finish "export round trip: all checks passed"

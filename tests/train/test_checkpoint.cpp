@@ -198,6 +198,17 @@ TEST_CASE("broken checkpoints are rejected with an error that says why", "[train
   std::memcpy(rate.data() + gamma_at, &two, sizeof two);
   CHECK_THAT(load_error(reseal(rate)), Catch::Contains("config.normalization is invalid") && Catch::Contains("gamma"));
   CHECK_THAT(load_error(reseal(good.substr(0, good.size() - 20) + std::string(8, '\0'))), Catch::Contains("truncated"));
+  // A critic's initialization gain the fuzzer found getting past the loader (then InvalidArgument, not IoError).
+  std::string gain = good;
+  const auto critic_at = gain.find("critic");
+  const auto gain_at = gain.find("output_gain", critic_at) + 11;
+  const double negative = -3.1e231;
+  std::memcpy(gain.data() + gain_at, &negative, sizeof negative);
+  CHECK_THAT(load_error(reseal(gain)), Catch::Contains("config.critic.output_gain") && Catch::Contains("finite value > 0"));
+  std::string activation = good;
+  const auto activation_at = activation.find("activation", critic_at) + 10;
+  activation[activation_at] = 9;
+  CHECK_THAT(load_error(reseal(activation)), Catch::Contains("config.critic.activation") && Catch::Contains("0 (tanh)"));
 }
 
 TEST_CASE("random corruption behind a valid checksum only ever raises IoError", "[train][checkpoint][errors]") {

@@ -28,7 +28,12 @@ class Generator {
 
   /// numpy `uniform(low, high)`: `low + (high - low) * random()`, in that order
   /// of operations (so -0.4 - -0.6 = 0.19999999999999996 exactly as in numpy).
-  double uniform(double low, double high) { return low + (high - low) * uniform(); }
+  /// Two statements, so that no compiler contracting within a statement
+  /// (Clang's default) fuses them into an FMA, which would round differently.
+  double uniform(double low, double high) {
+    const double scaled = (high - low) * uniform();
+    return low + scaled;
+  }
 
   /// Fills `out` component by component, in storage order, with U(low, high).
   template <class Derived>

@@ -51,12 +51,15 @@ class Acrobot : public EpisodicEnv<Acrobot> {
   AC_STRICT_FP_BEGIN
 
   void reset_state(Generator& rng) {
+    AC_STRICT_FP_FUNCTION
     for (double& v : s_) v = detail::to_float32(rng.uniform(-0.1, 0.1));  // .astype(np.float32)
   }
   void load_state(const Eigen::VectorXd& s) {
+    AC_STRICT_FP_FUNCTION
     for (int i = 0; i < 4; ++i) s_[i] = s(i);
   }
   [[nodiscard]] Observation observation() const {
+    AC_STRICT_FP_FUNCTION
     Observation o;
     o << detail::to_float32(std::cos(s_[0])), detail::to_float32(std::sin(s_[0])),
         detail::to_float32(std::cos(s_[1])), detail::to_float32(std::sin(s_[1])), detail::to_float32(s_[2]),
@@ -66,6 +69,7 @@ class Acrobot : public EpisodicEnv<Acrobot> {
 
   // Gymnasium's _dsdt, "book" dynamics, with Python's evaluation order.
   static Augmented dsdt(const Augmented& y) {
+    AC_STRICT_FP_FUNCTION
     using detail::python_pow;
     using std::cos, std::sin;
     constexpr double m1 = kLinkMass1, m2 = kLinkMass2, l1 = kLinkLength1;
@@ -94,12 +98,14 @@ class Acrobot : public EpisodicEnv<Acrobot> {
   }
 
   static Augmented add_scaled(const Augmented& y, double h, const Augmented& k) {
+    AC_STRICT_FP_FUNCTION
     Augmented out;
     for (std::size_t i = 0; i < 5; ++i) out[i] = y[i] + h * k[i];
     return out;
   }
 
   static double wrap(double x, double low, double high) {
+    AC_STRICT_FP_FUNCTION
     const double diff = high - low;
     while (x > high) x = x - diff;
     while (x < low) x = x + diff;
@@ -107,6 +113,7 @@ class Acrobot : public EpisodicEnv<Acrobot> {
   }
 
   Transition advance(Action action) {
+    AC_STRICT_FP_FUNCTION
     const Augmented y0{s_[0], s_[1], s_[2], s_[3], kTorques[static_cast<std::size_t>(action)]};
     // Gymnasium's rk4 with t = [0, dt]: dt2 = dt / 2.0.
     const double dt = kDt - 0.0;

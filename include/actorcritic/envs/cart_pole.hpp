@@ -49,6 +49,7 @@ class CartPole : public EpisodicEnv<CartPole> {
   AC_STRICT_FP_BEGIN
 
   void reset_state(Generator& rng) {
+    AC_STRICT_FP_FUNCTION
     x_ = rng.uniform(-0.05, 0.05);
     x_dot_ = rng.uniform(-0.05, 0.05);
     theta_ = rng.uniform(-0.05, 0.05);
@@ -56,6 +57,7 @@ class CartPole : public EpisodicEnv<CartPole> {
   }
 
   void load_state(const Eigen::VectorXd& s) {
+    AC_STRICT_FP_FUNCTION
     x_ = s(0);
     x_dot_ = s(1);
     theta_ = s(2);
@@ -63,11 +65,13 @@ class CartPole : public EpisodicEnv<CartPole> {
   }
 
   [[nodiscard]] Observation observation() const {
+    AC_STRICT_FP_FUNCTION
     return Observation(detail::to_float32(x_), detail::to_float32(x_dot_), detail::to_float32(theta_),
                        detail::to_float32(theta_dot_));
   }
 
   Transition advance(Action action) {
+    AC_STRICT_FP_FUNCTION
     const double force = action == 1 ? kForceMag : -kForceMag;
     const double costheta = std::cos(theta_);
     const double sintheta = std::sin(theta_);

@@ -34,14 +34,17 @@ class MountainCarTrack {
  protected:
   AC_STRICT_FP_BEGIN
   void reset_state(Generator& rng) {
+    AC_STRICT_FP_FUNCTION
     position_ = rng.uniform(-0.6, -0.4);  // high − low is 0.19999999999999996, as in numpy
     velocity_ = 0.0;
   }
   void load_state(const Eigen::VectorXd& s) {
+    AC_STRICT_FP_FUNCTION
     position_ = s(0);
     velocity_ = s(1);
   }
   [[nodiscard]] Observation observation() const {
+    AC_STRICT_FP_FUNCTION
     return Observation(detail::to_float32(position_), detail::to_float32(velocity_));
   }
   AC_STRICT_FP_END
@@ -72,6 +75,7 @@ class MountainCar : public EpisodicEnv<MountainCar>, public MountainCarTrack {
   AC_STRICT_FP_BEGIN
 
   Transition advance(Action action) {
+    AC_STRICT_FP_FUNCTION
     // velocity += (action − 1)·force + cos(3·position)·(−gravity): the sum on
     // the right is formed first, then added.
     velocity_ = velocity_ + (static_cast<double>(action - 1) * kForce + std::cos(3 * position_) * (-kGravity));

@@ -39,6 +39,7 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public 
   AC_STRICT_FP_BEGIN
 
   Transition advance(const Action& action) {
+    AC_STRICT_FP_FUNCTION
     const double a = static_cast<double>(action(0));
     const double force = std::min(std::max(a, kMinAction), kMaxAction);
     double velocity = velocity_ + (force * kPower - 0.0025 * std::cos(3 * position_));

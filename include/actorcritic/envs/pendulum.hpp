@@ -45,11 +45,13 @@ class Pendulum : public EpisodicEnv<Pendulum> {
   AC_STRICT_FP_BEGIN
 
   void reset_state(Generator& rng) {
+    AC_STRICT_FP_FUNCTION
     theta_ = rng.uniform(-std::numbers::pi, std::numbers::pi);
     theta_dot_ = rng.uniform(-1.0, 1.0);
     update_trig();
   }
   void load_state(const Eigen::VectorXd& s) {
+    AC_STRICT_FP_FUNCTION
     theta_ = s(0);
     theta_dot_ = s(1);
     update_trig();
@@ -57,20 +59,24 @@ class Pendulum : public EpisodicEnv<Pendulum> {
 
   // sin θ serves this step's observation and the next step's dynamics: one call, same bits.
   void update_trig() {
+    AC_STRICT_FP_FUNCTION
     cos_theta_ = std::cos(theta_);
     sin_theta_ = std::sin(theta_);
   }
 
   [[nodiscard]] Observation observation() const {
+    AC_STRICT_FP_FUNCTION
     return Observation(detail::to_float32(cos_theta_), detail::to_float32(sin_theta_),
                        detail::to_float32(theta_dot_));
   }
 
   static double angle_normalize(double x) {
+    AC_STRICT_FP_FUNCTION
     return detail::floored_mod(x + std::numbers::pi, 2 * std::numbers::pi) - std::numbers::pi;
   }
 
   Transition advance(const Action& action) {
+    AC_STRICT_FP_FUNCTION
     // The float32 action is promoted to double (numpy 1.x), then clipped.
     const double u = detail::clip(static_cast<double>(action(0)), -kMaxTorque, kMaxTorque);
     const double cost = detail::python_pow(angle_normalize(theta_), 2.0) +

@@ -11,21 +11,29 @@
 //    through a volatile function pointer.
 //  * Python's float `%` is a floored modulo, not C's fmod.
 //
-// Environment physics is defined between AC_STRICT_FP_BEGIN and AC_STRICT_FP_END.
+// Environment physics is defined between AC_STRICT_FP_BEGIN and AC_STRICT_FP_END
+// (GCC's optimize pragma, around the functions; they may be member functions),
+// and every function there opens with AC_STRICT_FP_FUNCTION (Clang's fp
+// pragma, which may not appear in a class, only at the start of a body).
+// Clang's -ffp-contract=fast disregards the pragma by design: build with
+// Clang's default (on) or fast-honor-pragmas (docs/reproducibility.md).
 
 #include <cmath>
 #include <math.h>
 
 #if defined(__clang__)
-#define AC_STRICT_FP_BEGIN _Pragma("clang fp contract(off)")
-#define AC_STRICT_FP_END _Pragma("clang fp contract(on)")
+#define AC_STRICT_FP_BEGIN
+#define AC_STRICT_FP_END
+#define AC_STRICT_FP_FUNCTION _Pragma("clang fp contract(off)")
 #elif defined(__GNUC__)
 #define AC_STRICT_FP_BEGIN \
   _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\", \"no-tree-slp-vectorize\", \"no-fast-math\")")
 #define AC_STRICT_FP_END _Pragma("GCC pop_options")
+#define AC_STRICT_FP_FUNCTION
 #else
 #define AC_STRICT_FP_BEGIN
 #define AC_STRICT_FP_END
+#define AC_STRICT_FP_FUNCTION
 #endif
 
 namespace ac::envs::detail {

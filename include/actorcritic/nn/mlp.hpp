@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace ac::nn {
@@ -56,15 +57,23 @@ struct MlpConfig {
                           fmt::format("at most {} widths in 1..{}", kMaxLayers, kMaxWidth)};
   }
 
+  /// Orthogonal-init gains are finite and positive.
+  static void check_gain(std::string_view argument, double gain) {
+    if (!(gain > 0 && std::isfinite(gain))) throw_invalid_argument("{}: expected a finite value > 0, got {}", argument, gain);
+  }
+
+  /// The check of a stored activation.
+  static auto known_activation() {
+    return archive::Check{[](Activation v) { return v == Activation::tanh || v == Activation::relu; },
+                          std::string("0 (tanh) or 1 (relu)")};
+  }
+
   template <class Archive>
   void serialize(Archive& a) {
     a.field("inputs", inputs, archive::between(1, kMaxWidth));
     a.field("hidden", hidden, hidden_widths());
     a.field("outputs", outputs, archive::between(1, kMaxWidth));
-    a.field("activation", activation, archive::Check{[](Activation v) {
-                                                       return v == Activation::tanh || v == Activation::relu;
-                                                     },
-                                                     "0 (tanh) or 1 (relu)"});
+    a.field("activation", activation, known_activation());
     a.field("layer_norm", layer_norm);
     a.field("hidden_gain", hidden_gain);
     a.field("output_gain", output_gain);
@@ -92,8 +101,8 @@ struct MlpConfig {
         throw_invalid_argument("MlpConfig.hidden[{}]: expected a layer width > 0, got {}", i, hidden[i]);
       }
     }
-    check_positive("MlpConfig.hidden_gain", hidden_gain);
-    check_positive("MlpConfig.output_gain", output_gain);
+    check_gain("MlpConfig.hidden_gain", hidden_gain);
+    check_gain("MlpConfig.output_gain", output_gain);
     check_non_negative("MlpConfig.trailing_parameters", trailing_parameters);
   }
 };

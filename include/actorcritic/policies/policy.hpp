@@ -7,6 +7,7 @@
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
 
+#include <cmath>
 #include <concepts>
 
 namespace ac {
@@ -35,13 +36,20 @@ namespace detail {
 template <class Archive, class Config>
 void serialize_hidden_layers(Archive& a, Config& c) {
   a.field("hidden", c.hidden, nn::MlpConfig::hidden_widths());
-  a.field("activation", c.activation);
+  a.field("activation", c.activation, nn::MlpConfig::known_activation());
   a.field("layer_norm", c.layer_norm);
-  a.field("output_gain", c.output_gain);
+  a.field("output_gain", c.output_gain, archive::Check{[](double g) { return g > 0 && std::isfinite(g); },
+                                                       "a finite value > 0"});
 }
 template <class Config>
 void validate_hidden_layers(const Config& c) {
-  nn::MlpConfig{.inputs = 1, .hidden = c.hidden, .outputs = 1, .activation = c.activation}.validate();
+  nn::MlpConfig{.inputs = 1,
+                .hidden = c.hidden,
+                .outputs = 1,
+                .activation = c.activation,
+                .layer_norm = c.layer_norm,
+                .output_gain = c.output_gain}
+      .validate();
 }
 }  // namespace detail
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The headers under Clang: every public header (through the umbrella) compiles
+# warning-free with -Wall -Wextra -Wpedantic, and the environments replay
+# Gymnasium's recorded trajectories bit for bit at -O3 -march=native, where
+# Clang would contract a*b + c into FMAs unless the headers prevent it
+# (envs/strict_fp.hpp). Registered when clang++ is installed.
+#   clang_test.sh CLANG SOURCE_DIR EIGEN_INCLUDE WORKDIR
+set -euo pipefail
+clang=$1 source=$2 eigen=$3 work=$4
+mkdir -p "$work"
+printf '#include <actorcritic/actorcritic.hpp>\nint main() {}\n' >"$work/umbrella.cpp"
+"$clang" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I"$source/include" -isystem "$eigen" \
+  "$work/umbrella.cpp"
+"$clang" -std=c++20 -O3 -march=native -I"$source/include" -I"$source/tests" -isystem "$eigen" \
+  -DAC_TEST_DATA_DIR="\"$source/tests/data\"" "$source/tests/main.cpp" "$source/tests/envs/test_replay.cpp" -lfmt \
+  -o "$work/replay"
+"$work/replay"
