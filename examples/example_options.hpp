@@ -71,20 +71,27 @@ class ExampleCommandLine {
 /// drawn at the end when --plot was given: what every example trainer shows.
 class ExampleProgress {
  public:
-  ExampleProgress(const ExampleCommandLine& options, long steps, std::string title)
-      : options_(options), log_(options.csv), bar_(steps), title_(std::move(title)) {}
+  /// `resumed_iterations` > 0: a resumed run, whose CSV continues the file (CsvLog::resume).
+  ExampleProgress(const ExampleCommandLine& options, long steps, std::string title, long resumed_iterations = 0)
+      : options_(options),
+        log_(resumed_iterations > 0 ? ac::CsvLog::resume(options.csv, resumed_iterations) : ac::CsvLog(options.csv)),
+        bar_(steps),
+        title_(std::move(title)) {}
 
   void operator()(const ac::IterationInfo& info) {
     log_(info);
     bar_(info);
   }
 
-  /// Writes the CSV, and draws it when --plot was given.
+  /// Draws the CSV when --plot was given (a failure warns: the CSV is already on disk).
   void finish() {
-    log_.flush();
     if (options_.plot.empty()) return;
-    ac::plot_learning_curve(options_.csv, options_.plot, title_);
-    fmt::print("learning curve: {}\n", options_.plot);
+    try {
+      ac::plot_learning_curve(options_.csv, options_.plot, title_);
+      fmt::print("learning curve: {}\n", options_.plot);
+    } catch (const std::exception& error) {
+      fmt::print(stderr, "{}: warning: no plot: {}\n", options_.program(), error.what());
+    }
   }
 
  private:

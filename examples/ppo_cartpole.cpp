@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     }
     const std::string name = "PPO-" + variant;
 
-    ExampleProgress progress(options, run->config().total_steps, name + " on CartPole-v1");
+    ExampleProgress progress(options, run->config().total_steps, name + " on CartPole-v1", run->iterations());
     run->train([&](const ac::IterationInfo& info) {
       progress(info);
       return stop_after == 0 || info.steps < stop_after;

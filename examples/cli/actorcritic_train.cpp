@@ -65,6 +65,8 @@ cli::Invocation parse_invocation(int argc, char** argv) {
       inv.given.emplace_back(flag, value);
     }
   }
+  inv.dangling = line.dangling;
+  if (inv.dangling == "--algo" || inv.dangling == "--env") cli::usage_error("{}: expected a value after the flag", inv.dangling);
   if (!inv.help) take_from_checkpoint(inv, algo_given, env_given);
   if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), inv.algo) == cli::kAlgorithms.end()) {
     cli::usage_error("--algo: unknown algorithm \"{}\"; expected one of {}", inv.algo, fmt::join(cli::kAlgorithms, ", "));

@@ -23,7 +23,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
         flags.help());
     return true;
   }
-  flags.apply(invocation.given, fmt::format("--algo {}", invocation.algo));
+  flags.apply(invocation.given, fmt::format("--algo {}", invocation.algo), invocation.dangling);
   return false;
 }
 
@@ -38,6 +38,23 @@ int train_on_environment(const Invocation& invocation, const CommonOptions& comm
     Session<Algorithm<Actor>, E> session(invocation, common, settings, gamma);
     return session.run();
   });
+}
+
+/// A minibatch larger than the rollout is refused; one that does not divide it
+/// leaves a smaller last minibatch in every epoch, which is allowed with a warning.
+/// (A resumed run keeps the checkpoint's settings: nothing to check.)
+inline void check_minibatch(const Invocation& invocation, const CommonOptions& common, std::string_view flag,
+                            long batch, long n_steps) {
+  if (!common.resume.empty()) return;
+  const long rollout = n_steps * common.envs;
+  if (batch > rollout) {
+    usage_error("{}: a minibatch of {} is larger than the rollout of {} (--n-steps {} × --envs {})", flag, batch,
+                rollout, n_steps, common.envs);
+  }
+  if (rollout % batch != 0 && !invocation.quiet) {
+    fmt::print(stderr, "{}: warning: {} {} does not divide the rollout of {}: every epoch ends with a minibatch of {}\n",
+               invocation.program, flag, batch, rollout, rollout % batch);
+  }
 }
 
 /// A constant or linearly decaying (to 0 at the end of the budget) schedule, as flags.

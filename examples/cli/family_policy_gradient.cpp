@@ -61,7 +61,7 @@ int run_reinforce(const Invocation& invocation) {
   ac::ReinforceConfig config;
   config.optimizer.learning_rate = 5e-3;  // examples/reinforce_cartpole.cpp: 1e-2 was unstable for one seed
   FlagSet flags;
-  add_common_flags(flags, common, env.continuous, false);
+  add_common_flags(flags, common, env, invocation.algo, false);
   flags.section("REINFORCE (Williams 1992): complete episodes, reward-to-go");
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);
   flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
@@ -85,7 +85,7 @@ int run_actor_critic(const Invocation& invocation) {
   a2c_defaults(invocation.algo, env, config, optimizer, lambda);
   std::string correction = "vtrace";
   FlagSet flags;
-  add_common_flags(flags, common, env.continuous, true);
+  add_common_flags(flags, common, env, invocation.algo, true);
   flags.section(invocation.algo == "vpg" ? "value policy gradient: r + γ·V(s') as the return, critic by TD"
                 : off_policy ? "off-policy actor-critic: replayed rollouts, importance weights π/β"
                              : "A2C (Mnih et al. 2016, synchronous; defaults: SB3)");

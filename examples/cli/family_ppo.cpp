@@ -58,7 +58,7 @@ int run_ppo(const Invocation& invocation) {
   ScheduleFlag lr = ScheduleFlag::of(config.learning_rate);
   ScheduleFlag clip = config.clipped() ? ScheduleFlag::of(*config.clip_range) : ScheduleFlag{0.2, "constant"};
   FlagSet flags;
-  add_common_flags(flags, common, env.continuous, true);
+  add_common_flags(flags, common, env, invocation.algo, true);
   flags.section("PPO (Schulman et al. 2017; defaults: SB3, rl-baselines3-zoo, ac::presets)");
   flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
   flags.number("--batch-size", "minibatch size", config.batch_size, Range::positive);
@@ -89,6 +89,7 @@ int run_ppo(const Invocation& invocation) {
   flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags)) return 0;
+  check_minibatch(invocation, common, "--batch-size", config.batch_size, config.n_steps);
   config.set_learning_rate(lr.schedule());
   if (config.clipped()) config.clip_range = clip.schedule();
   config.validate();

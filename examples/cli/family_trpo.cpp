@@ -20,7 +20,10 @@ ac::TRPOConfig trpo_defaults(const Environment& env) {
       c.gae_lambda = 0.95;
       c.critic_batch_size = 1024;
       break;
-    case EnvironmentKey::single_state_bandit: c.n_steps = 8; break;
+    case EnvironmentKey::single_state_bandit:
+      c.n_steps = 8;
+      c.critic_batch_size = 64;  // the whole rollout of 8 envs × 8 steps
+      break;
   }
   return c;
 }
@@ -33,7 +36,7 @@ int run_trpo(const Invocation& invocation) {
   ac::TRPOConfig config = trpo_defaults(env);
   auto& tr = config.trust_region;
   FlagSet flags;
-  add_common_flags(flags, common, env.continuous, false);
+  add_common_flags(flags, common, env, invocation.algo, false);
   flags.section("TRPO (Schulman et al. 2015; defaults: sb3-contrib, rl-baselines3-zoo)");
   flags.number("--n-steps", "steps per env per rollout", config.n_steps, Range::positive);
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);
@@ -52,6 +55,7 @@ int run_trpo(const Invocation& invocation) {
                Range::positive);
   add_adam_flags(flags, config.critic_optimizer);
   if (parse_or_help(invocation, flags)) return 0;
+  check_minibatch(invocation, common, "--critic-batch-size", config.critic_batch_size, config.n_steps);
   config.validate();
   return train_on_environment<ac::TRPO>(invocation, common, config, config.gamma);
 }

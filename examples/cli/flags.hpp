@@ -90,13 +90,41 @@ inline double parse_number(std::string_view flag, std::string_view text) {
   return value;
 }
 
+/// An integer, also as a step count is often written: 100000, 1e5, 100k, 1.5M.
 inline long parse_integer(std::string_view flag, std::string_view text) {
   long value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    usage_error("{}: expected an integer, got \"{}\"", flag, text);
+  if (error == std::errc() && end == text.data() + text.size()) return value;
+  double scale = 1.0;
+  std::string_view number = text;
+  if (!number.empty() && (number.back() == 'k' || number.back() == 'K' || number.back() == 'M')) {
+    scale = number.back() == 'M' ? 1e6 : 1e3;
+    number.remove_suffix(1);
   }
-  return value;
+  double real = 0.0;
+  const auto [real_end, real_error] = std::from_chars(number.data(), number.data() + number.size(), real);
+  const double scaled = real * scale;
+  if (number.empty() || real_error != std::errc() || real_end != number.data() + number.size() ||
+      !std::isfinite(scaled) || scaled != std::floor(scaled) || std::fabs(scaled) > 9.0e15) {
+    usage_error("{}: expected an integer (e.g. 100000, 1e5, 100k, 1.5M), got \"{}\"", flag, text);
+  }
+  return static_cast<long>(scaled);
+}
+
+/// The edit distance of two flag names (for "did you mean").
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
 }
 
 inline bool parse_bool(std::string_view flag, std::string_view text) {
@@ -120,12 +148,16 @@ inline std::vector<long> parse_widths(std::string_view flag, std::string_view te
 }
 
 /// A command line as switches (--help/-h, --quiet/-q) and (flag, value) pairs in order.
-/// Every other flag takes a value (booleans too: --layer-norm true), so one
-/// grammar serves the trainer, the evaluator, the exporter and the examples.
+/// Every other flag takes a value (booleans too: --layer-norm true), given as
+/// `--name value` or `--name=value`, so one grammar serves the trainer, the
+/// evaluator, the exporter and the examples.
 struct CommandLine {
   bool help = false;
   bool quiet = false;
   std::vector<std::pair<std::string, std::string>> given;
+  /// A last flag without a value: reported once the flags are known (an
+  /// unknown name is a worse mistake than a missing value).
+  std::string dangling;
 
   [[nodiscard]] bool has(std::string_view flag) const {
     return std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first == flag; });
@@ -135,18 +167,34 @@ struct CommandLine {
 inline CommandLine split_command_line(int argc, char** argv) {
   CommandLine line;
   for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
+    std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       line.help = true;
-    } else if (flag == "--quiet" || flag == "-q") {
-      line.quiet = true;
-    } else if (!flag.starts_with("--")) {
-      usage_error("unexpected argument \"{}\"; flags look like --name value (see --help)", flag);
-    } else if (i + 1 >= argc) {
-      usage_error("{}: expected a value after the flag", flag);
-    } else {
-      line.given.emplace_back(flag, argv[++i]);
+      continue;
     }
+    if (flag == "--quiet" || flag == "-q") {
+      line.quiet = true;
+      continue;
+    }
+    if (!flag.starts_with("--") || flag.size() == 2) {
+      usage_error("unexpected argument \"{}\"; flags look like --name value or --name=value (see --help)", flag);
+    }
+    std::string value;
+    if (const auto equals = flag.find('='); equals != std::string::npos) {
+      value = flag.substr(equals + 1);
+      flag.resize(equals);
+    } else if (i + 1 >= argc) {
+      line.dangling = flag;
+      break;
+    } else {
+      value = argv[++i];
+      // A value is never a flag: `--csv --quiet` forgot the CSV's path.
+      if (value.starts_with("--") || value == "-h" || value == "-q") {
+        usage_error("{}: expected a value after the flag, got the flag {}", flag, value);
+      }
+    }
+    if (line.has(flag)) usage_error("{}: given twice; give each flag once", flag);
+    line.given.emplace_back(flag, value);
   }
   return line;
 }
@@ -205,22 +253,33 @@ class FlagSet {
       fmt::print("{}\n{}", usage, help());
       std::exit(0);
     }
-    apply(line.given, program);
+    apply(line, program);
     return line;
   }
 
   [[nodiscard]] bool knows(std::string_view name) const {
-    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == name; });
+    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == name && e.apply; });
   }
 
-  /// Applies (flag, value) pairs in order; unknown flags are UsageErrors naming `context`.
-  void apply(const std::vector<std::pair<std::string, std::string>>& given, std::string_view context) const {
+  /// A flag that exists elsewhere but not here, and why (e.g. "--initial-log-std":
+  /// "only for continuous actions; CartPole-v1 has discrete actions").
+  void unavailable(std::string name, std::string reason) { unavailable_.emplace_back(std::move(name), std::move(reason)); }
+
+  /// Applies (flag, value) pairs in order, then judges a last flag without a
+  /// value (CommandLine::dangling); unknown flags are UsageErrors naming `context`.
+  void apply(const std::vector<std::pair<std::string, std::string>>& given, std::string_view context,
+             std::string_view dangling = {}) const {
     for (const auto& [flag, value] : given) {
-      const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == flag; });
-      if (it == entries_.end()) usage_error("unknown flag {} for {} (see --help)", flag, context);
+      const auto it =
+          std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == flag && e.apply; });
+      if (it == entries_.end()) reject_unknown(flag, context);
       it->apply(flag, value);
     }
+    if (dangling.empty()) return;
+    if (!knows(dangling)) reject_unknown(dangling, context);
+    usage_error("{}: expected a value after the flag", dangling);
   }
+  void apply(const CommandLine& line, std::string_view context) const { apply(line.given, context, line.dangling); }
 
   [[nodiscard]] std::string help() const {
     std::string out;
@@ -248,7 +307,26 @@ class FlagSet {
            std::function<void(std::string_view, std::string_view)> apply) {
     entries_.emplace_back(std::move(name), std::move(help), std::move(show), std::move(apply));
   }
+
+  /// The error for a flag this set does not take: its reason when it is
+  /// unavailable here, else the nearest known name when one is close.
+  [[noreturn]] void reject_unknown(std::string_view flag, std::string_view context) const {
+    for (const auto& [name, reason] : unavailable_) {
+      if (name == flag) usage_error("{}: {}", flag, reason);
+    }
+    std::string nearest;
+    std::size_t best = std::max<std::size_t>(2, flag.size() / 4) + 1;
+    for (const auto& e : entries_) {
+      if (!e.apply) continue;
+      const std::size_t d = edit_distance(flag, e.name);
+      if (d < best) best = d, nearest = e.name;
+    }
+    if (!nearest.empty()) usage_error("unknown flag {} for {}; did you mean {}? (see --help)", flag, context, nearest);
+    usage_error("unknown flag {} for {} (see --help)", flag, context);
+  }
+
   std::vector<Entry> entries_;
+  std::vector<std::pair<std::string, std::string>> unavailable_;
 };
 
 }  // namespace cli

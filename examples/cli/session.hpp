@@ -13,7 +13,11 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +37,7 @@ struct Invocation {
   bool help = false;
   bool quiet = false;
   std::vector<std::pair<std::string, std::string>> given;
+  std::string dangling;  // a last flag without a value (CommandLine::dangling)
 
   [[nodiscard]] const Environment& environment() const { return find_environment(env); }
 };
@@ -86,7 +91,10 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
   return o;
 }
 
-inline void add_common_flags(FlagSet& flags, CommonOptions& o, bool continuous, bool has_critic) {
+/// The flags every algorithm has; those the pair cannot use are refused with the reason.
+inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment& env, std::string_view algo,
+                             bool shares_trunk) {
+  const bool continuous = env.continuous;
   flags.section("run");
   flags.number("--steps", "environment steps to train", o.steps, Range::positive);
   flags.number("--seed", "seed of the envs, the networks and the sampling", o.seed, Range::non_negative);
@@ -109,8 +117,17 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, bool continuous, 
       [&o](std::string_view flag, std::string_view text) { o.hidden = parse_widths(flag, text); });
   flags.text("--activation", "hidden activation", o.activation, {"tanh", "relu"});
   flags.boolean("--layer-norm", "layer norm after every hidden layer", o.layer_norm);
-  if (has_critic) flags.boolean("--shared-trunk", "one network for policy and value (two heads)", o.shared_trunk);
-  if (continuous) flags.number("--initial-log-std", "initial log σ of the Gaussian policy", o.initial_log_std, Range::any);
+  if (shares_trunk) {
+    flags.boolean("--shared-trunk", "one network for policy and value (two heads)", o.shared_trunk);
+  } else {
+    flags.unavailable("--shared-trunk", fmt::format("--algo {} does not train a policy and a value head on one trunk", algo));
+  }
+  if (continuous) {
+    flags.number("--initial-log-std", "initial log σ of the Gaussian policy", o.initial_log_std, Range::any);
+  } else {
+    flags.unavailable("--initial-log-std",
+                      fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
+  }
   flags.boolean("--normalize-observations", "running mean/std observation normalization", o.normalize_observations);
   flags.boolean("--normalize-rewards", "scale rewards by the running std of the return", o.normalize_rewards);
 }
@@ -134,6 +151,23 @@ inline std::string json_string(std::string_view text) {
 /// A JSON number; NaN and infinities (which JSON lacks) become null.
 inline std::string json_number(double value) {
   return std::isfinite(value) ? fmt::format("{}", value) : std::string("null");
+}
+
+/// Refuses an output path whose folder does not exist or cannot be written,
+/// that names a folder, or (with `extension`) that has another extension.
+inline void check_output_path(std::string_view flag, const std::string& path, std::string_view extension = {}) {
+  if (path.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) usage_error("{}: {} is a folder; expected a file path", flag, path);
+  const fs::path folder = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  if (!fs::is_directory(folder, error)) usage_error("{}: the folder {} does not exist", flag, folder.string());
+  if (::access(folder.c_str(), W_OK) != 0) usage_error("{}: the folder {} is not writable", flag, folder.string());
+  if (!extension.empty()) {
+    std::string actual = fs::path(path).extension().string();
+    std::transform(actual.begin(), actual.end(), actual.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (actual != extension) usage_error("{}: expected a {} file (the image is PNG), got {}", flag, extension, path);
+  }
 }
 
 /// The run's settings from the common flags.
@@ -182,8 +216,16 @@ class Session {
     }
     std::string csv_path = options_.csv;
     if (csv_path.empty() && !options_.plot.empty()) csv_path = options_.plot + ".csv";
+    // Every output's folder must exist before hours of training depend on it.
+    check_output_path("--csv", csv_path);
+    check_output_path("--plot", options_.plot, ".png");
+    check_output_path("--summary", options_.summary);
+    check_output_path("--save", options_.save);
+    // The log is on disk from the first iteration; a resumed run continues its file.
     std::optional<ac::CsvLog> log;
-    if (!csv_path.empty()) log.emplace(csv_path);
+    if (!csv_path.empty()) {
+      log.emplace(first_step > 0 ? ac::CsvLog::resume(csv_path, run_.iterations()) : ac::CsvLog(csv_path));
+    }
     std::optional<ac::ProgressBar> progress;
     const long budget = run_.config().total_steps;
     if (!invocation_.quiet) {
@@ -208,19 +250,25 @@ class Session {
       }
       return options_.stop_after == 0 || info.steps < options_.stop_after;
     });
-    if (log) log->flush();
-    if (!options_.plot.empty()) {
-      ac::plot_learning_curve(csv_path, options_.plot, fmt::format("{} on {}", invocation_.algo, invocation_.env));
-    }
     if (!options_.save.empty()) run_.save(options_.save);
     const auto evaluation = run_.evaluate(options_.eval_episodes, run_.config().seed + 1'000'000);
     if (!options_.summary.empty()) write_summary(wall, last_mean, first_step, evaluation);
+    // The plot is an extra: a failure (gnuplot missing, no episode finished yet) warns and loses nothing.
+    bool plotted = false;
+    if (!options_.plot.empty()) {
+      try {
+        ac::plot_learning_curve(csv_path, options_.plot, fmt::format("{} on {}", invocation_.algo, invocation_.env));
+        plotted = true;
+      } catch (const std::exception& error) {
+        fmt::print(stderr, "{}: warning: no plot: {}\n", invocation_.program, error.what());
+      }
+    }
     fmt::print("{} on {}: evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s)\n", invocation_.algo,
                invocation_.env, evaluation.episodes, evaluation.mean_return, evaluation.std_return, run_.steps(),
                wall);
     if (!invocation_.quiet) {
       if (!csv_path.empty()) fmt::print("log: {}\n", csv_path);
-      if (!options_.plot.empty()) fmt::print("learning curve: {}\n", options_.plot);
+      if (plotted) fmt::print("learning curve: {}\n", options_.plot);
       if (!options_.save.empty()) fmt::print("checkpoint: {}\n", options_.save);
       if (!options_.summary.empty()) fmt::print("summary: {}\n", options_.summary);
     }

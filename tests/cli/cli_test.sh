@@ -14,6 +14,23 @@ train=$1 eval=$2 work=$3 flavour=${4:-unknown}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
 # Bad input: exit 2, the flag named.
+expect 2 "--csv: expected a value after the flag, got the flag --quiet" "$train" --csv --quiet
+expect 2 "unknown flag --render for --algo ppo-clip" "$train" --render
+expect 2 "--steps: expected a value after the flag" "$train" --steps
+expect 2 "did you mean --steps?" "$train" --stpes 100
+expect 2 "--steps: given twice" "$train" --steps 100 --steps 200
+expect 2 "--steps: expected an integer (e.g. 100000, 1e5, 100k, 1.5M)" "$train" --steps 1.5x
+expect 2 "--batch-size: a minibatch of 100000 is larger than the rollout of 256" "$train" --batch-size 100000
+expect 0 "warning: --batch-size 100 does not divide the rollout of 256" "$train" --batch-size 100 --steps 300 \
+  --eval-episodes 1
+expect 2 "--plot: expected a .png file" "$train" --plot curve.jpg
+expect 2 "--initial-log-std: only for environments with continuous actions; CartPole-v1" "$train" --initial-log-std 0
+expect 2 "--shared-trunk: --algo trpo does not train" "$train" --algo trpo --shared-trunk true
+expect 2 "--summary: the folder /nonexistent does not exist" "$train" --summary /nonexistent/x.json
+expect 2 "--save: . is a folder" "$train" --save .
+expect 0 "(2048 steps" "$train" --steps=2k --quiet --eval-episodes 1
+expect 0 "(1024 steps" "$train" --steps 1e3 --quiet --eval-episodes 1
+expect 2 "--load: expected a value after the flag" "$eval" --load
 expect 2 "expected one of reinforce, vpg, a2c" "$train" --algo sarsa
 expect 2 "expected one of CartPole-v1" "$train" --env Breakout-v5
 expect 2 "--steps: expected a number > 0" "$train" --steps -5
@@ -27,7 +44,7 @@ expect 2 "--activation: unknown value" "$train" --activation sigmoid
 expect 2 "--adam-beta1: expected a number in [0, 1)" "$train" --adam-beta1 1
 expect 2 "--kl-factor: expected a number > 1" "$train" --algo ppo-kl --kl-factor 0.5
 expect 2 "unknown flag --clip-range for --algo ppo-kl" "$train" --algo ppo-kl --clip-range 0.2
-expect 2 "unknown flag --shared-trunk for --algo reinforce" "$train" --algo reinforce --shared-trunk true
+expect 2 "--shared-trunk: --algo reinforce does not train a policy and a value head" "$train" --algo reinforce --shared-trunk true
 expect 2 "--seed: expected a value" "$train" --seed
 expect 2 "--load: expected a checkpoint path" "$eval" --episodes 3
 expect 2 "--episodes: expected a number > 0" "$eval" --load x --episodes 0
@@ -63,12 +80,16 @@ expect 0 "evaluation over 4 episodes" "$eval" --load run1.ckpt --env CartPole-v1
 # for byte, as the uninterrupted one (A2C on CartPole; PPO on Pendulum with observation and reward
 # normalization). The checkpoint remembers its output flags, so both runs are given the same ones.
 expect 0 "evaluation over" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet --eval-episodes 3 \
-  --save a2c.ckpt
+  --save a2c.ckpt --csv a2c.csv
 mv a2c.ckpt a2c_full.ckpt
+mv a2c.csv a2c_full.csv
 expect 0 "evaluation over" "$train" --algo a2c --env CartPole-v1 --steps 4000 --seed 7 --quiet --eval-episodes 3 \
-  --stop-after 1500 --save a2c.ckpt
+  --stop-after 1500 --save a2c.ckpt --csv a2c.csv
 expect 0 "a2c on CartPole-v1: 4000 steps (resuming at 1520)" "$train" --resume a2c.ckpt
 cmp -s a2c_full.ckpt a2c.ckpt || fail "a stopped and resumed A2C run differs from the uninterrupted one"
+# The resumed run continues its CSV: one file holds the uninterrupted run's curve (column 3 is wall time).
+diff -q <(cut -d, -f3 --complement a2c_full.csv) <(cut -d, -f3 --complement a2c.csv) >/dev/null ||
+  fail "the resumed run's CSV is not the uninterrupted run's curve"
 expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24576 --quiet --eval-episodes 1 \
   --checkpoint-every 8192 --save pendulum.ckpt
 mv pendulum.ckpt pendulum_full.ckpt
@@ -76,6 +97,24 @@ expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24
   --checkpoint-every 8192 --stop-after 10000 --save pendulum.ckpt
 expect 0 "evaluation over" "$train" --resume pendulum.ckpt --quiet
 cmp -s pendulum_full.ckpt pendulum.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+
+# The CSV is on disk while training: a run killed with SIGKILL leaves its rows so far.
+"$train" --algo a2c --steps 100000000 --quiet --csv live.csv --save live.ckpt >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+  [[ -f live.csv && $(wc -l <live.csv) -ge 5 ]] && break
+  sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+[[ $(wc -l <live.csv) -ge 5 && $(head -1 live.csv) == iteration,steps,* ]] ||
+  fail "a killed run left no CSV rows: $(wc -l <live.csv) lines"
+
+# Outputs survive a failed plot: no episode ends in 100 Pendulum steps, so gnuplot has nothing to
+# draw; the run warns and still writes its checkpoint and summary, and exits 0.
+expect 0 "warning: no plot" "$train" --env Pendulum-v1 --steps 100 --quiet --eval-episodes 1 --plot empty.png \
+  --save empty.ckpt --summary empty.json
+[[ -f empty.ckpt && -f empty.json && -f empty.png.csv && ! -f empty.png ]] || fail "a failed plot lost other outputs"
 
 # Golden fingerprints. After an intended numerical change, paste the new values printed here.
 expect_sha() {

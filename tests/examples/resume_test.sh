@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A run resumed in a fresh process through the library alone (ac::Run::save and
 # ac::Run::load, as examples/ppo_cartpole.cpp uses them) ends where the
-# uninterrupted run does: the same checkpoint bytes, and the same CSV rows
-# apart from wall time. Flags that the checkpoint decides are refused.
+# uninterrupted run does: the same checkpoint bytes, and one CSV with the same
+# rows apart from wall time (ac::CsvLog::resume). Flags that the checkpoint
+# decides are refused.
 #   resume_test.sh PPO_CARTPOLE WORKDIR
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
@@ -10,16 +11,19 @@ example=$1 work=$2
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
 "$example" --steps 8192 --seed 3 --variant clip-kl --csv full.csv --save full.ckpt >/dev/null || fail "the full run"
-"$example" --steps 8192 --seed 3 --variant clip-kl --csv first.csv --stop-after 4096 --save half.ckpt >/dev/null ||
+"$example" --steps 8192 --seed 3 --variant clip-kl --csv curve.csv --stop-after 4096 --save half.ckpt >/dev/null ||
   fail "the interrupted run"
-"$example" --resume half.ckpt --csv second.csv --save resumed.ckpt >/dev/null || fail "the resumed run"
+# As if the process had run on past its checkpoint and been killed mid-row: the resumed
+# log drops what came after the checkpoint.
+echo "999,99999,1.0,0,0" >>curve.csv
+printf '1000,12' >>curve.csv
+"$example" --resume half.ckpt --csv curve.csv --save resumed.ckpt >/dev/null || fail "the resumed run"
 cmp -s full.ckpt resumed.ckpt || fail "the resumed run's checkpoint differs from the uninterrupted run's"
 cmp -s full.ckpt half.ckpt && fail "the interrupted checkpoint equals the final one (nothing was interrupted)"
-# Column 3 is wall time.
+# One CSV holds the whole curve: the uninterrupted run's rows (column 3 is wall time), wall times increasing.
 rows() { cut -d, -f1,2,4- "$1"; }
-if ! diff -q <(rows full.csv) <(rows first.csv; tail -n +2 second.csv | cut -d, -f1,2,4-) >/dev/null; then
-  fail "the two halves' CSV rows are not the uninterrupted run's"
-fi
+diff -q <(rows full.csv) <(rows curve.csv) >/dev/null || fail "the resumed CSV is not the uninterrupted run's curve"
+sort -t, -k3,3 -g -c <(tail -n +2 curve.csv) 2>/dev/null || fail "wall_seconds do not increase across the resume"
 
 for flag in --steps --seed --variant; do
   value=1

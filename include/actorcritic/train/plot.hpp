@@ -66,11 +66,23 @@ inline void plot_csv(const std::filesystem::path& csv_path, const std::filesyste
   std::filesystem::path script_path = png_path;
   script_path += ".gp";
   write_file_atomically(script_path, script);
-  const int status = std::system(fmt::format("gnuplot {} 2>&1", gnuplot_quote(script_path.string())).c_str());
+  // gnuplot's messages go to a log, not the terminal: a failure reports them in its error.
+  std::filesystem::path log_path = png_path;
+  log_path += ".log";
+  const int status = std::system(
+      fmt::format("gnuplot {} >{} 2>&1", gnuplot_quote(script_path.string()), gnuplot_quote(log_path.string())).c_str());
   std::filesystem::remove(script_path);
+  std::string messages;
+  std::error_code ignored;
+  if (std::filesystem::exists(log_path, ignored)) {
+    messages = read_file(log_path);
+    std::filesystem::remove(log_path, ignored);
+  }
   if (status != 0) {
-    std::filesystem::remove(temporary_png);
-    throw_io_error("plot_csv: gnuplot failed (status {}) on {}", status, csv_path.string());
+    std::filesystem::remove(temporary_png, ignored);
+    while (!messages.empty() && (messages.back() == '\n' || messages.back() == ' ')) messages.pop_back();
+    throw_io_error("plot_csv: gnuplot failed (status {}) on {}{}", status, csv_path.string(),
+                   messages.empty() ? std::string() : ": " + messages.substr(messages.size() > 400 ? messages.size() - 400 : 0));
   }
   std::filesystem::rename(temporary_png, png_path);
 }

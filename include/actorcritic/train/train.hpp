@@ -17,9 +17,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace ac {
@@ -140,28 +147,93 @@ void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint6
 }
 
 /// One CSV row per iteration (readable by pandas: a header, numbers, `nan`
-/// where an algorithm does not measure a diagnostic); written atomically by flush().
+/// where an algorithm does not measure a diagnostic), appended and flushed as
+/// it comes, so that a killed run leaves its curve up to the last iteration.
 class CsvLog {
  public:
+  /// A new log at `path` (replacing a file there), with its header.
   explicit CsvLog(std::string path) : path_(std::move(path)) {
-    text_ = "iteration,steps,wall_seconds,mean_return,episodes";
-    for (const auto& field : UpdateDiagnostics::fields) {
-      text_ += ',';
-      text_ += field.first;
+    write_file_atomically(path_, header() + '\n');
+    open_for_append();
+  }
+
+  /// The log of a run resumed after `iterations` iterations: the rows `path`
+  /// holds up to that iteration are kept (later ones, written after the
+  /// checkpoint, and a line cut off by a crash are dropped), and this run's rows
+  /// follow, their wall_seconds continuing from the last kept row. A missing
+  /// file, or one with another header, starts anew.
+  static CsvLog resume(std::string path, long iterations) {
+    std::string kept = header() + '\n';
+    double wall_offset = 0.0;
+    std::error_code missing;
+    if (std::filesystem::exists(path, missing)) {
+      const std::string text = read_file(path);
+      const std::size_t columns = static_cast<std::size_t>(std::count(kept.begin(), kept.end(), ',')) + 1;
+      if (text.starts_with(kept)) {
+        std::size_t at = kept.size();
+        while (at < text.size()) {
+          const std::size_t end = text.find('\n', at);
+          if (end == std::string::npos) break;  // a last line without its newline: cut off
+          const std::string_view line(text.data() + at, end - at);
+          at = end + 1;
+          long iteration = 0;
+          const auto [stop, error] = std::from_chars(line.data(), line.data() + line.size(), iteration);
+          if (error != std::errc() || stop == line.data() + line.size() || *stop != ',' || iteration > iterations ||
+              static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1 != columns) {
+            break;
+          }
+          kept += line;
+          kept += '\n';
+          const std::size_t wall_start = line.find(',', line.find(',') + 1) + 1;
+          wall_offset = std::strtod(std::string(line.substr(wall_start, line.find(',', wall_start) - wall_start)).c_str(),
+                                    nullptr);
+        }
+      }
     }
-    text_ += '\n';
+    CsvLog log(std::move(path), kept);
+    log.wall_offset_ = wall_offset;
+    return log;
   }
+
   void operator()(const IterationInfo& i) {
-    text_ += fmt::format("{},{},{:.6f},{},{}", i.iteration, i.steps, i.seconds, i.mean_return, i.episodes);
-    for (const auto& field : UpdateDiagnostics::fields) text_ += fmt::format(",{}", i.diagnostics.*(field.second));
-    text_ += '\n';
+    std::string row = fmt::format("{},{},{:.6f},{},{}", i.iteration, i.steps, wall_offset_ + i.seconds, i.mean_return,
+                                  i.episodes);
+    for (const auto& field : UpdateDiagnostics::fields) row += fmt::format(",{}", i.diagnostics.*(field.second));
+    row += '\n';
+    if (std::fputs(row.c_str(), file_.get()) < 0 || std::fflush(file_.get()) != 0) {
+      throw_io_error("CsvLog: cannot append to \"{}\"", path_);
+    }
   }
-  void flush() const { write_file_atomically(path_, text_); }
+  /// Rows are on disk as they come; kept for callers that flush at the end.
+  void flush() const {}
   [[nodiscard]] const std::string& path() const { return path_; }
 
+  /// iteration, steps, wall_seconds, mean_return, episodes, then every diagnostic.
+  static std::string header() {
+    std::string text = "iteration,steps,wall_seconds,mean_return,episodes";
+    for (const auto& field : UpdateDiagnostics::fields) {
+      text += ',';
+      text += field.first;
+    }
+    return text;
+  }
+
  private:
+  CsvLog(std::string path, const std::string& contents) : path_(std::move(path)) {
+    write_file_atomically(path_, contents);
+    open_for_append();
+  }
+  void open_for_append() {
+    file_.reset(std::fopen(path_.c_str(), "a"));
+    if (!file_) throw_io_error("CsvLog: cannot open \"{}\" for appending", path_);
+  }
+  struct Close {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+
   std::string path_;
-  std::string text_;
+  std::unique_ptr<std::FILE, Close> file_;
+  double wall_offset_ = 0.0;
 };
 
 }  // namespace ac
