@@ -227,10 +227,15 @@ class Session {
       log.emplace(first_step > 0 ? ac::CsvLog::resume(csv_path, run_.iterations()) : ac::CsvLog(csv_path));
     }
     std::optional<ac::ProgressBar> progress;
+    // The loop runs whole rollouts: the budget rounds up to the steps it will really take.
     const long budget = run_.config().total_steps;
+    const long planned = run_.planned_steps();
     if (!invocation_.quiet) {
-      progress.emplace(budget);
-      fmt::print("{} on {}: {} steps{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, budget,
+      progress.emplace(planned);
+      fmt::print("{} on {}: {} steps{}{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, budget,
+                 planned != budget ? fmt::format(" (rounded up to {}: whole rollouts of {} steps)", planned,
+                                                 run_.steps_per_iteration())
+                                   : std::string(),
                  first_step > 0 ? fmt::format(" (resuming at {})", first_step) : std::string(), run_.config().envs,
                  run_.config().seed);
     }

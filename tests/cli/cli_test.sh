@@ -30,6 +30,8 @@ expect 2 "--summary: the folder /nonexistent does not exist" "$train" --summary 
 expect 2 "--save: . is a folder" "$train" --save .
 expect 0 "(2048 steps" "$train" --steps=2k --quiet --eval-episodes 1
 expect 0 "(1024 steps" "$train" --steps 1e3 --quiet --eval-episodes 1
+expect 0 "20000 steps (rounded up to 24576: whole rollouts of 8192 steps)" "$train" --env Pendulum-v1 --steps 20000 \
+  --eval-episodes 1
 expect 2 "--load: expected a value after the flag" "$eval" --load
 expect 2 "expected one of reinforce, vpg, a2c" "$train" --algo sarsa
 expect 2 "expected one of CartPole-v1" "$train" --env Breakout-v5

@@ -323,3 +323,24 @@ TEST_CASE("a restored generator and VectorEnv continue their sequences bit for b
   }
   CHECK(wrapped2.env(1).inner().episodes().total() == wrapped.env(1).inner().episodes().total());
 }
+
+TEST_CASE("planned_steps is the budget rounded up to whole iterations, as train() takes them", "[train][run]") {
+  auto ppo = ac::presets::ppo_pendulum();
+  ppo.n_steps = 64;
+  ppo.batch_size = 64;
+  ppo.epochs = 1;
+  PendulumRun ppo_run(small_run(1000), ppo);  // 4 envs x 64 steps per iteration
+  CHECK(ppo_run.steps_per_iteration() == 256);
+  CHECK(ppo_run.planned_steps() == 1024);
+  ppo_run.train();
+  CHECK(ppo_run.steps() == 1024);
+  CHECK(ppo_run.planned_steps() == 1024);
+
+  auto config = small_run(600);
+  config.envs = 2;
+  ac::Run<ac::Reinforce<Categorical>, CartPole> reinforce(config, ac::ReinforceConfig{});  // 2 envs x 500 steps
+  CHECK(reinforce.steps_per_iteration() == 1000);
+  CHECK(reinforce.planned_steps() == 1000);
+  reinforce.train();
+  CHECK(reinforce.steps() == 1000);
+}

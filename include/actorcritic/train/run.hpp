@@ -184,6 +184,25 @@ class Run {
   }
 
   [[nodiscard]] bool finished() const { return loop_.steps() >= config_.total_steps; }
+
+  /// Environment steps one iteration takes: every env runs rollout_steps()
+  /// (REINFORCE: one time limit, max_episode_steps).
+  [[nodiscard]] long steps_per_iteration() const {
+    long per_env = 0;
+    if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
+      per_env = prototype_.max_episode_steps();
+    } else {
+      per_env = static_cast<long>(algorithm_.rollout_steps());
+    }
+    return per_env * static_cast<long>(config_.envs);
+  }
+  /// The steps the run will have taken when train() returns unstopped: the budget
+  /// rounded up to whole iterations (the loop never cuts a rollout short).
+  [[nodiscard]] long planned_steps() const {
+    const long per_iteration = steps_per_iteration();
+    const long remaining = std::max(0L, config_.total_steps - loop_.steps());
+    return loop_.steps() + (remaining + per_iteration - 1) / per_iteration * per_iteration;
+  }
   /// Moves the budget (e.g. to continue a finished run further). The schedules
   /// then follow the new budget from here on, so the run is no longer the same
   /// as one trained to the new budget from the start.
