@@ -205,6 +205,21 @@ TEST_CASE("broken checkpoints are rejected with an error that says why", "[train
   const double negative = -3.1e231;
   std::memcpy(gain.data() + gain_at, &negative, sizeof negative);
   CHECK_THAT(load_error(reseal(gain)), Catch::Contains("config.critic.output_gain") && Catch::Contains("finite value > 0"));
+  // A critic wider than the file could hold (found by the fuzzer: the loader allocated 68 GB for it).
+  auto ppo = ac::presets::ppo_pendulum();
+  ppo.n_steps = 16;
+  PendulumRun separate(small_run(4096), ppo);  // its own critic network, unlike pendulum_run()'s shared trunk
+  std::string wide = separate.to_checkpoint_bytes();
+  const auto widths_at = wide.find("hidden", wide.find("critic")) + 6 + sizeof(std::uint64_t);  // past name and count
+  const std::int64_t width = std::int64_t{1} << 20;
+  std::memcpy(wide.data() + widths_at, &width, sizeof width);
+  CHECK_THAT(load_error(reseal(wide)), Catch::Contains("larger than the") && Catch::Contains("bytes the file holds"));
+  CHECK_THAT(load_error<ac::InferencePolicy<Gaussian>>(reseal(wide)), Catch::Contains("no error"));  // it skips the critic
+  std::string wide_actor = good;
+  const auto actor_widths_at = wide_actor.find("hidden") + 6 + sizeof(std::uint64_t);  // config.actor.hidden
+  std::memcpy(wide_actor.data() + actor_widths_at, &width, sizeof width);
+  CHECK_THAT(load_error(reseal(wide_actor)), Catch::Contains("bytes the file holds"));
+  CHECK_THAT(load_error<ac::InferencePolicy<Gaussian>>(reseal(wide_actor)), Catch::Contains("bytes the file holds"));
   std::string activation = good;
   const auto activation_at = activation.find("activation", critic_at) + 10;
   activation[activation_at] = 9;

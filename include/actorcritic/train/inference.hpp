@@ -48,6 +48,7 @@ class InferencePolicy {
       throw_io_error("{}: the checkpoint's policy has {} actions ({}), this program loads a policy with {} actions",
                      source, e.discrete ? "discrete" : "continuous", e.id, kDiscrete ? "discrete" : "continuous");
     }
+    check_run_fits<Scalar>(policy.run_, in, false);
     in.skip("settings");
     NetworkRecord<Scalar> actor;
     in.field("actor", actor);

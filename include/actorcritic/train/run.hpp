@@ -91,6 +91,26 @@ RunHeader read_run_header(const std::filesystem::path& path) {
   return read_run_header(in);
 }
 
+/// Refuses, before anything is built, a configuration whose networks (the
+/// actor's, and the critic's when it has its own) or environments need more
+/// bytes than the rest of the file holds: their parameters and states are
+/// stored further on, so a hostile size cannot make the loader allocate.
+template <RealScalar Scalar>
+void check_run_fits(const RunHeader& run, const InputArchive& in, bool separate_critic) {
+  const auto& e = run.header.environment;
+  std::uint64_t parameters =
+      nn::MlpConfig{.inputs = e.observation_dim, .hidden = run.config.actor.hidden, .outputs = e.action_size}
+          .parameter_count();
+  if (separate_critic) {
+    parameters += nn::MlpConfig{.inputs = e.observation_dim, .hidden = run.config.critic.hidden, .outputs = 1}
+                      .parameter_count();
+  }
+  if (parameters > in.remaining() / sizeof(Scalar) || static_cast<std::uint64_t>(run.config.envs) > in.remaining()) {
+    throw_io_error("{}: config describes networks or environments larger than the {} bytes the file holds",
+                   in.source(), in.remaining());
+  }
+}
+
 /// Whether Algorithm learns a critic (its constructor takes one).
 template <class Algorithm>
 inline constexpr bool kHasCritic =
@@ -135,15 +155,7 @@ class Run {
       throw_io_error("{}: the checkpoint was trained by {}, not {}", source, header.algorithm, Algorithm::kName);
     }
     check_checkpoint_environment(header.environment, describe_environment(prototype), source);
-    // Refuse what the file cannot hold before building it: the actor's
-    // parameters and every environment's state are stored further on.
-    const auto& e = header.environment;
-    const nn::MlpConfig actor_shape{.inputs = e.observation_dim, .hidden = config.actor.hidden, .outputs = e.action_size};
-    if (actor_shape.parameter_count() > in.remaining() / sizeof(Scalar) ||
-        static_cast<std::uint64_t>(config.envs) > in.remaining()) {
-      throw_io_error("{}: config describes networks or environments larger than the {} bytes the file holds", source,
-                     in.remaining());
-    }
+    check_run_fits<Scalar>({header, config}, in, kHasCritic<Algorithm> && !config.shared_trunk);
     Settings settings{};
     in.field("settings", settings);
     Run run(config, settings, prototype);
