@@ -66,6 +66,7 @@ class ByteReader {
       throw_io_error("{}: file is truncated: {} needs {} bytes at offset {}, only {} remain",
                      source_, field, size, position_, bytes_.size() - position_);
     }
+    if (size == 0) return;  // `out` may be an empty matrix's null data(), which memcpy must not get
     std::memcpy(out, bytes_.data() + position_, size);
     position_ += size;
   }
