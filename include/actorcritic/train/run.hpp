@@ -119,6 +119,11 @@ inline constexpr bool kHasCritic =
 
 template <class Algorithm, envs::Env E>
 class Run {
+  static_assert(Serializable<E>,
+                "ac::Run checkpoints every environment: give the environment type "
+                "`template <class Archive> void serialize(Archive& a)` naming its state with a.field(\"name\", member) "
+                "(docs/envs.md, docs/run.md), or derive it from ac::envs::EpisodicEnv");
+
  public:
   using Actor = typename Algorithm::PolicyType;
   using Scalar = typename Actor::Scalar;
