@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <support/learning.hpp>
 
+#include "../../examples/walk_to_goal.hpp"  // the user's environment of docs/envs.md
+
 #include <cmath>
 
 using ac::envs::CartPole;
@@ -233,58 +235,10 @@ TEST_CASE("A2C with Adam, layer norm and weight decay still solves CartPole-v1 o
   AC_CHECK_LEARNING_MAJORITY(trials);
 }
 
-namespace {
-
-/// A user's environment with `using Action = int`: walk from [-5, 5] to 0 (0: left, 1: right), −1 a step.
-class IntWalk {
- public:
-  using Action = int;
-  using Observation = Eigen::Matrix<float, 1, 1>;
-
-  std::string_view id() const { return "IntWalk-v0"; }
-  ac::envs::Box observation_space() const { return ac::envs::Box(-100.0f, 100.0f, 1); }
-  ac::envs::Discrete action_space() const { return ac::envs::Discrete(2); }
-  Observation reset(std::uint64_t seed) {
-    rng_ = ac::Generator(seed);
-    return reset();
-  }
-  Observation reset() {
-    position_ = static_cast<double>(static_cast<std::int64_t>(rng_.integer(11)) - 5);
-    steps_ = 0;
-    return Observation(static_cast<float>(position_));
-  }
-  ac::envs::StepResult<Observation> step(const Action& action) {
-    ac::envs::check_action(id(), action_space(), action);
-    position_ += action == 1 ? 1.0 : -1.0;
-    ++steps_;
-    const bool at_goal = position_ == 0.0;
-    return {Observation(static_cast<float>(position_)), -1.0, at_goal, !at_goal && steps_ >= max_steps_};
-  }
-  Eigen::VectorXd state() const { return Eigen::VectorXd::Constant(1, position_); }
-  void set_state(const Eigen::VectorXd& s) { position_ = s(0); }
-  long max_episode_steps() const { return max_steps_; }
-  void set_max_episode_steps(long steps) { max_steps_ = steps; }
-  /// For checkpoints (ac::Run saves every environment's state).
-  template <class Archive>
-  void serialize(Archive& a) {
-    a.field("rng", rng_);
-    a.field("position", position_);
-    a.field("steps", steps_);
-    a.field("max_steps", max_steps_);
-  }
-
- private:
-  ac::Generator rng_{0};
-  double position_ = 0.0;
-  long steps_ = 0;
-  long max_steps_ = 50;
-};
-static_assert(ac::envs::check_env<IntWalk>());
-
-}  // namespace
 
 TEST_CASE("an environment whose Action is int trains, saves and evaluates through ac::Run", "[algorithms][a2c]") {
-  using Run = ac::Run<ac::A2C<ac::CategoricalActor<float>>, IntWalk>;
+  static_assert(std::is_same_v<WalkToGoal::Action, int>);
+  using Run = ac::Run<ac::A2C<ac::CategoricalActor<float>>, WalkToGoal>;
   Run run({.envs = 4, .seed = 2, .total_steps = 4000, .actor = {.hidden = {16}}, .critic = {.hidden = {16}}}, {});
   run.train();
   CHECK(run.steps() == run.planned_steps());
