@@ -15,9 +15,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,12 +47,13 @@ struct Invocation {
 
 /// The flags --resume may come with: the budget (only larger), the outputs and
 /// the evaluation. Every other setting is the checkpoint's.
-inline const std::vector<std::string> kResumeFlags{"--resume",      "--steps",       "--csv",
-                                                   "--plot",        "--summary",     "--save",
-                                                   "--eval-episodes", "--checkpoint-every", "--stop-after"};
+inline const std::vector<std::string> kResumeFlags{
+    "--resume",           "--steps",          "--csv",        "--plot",          "--summary",       "--save",
+    "--eval-episodes",    "--checkpoint-every", "--keep-checkpoints", "--stop-after", "--stop-at-return"};
 /// The output flags a checkpoint remembers (RunConfig::application), so that a resumed run writes where it did.
-inline const std::vector<std::string> kRememberedFlags{"--csv", "--plot", "--summary", "--save", "--eval-episodes",
-                                                       "--checkpoint-every"};
+inline const std::vector<std::string> kRememberedFlags{"--csv",           "--plot",           "--summary",
+                                                       "--save",          "--eval-episodes",  "--checkpoint-every",
+                                                       "--keep-checkpoints", "--stop-at-return"};
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {
@@ -59,6 +63,8 @@ struct CommonOptions {
   long eval_episodes = 20;
   long stop_after = 0;        // 0: run the whole budget
   long checkpoint_every = 0;  // 0: only at the end
+  long keep_checkpoints = 0;  // periodic checkpoints kept as SAVE.STEPS besides SAVE (0: none)
+  double stop_at_return = std::numeric_limits<double>::infinity();  // stop once the recent mean return reaches it
   std::string csv, save, plot, summary, resume;
   std::vector<long> hidden{64, 64};
   std::string activation = "tanh";
@@ -108,8 +114,18 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
              o.resume);
   flags.number("--checkpoint-every", "also save the checkpoint every this many steps (0: only at the end)",
                o.checkpoint_every, Range::non_negative);
+  flags.number("--keep-checkpoints", "with --checkpoint-every: also keep the last K as SAVE.STEPS (0: none)",
+               o.keep_checkpoints, Range::non_negative);
   flags.number("--stop-after", "stop after this many steps of the budget, as if interrupted (0: never)",
                o.stop_after, Range::non_negative);
+  flags.custom(
+      "--stop-at-return", "stop once the mean return of the recent episodes reaches this (inf: never)",
+      [&o] { return fmt::format("{}", o.stop_at_return); },
+      [&o](std::string_view flag, std::string_view text) {
+        const double v = parse_number(flag, text);
+        if (std::isnan(v)) usage_error("{}: expected a number, got {}", flag, text);
+        o.stop_at_return = v;
+      });
   flags.section("networks");
   flags.custom(
       "--hidden", "hidden layer widths, comma-separated",
@@ -214,6 +230,9 @@ class Session {
     if (options_.checkpoint_every > 0 && options_.save.empty()) {
       usage_error("--checkpoint-every: expected --save PATH to write the checkpoints to");
     }
+    if (options_.keep_checkpoints > 0 && options_.checkpoint_every == 0) {
+      usage_error("--keep-checkpoints: expected --checkpoint-every N: it keeps the periodic checkpoints");
+    }
     std::string csv_path = options_.csv;
     if (csv_path.empty() && !options_.plot.empty()) csv_path = options_.plot + ".csv";
     // Every output's folder must exist before hours of training depend on it.
@@ -241,6 +260,7 @@ class Session {
     }
     double wall = 0.0;
     double last_mean = std::numeric_limits<double>::quiet_NaN();
+    bool reached_return = false;
     long next_checkpoint = options_.checkpoint_every > 0
                                ? (first_step / options_.checkpoint_every + 1) * options_.checkpoint_every
                                : std::numeric_limits<long>::max();
@@ -251,13 +271,20 @@ class Session {
       last_mean = info.mean_return;
       if (info.steps >= next_checkpoint) {
         run_.save(options_.save);
+        if (options_.keep_checkpoints > 0) keep_checkpoint(info.steps);
         next_checkpoint = (info.steps / options_.checkpoint_every + 1) * options_.checkpoint_every;
       }
-      return options_.stop_after == 0 || info.steps < options_.stop_after;
+      reached_return = info.mean_return >= options_.stop_at_return;  // false while NaN (no episode yet)
+      return !reached_return && (options_.stop_after == 0 || info.steps < options_.stop_after);
     });
+    if (reached_return && !invocation_.quiet) {
+      fmt::print("stopped at {} steps: the mean return {:.2f} reached --stop-at-return {}\n", run_.steps(), last_mean,
+                 options_.stop_at_return);
+    }
     if (!options_.save.empty()) run_.save(options_.save);
     const auto evaluation = run_.evaluate(options_.eval_episodes, run_.config().seed + 1'000'000);
-    if (!options_.summary.empty()) write_summary(wall, last_mean, first_step, evaluation);
+    const std::string_view stop = reached_return ? "stop-at-return" : run_.finished() ? "budget" : "stop-after";
+    if (!options_.summary.empty()) write_summary(wall, last_mean, first_step, evaluation, stop);
     // The plot is an extra: a failure (gnuplot missing, no episode finished yet) warns and loses nothing.
     bool plotted = false;
     if (!options_.plot.empty()) {
@@ -281,6 +308,29 @@ class Session {
   }
 
  private:
+  /// Copies the checkpoint just saved to SAVE.STEPS and removes all but the
+  /// newest --keep-checkpoints such copies in its folder (a resumed run's older ones too).
+  void keep_checkpoint(long steps) const {
+    namespace fs = std::filesystem;
+    const fs::path save(options_.save);
+    fs::copy_file(save, fs::path(fmt::format("{}.{}", options_.save, steps)), fs::copy_options::overwrite_existing);
+    const fs::path folder = save.parent_path().empty() ? fs::path(".") : save.parent_path();
+    const std::string prefix = save.filename().string() + ".";
+    std::vector<std::pair<long, fs::path>> kept;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with(prefix) || name.size() == prefix.size()) continue;
+      const std::string_view digits = std::string_view(name).substr(prefix.size());
+      long n = 0;
+      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (error == std::errc() && end == digits.data() + digits.size()) kept.emplace_back(n, entry.path());
+    }
+    std::sort(kept.begin(), kept.end());
+    for (std::size_t i = 0; i + static_cast<std::size_t>(options_.keep_checkpoints) < kept.size(); ++i) {
+      fs::remove(kept[i].second);
+    }
+  }
+
   [[nodiscard]] bool given(std::string_view flag) const {
     return std::any_of(invocation_.given.begin(), invocation_.given.end(), [&](const auto& g) { return g.first == flag; });
   }
@@ -302,13 +352,15 @@ class Session {
     return run;
   }
 
-  void write_summary(double wall, double last_mean, long first_step, const ac::EvaluationResult& evaluation) const {
+  void write_summary(double wall, double last_mean, long first_step, const ac::EvaluationResult& evaluation,
+                     std::string_view stop) const {
     const std::string json = fmt::format(
-        "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"envs\": {},\n"
+        "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"stopped_by\": {},\n"
+        "  \"envs\": {},\n"
         "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
         "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"checkpoint\": {}\n}}\n",
         json_string(invocation_.algo), json_string(invocation_.env), run_.config().seed, run_.steps(),
-        run_.config().envs, json_number(wall),
+        json_string(stop), run_.config().envs, json_number(wall),
         json_number(wall > 0 ? double(run_.steps() - first_step) / wall : 0.0), json_number(last_mean),
         json_number(evaluation.mean_return), json_number(evaluation.std_return), evaluation.episodes,
         options_.save.empty() ? std::string("null") : json_string(options_.save));

@@ -118,6 +118,17 @@ expect 0 "warning: no plot" "$train" --env Pendulum-v1 --steps 100 --quiet --eva
   --save empty.ckpt --summary empty.json
 [[ -f empty.ckpt && -f empty.json && -f empty.png.csv && ! -f empty.png ]] || fail "a failed plot lost other outputs"
 
+# --stop-at-return ends the run once the recent mean return reaches it, and says so in the summary.
+expect 0 "stopped at" "$train" --algo a2c --steps 200000 --stop-at-return 40 --eval-episodes 1 --summary early.json
+grep -q '"stopped_by": "stop-at-return"' early.json || fail "the summary does not say the run stopped at its return"
+[[ $(grep -o '"steps": [0-9]*' early.json | grep -o '[0-9]*$') -lt 200000 ]] || fail "--stop-at-return did not stop early"
+# --keep-checkpoints K keeps the newest K periodic checkpoints as SAVE.STEPS, each loadable.
+expect 0 "evaluation over" "$train" --algo a2c --steps 5000 --quiet --eval-episodes 1 --checkpoint-every 1000 \
+  --keep-checkpoints 2 --save kept.ckpt
+[[ $(ls kept.ckpt.* | tr '\n' ' ') == "kept.ckpt.4000 kept.ckpt.5000 " ]] || fail "kept: $(ls kept.ckpt.* | tr '\n' ' ')"
+expect 0 "evaluation over" "$eval" --load kept.ckpt.4000 --episodes 1
+expect 2 "--keep-checkpoints: expected --checkpoint-every" "$train" --keep-checkpoints 2 --save x.ckpt
+
 # Golden fingerprints. After an intended numerical change, paste the new values printed here.
 expect_sha() {
   local file=$1 expected=$2 actual
