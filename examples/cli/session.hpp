@@ -23,6 +23,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <vector>
 
@@ -358,11 +359,13 @@ class Session {
         "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"stopped_by\": {},\n"
         "  \"envs\": {},\n"
         "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
-        "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"checkpoint\": {}\n}}\n",
+        "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"eval_returns\": [{}],\n"
+        "  \"checkpoint\": {}\n}}\n",
         json_string(invocation_.algo), json_string(invocation_.env), run_.config().seed, run_.steps(),
         json_string(stop), run_.config().envs, json_number(wall),
         json_number(wall > 0 ? double(run_.steps() - first_step) / wall : 0.0), json_number(last_mean),
         json_number(evaluation.mean_return), json_number(evaluation.std_return), evaluation.episodes,
+        fmt::join(evaluation.returns | std::views::transform(json_number), ", "),
         options_.save.empty() ? std::string("null") : json_string(options_.save));
     ac::write_file_atomically(options_.summary, json);
   }

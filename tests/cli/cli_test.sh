@@ -121,6 +121,8 @@ expect 0 "warning: no plot" "$train" --env Pendulum-v1 --steps 100 --quiet --eva
 # --stop-at-return ends the run once the recent mean return reaches it, and says so in the summary.
 expect 0 "stopped at" "$train" --algo a2c --steps 200000 --stop-at-return 40 --eval-episodes 1 --summary early.json
 grep -q '"stopped_by": "stop-at-return"' early.json || fail "the summary does not say the run stopped at its return"
+# The summary lists every evaluation episode's return (here 1 episode).
+grep -Eq '"eval_returns": \[[0-9.e+-]+\]' early.json || fail "the summary has no per-episode returns: $(cat early.json)"
 [[ $(grep -o '"steps": [0-9]*' early.json | grep -o '[0-9]*$') -lt 200000 ]] || fail "--stop-at-return did not stop early"
 # --keep-checkpoints K keeps the newest K periodic checkpoints as SAVE.STEPS, each loadable.
 expect 0 "evaluation over" "$train" --algo a2c --steps 5000 --quiet --eval-episodes 1 --checkpoint-every 1000 \

@@ -178,3 +178,17 @@ TEST_CASE("float literals in a generated header read back exactly", "[train][exp
     CHECK(std::stof(text) == v);
   }
 }
+
+TEST_CASE("evaluate keeps every episode's return, and its mean and std are theirs", "[train][evaluate]") {
+  ac::CategoricalActor<float> actor(4, 2, {.hidden = {8}}, 3);
+  const auto result = ac::evaluate(actor, CartPole{}, 7, 11);
+  REQUIRE(result.returns.size() == 7);
+  double sum = 0.0, sum_sq = 0.0;
+  for (const double r : result.returns) {
+    CHECK(r >= 1.0);  // CartPole pays 1 a step, and an episode lasts at least one step
+    sum += r;
+    sum_sq += r * r;
+  }
+  CHECK(result.mean_return == Approx(sum / 7).epsilon(1e-12));
+  CHECK(result.std_return == Approx(std::sqrt(std::max(0.0, sum_sq / 7 - (sum / 7) * (sum / 7)))).margin(1e-9));
+}

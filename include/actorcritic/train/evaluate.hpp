@@ -19,6 +19,7 @@ struct EvaluationResult {
   double mean_return = 0.0;
   double std_return = 0.0;
   long episodes = 0;
+  std::vector<double> returns{};  // every episode's return, in order
 };
 
 /// One step of an evaluation episode, as an observer of evaluate() sees it.
@@ -49,6 +50,8 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
   if constexpr (envs::ContinuousEnv<E>) env_action.resize(policy.action_rows());
   const auto space = env.action_space();
   double sum = 0.0, sum_sq = 0.0;
+  std::vector<double> returns;
+  returns.reserve(static_cast<std::size_t>(episodes));
   for (long k = 0; k < episodes; ++k) {
     auto o = k == 0 ? env.reset(seed) : env.reset();
     double episode_return = 0.0;
@@ -76,9 +79,10 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
     }
     sum += episode_return;
     sum_sq += episode_return * episode_return;
+    returns.push_back(episode_return);
   }
   const double mean = sum / double(episodes);
-  return {mean, std::sqrt(std::max(0.0, sum_sq / double(episodes) - mean * mean)), episodes};
+  return {mean, std::sqrt(std::max(0.0, sum_sq / double(episodes) - mean * mean)), episodes, std::move(returns)};
 }
 
 template <envs::Env E, Policy P>
