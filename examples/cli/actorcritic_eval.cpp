@@ -86,9 +86,8 @@ int main(int argc, char** argv) {
     if (!options.env.empty() && options.env != id) {
       ac::throw_io_error("{}: the checkpoint was trained on {}, not {}", options.load, id, options.env);
     }
-    const auto& table = cli::environment_table();
-    const auto row = std::find_if(table.begin(), table.end(), [&](const cli::Environment& e) { return e.id == id; });
-    if (row == table.end()) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
+    const cli::Environment* row = cli::environment_named(id);
+    if (row == nullptr) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
     return cli::with_environment(*row, [&]<class E>() { return evaluate_checkpoint<E>(options); });
   });
 }

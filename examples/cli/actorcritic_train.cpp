@@ -53,6 +53,7 @@ cli::Invocation parse_invocation(int argc, char** argv) {
   auto line = cli::split_command_line(argc, argv);
   inv.help = line.help;
   inv.quiet = line.quiet;
+  inv.dangling = line.dangling;
   bool algo_given = false, env_given = false;
   for (auto& [flag, value] : line.given) {
     if (flag == "--algo") {
@@ -65,7 +66,6 @@ cli::Invocation parse_invocation(int argc, char** argv) {
       inv.given.emplace_back(flag, value);
     }
   }
-  inv.dangling = line.dangling;
   if (inv.dangling == "--algo" || inv.dangling == "--env") cli::usage_error("{}: expected a value after the flag", inv.dangling);
   if (!inv.help) take_from_checkpoint(inv, algo_given, env_given);
   if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), inv.algo) == cli::kAlgorithms.end()) {

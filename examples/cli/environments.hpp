@@ -68,14 +68,20 @@ inline std::vector<std::string> environment_ids() {
   return ids;
 }
 
-/// The row of `id`; a UsageError naming `flag` and the ids otherwise.
-inline const Environment& find_environment(std::string_view id, std::string_view flag = "--env") {
+/// The row of `id`, or nullptr.
+inline const Environment* environment_named(std::string_view id) {
   const auto& table = environment_table();
   const auto it = std::find_if(table.begin(), table.end(), [&](const Environment& e) { return e.id == id; });
-  if (it == table.end()) {
+  return it == table.end() ? nullptr : &*it;
+}
+
+/// The row of `id`; a UsageError naming `flag` and the ids otherwise.
+inline const Environment& find_environment(std::string_view id, std::string_view flag = "--env") {
+  const Environment* row = environment_named(id);
+  if (row == nullptr) {
     usage_error("{}: unknown environment \"{}\"; expected one of {}", flag, id, fmt::join(environment_ids(), ", "));
   }
-  return *it;
+  return *row;
 }
 
 /// The table for --help: one line per environment with its action kind.

@@ -23,7 +23,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
         flags.help());
     return true;
   }
-  flags.apply(invocation.given, fmt::format("--algo {}", invocation.algo), invocation.dangling);
+  flags.apply(invocation, fmt::format("--algo {}", invocation.algo));
   return false;
 }
 

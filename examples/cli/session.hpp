@@ -33,15 +33,12 @@ inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",     "a2c",
                                                   "ppo-kl",    "ppo-clip", "ppo-clip-kl", "ppo-clip-kl-ent"};
 
 /// The command line before the algorithm's flags are known: --algo and --env
-/// choose which flags exist and their defaults; the rest is applied later.
-struct Invocation {
+/// choose which flags exist and their defaults; the rest (CommandLine::given,
+/// without them) is applied later.
+struct Invocation : CommandLine {
   std::string program = "actorcritic-train";
   std::string algo = "ppo-clip";
   std::string env = "CartPole-v1";
-  bool help = false;
-  bool quiet = false;
-  std::vector<std::pair<std::string, std::string>> given;
-  std::string dangling;  // a last flag without a value (CommandLine::dangling)
 
   [[nodiscard]] const Environment& environment() const { return find_environment(env); }
 };
@@ -332,15 +329,11 @@ class Session {
     }
   }
 
-  [[nodiscard]] bool given(std::string_view flag) const {
-    return std::any_of(invocation_.given.begin(), invocation_.given.end(), [&](const auto& g) { return g.first == flag; });
-  }
-
   /// The run in --resume's checkpoint (its remembered outputs are already
   /// among the flags: actorcritic_train.cpp), with a larger --steps if one is given.
   Run resume() {
     Run run = Run::load(options_.resume);
-    if (given("--steps")) {
+    if (invocation_.has("--steps")) {
       if (options_.steps <= run.steps()) {
         usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",
                     run.steps(), options_.steps);

@@ -13,6 +13,7 @@
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/envs/episode_statistics.hpp"
 
+#include <concepts>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -77,10 +78,14 @@ class VectorEnv {
   void step(std::span<const Action> actions)
     requires DiscreteEnv<E>
   {
-    if (static_cast<Index>(actions.size()) != size()) {
-      throw_invalid_argument("VectorEnv<{}>::step: actions: expected {} actions, got {}", id(), size(), actions.size());
-    }
-    for (Index i = 0; i < size(); ++i) advance(i, actions[static_cast<std::size_t>(i)]);
+    step_discrete(actions);
+  }
+  /// The same from a policy's action indices, for an environment whose Action
+  /// is another integer type (`using Action = int`): each is converted as it is used.
+  void step(std::span<const std::int64_t> indices)
+    requires DiscreteEnv<E> && (!std::same_as<Action, std::int64_t>)
+  {
+    step_discrete(indices);
   }
 
   /// One step of every copy with continuous actions, `action_dim x N`.
@@ -158,6 +163,14 @@ class VectorEnv {
     episode_returns_(i) = 0.0;
     episode_lengths_(i) = 0;
     terminated_(i) = truncated_(i) = false;
+  }
+
+  template <class Integer>
+  void step_discrete(std::span<const Integer> actions) {
+    if (static_cast<Index>(actions.size()) != size()) {
+      throw_invalid_argument("VectorEnv<{}>::step: actions: expected {} actions, got {}", id(), size(), actions.size());
+    }
+    for (Index i = 0; i < size(); ++i) advance(i, static_cast<Action>(actions[static_cast<std::size_t>(i)]));
   }
 
   void advance(Index i, const Action& action) {

@@ -15,7 +15,6 @@
 
 #include <optional>
 #include <span>
-#include <vector>
 #include <type_traits>
 
 namespace ac {
@@ -131,15 +130,8 @@ class Collector {
     if constexpr (envs::DiscreteEnv<E>) {
       static_assert(std::is_same_v<typename P::Actions, ActionIndices>,
                     "collect_rollout: a Discrete environment needs a policy with discrete actions (CategoricalActor)");
-      using Action = typename E::Action;
-      if constexpr (std::is_same_v<Action, std::int64_t>) {
-        env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(env.size())));
-      } else {
-        // Any integral Action (`using Action = int`): the indices converted once per step.
-        std::vector<Action> converted(static_cast<std::size_t>(env.size()));
-        for (Index j = 0; j < env.size(); ++j) converted[static_cast<std::size_t>(j)] = static_cast<Action>(actions(0, j));
-        env.step(std::span<const Action>(converted));
-      }
+      // VectorEnv converts the indices to the environment's own integer Action type.
+      env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(env.size())));
     } else {
       static_assert(!std::is_same_v<typename P::Actions, ActionIndices>,
                     "collect_rollout: a Box environment needs a policy with continuous actions (GaussianActor)");

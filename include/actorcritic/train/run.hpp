@@ -207,7 +207,7 @@ class Run {
   [[nodiscard]] long steps_per_iteration() const {
     long per_env = 0;
     if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
-      per_env = prototype_.max_episode_steps();
+      per_env = env_->env(0).max_episode_steps();  // what TrainingLoop collects
     } else {
       per_env = static_cast<long>(algorithm_.rollout_steps());
     }
