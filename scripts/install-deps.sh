@@ -9,6 +9,7 @@ packages=(
   catch2                      # tests
   libbenchmark-dev            # benchmarks/
   gnuplot-nox                 # learning-curve plots
+  libprotobuf-dev protobuf-compiler  # TensorBoard event files (actorcritic-train --tensorboard)
   ccache                      # compiler cache (the build uses it when present)
 )
 

@@ -1,11 +1,12 @@
 // actorcritic-eval: evaluates a checkpoint written by actorcritic-train --save
 // (or by ac::Run::save).
 //
-//   actorcritic-eval --load PATH [--env ID] [--episodes K (20)] [--seed S (0)] [--record PATH.csv]
+//   actorcritic-eval --load PATH [--env ID] [--episodes K (20)] [--seed S (0)] [--deterministic false]
+//                    [--record PATH.csv]
 //
-// The deterministic policy (the distribution's mode, loaded with
-// ac::InferencePolicy: no training state) runs K episodes; the mean and std of
-// the returns are printed. --record writes every step (episode, step,
+// The policy (loaded with ac::InferencePolicy: no training state; its mode, or
+// with --deterministic false actions sampled from it) runs K episodes; the mean
+// and std of the returns are printed. --record writes every step (episode, step,
 // observation, action, reward, terminated, truncated) as CSV.
 // Exit codes: 0 success, 2 bad command line, 1 a checkpoint that cannot be used.
 #include "session.hpp"
@@ -18,11 +19,13 @@ struct EvalOptions {
   std::string load, env, record;
   long episodes = 20;
   std::uint64_t seed = 0;
+  bool deterministic = true;
 };
 
 constexpr std::string_view kUsage =
-    "usage: actorcritic-eval --load PATH [--env ID] [--episodes K] [--seed S] [--record PATH.csv]\n\n"
-    "Evaluates the deterministic policy of a checkpoint written by actorcritic-train --save.\n";
+    "usage: actorcritic-eval --load PATH [--env ID] [--episodes K] [--seed S] [--deterministic false]\n"
+    "                        [--record PATH.csv]\n\n"
+    "Evaluates the policy of a checkpoint written by actorcritic-train --save.\n";
 
 template <class E>
 int evaluate_checkpoint(const EvalOptions& options) {
@@ -54,11 +57,14 @@ int evaluate_checkpoint(const EvalOptions& options) {
                                        }
                                      }
                                      trajectory += fmt::format(",{},{:d},{:d}\n", s.reward, s.terminated, s.truncated);
-                                   });
+                                   },
+                                   options.deterministic ? ac::EvaluationMode::deterministic
+                                                         : ac::EvaluationMode::stochastic);
   if (!options.record.empty()) ac::write_file_atomically(options.record, trajectory);
-  fmt::print("{} ({} on {}, seed {}): evaluation over {} episodes: {:.2f} ± {:.2f}\n", options.load,
+  fmt::print("{} ({} on {}, seed {}): {} evaluation over {} episodes: {:.2f} ± {:.2f}\n", options.load,
              policy.config().label.empty() ? policy.algorithm() : policy.config().label, policy.environment().id,
-             policy.config().seed, result.episodes, result.mean_return, result.std_return);
+             policy.config().seed, options.deterministic ? "deterministic" : "stochastic", result.episodes,
+             result.mean_return, result.std_return);
   if (!options.record.empty()) fmt::print("trajectory: {}\n", options.record);
   return 0;
 }
@@ -70,6 +76,7 @@ EvalOptions parse(int argc, char** argv) {
   flags.text("--env", "environment id; must match the checkpoint's", o.env, cli::environment_ids());
   flags.number("--episodes", "evaluation episodes", o.episodes, cli::Range::positive);
   flags.number("--seed", "seed of the evaluation environment", o.seed, cli::Range::non_negative);
+  flags.boolean("--deterministic", "take the policy's mode (false: sample the actions from it)", o.deterministic);
   flags.text("--record", "write the trajectory to this CSV", o.record);
   flags.parse(argc, argv, "actorcritic-eval", kUsage);
   if (o.load.empty()) cli::usage_error("--load: expected a checkpoint path (see --help)");

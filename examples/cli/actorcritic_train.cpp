@@ -54,6 +54,14 @@ cli::Invocation parse_invocation(int argc, char** argv) {
   inv.help = line.help;
   inv.quiet = line.quiet;
   inv.dangling = line.dangling;
+  // A --config file's flags come first, so that the command line's override them.
+  const auto config = std::find_if(line.given.begin(), line.given.end(), [](const auto& g) { return g.first == "--config"; });
+  if (config != line.given.end()) {
+    auto flags = cli::read_config_file(config->second);
+    line.given.erase(config);
+    flags.insert(flags.end(), line.given.begin(), line.given.end());
+    line.given = std::move(flags);
+  }
   bool algo_given = false, env_given = false;
   for (auto& [flag, value] : line.given) {
     if (flag == "--algo") {
@@ -66,7 +74,7 @@ cli::Invocation parse_invocation(int argc, char** argv) {
       inv.given.emplace_back(flag, value);
     }
   }
-  if (inv.dangling == "--algo" || inv.dangling == "--env") cli::usage_error("{}: expected a value after the flag", inv.dangling);
+  if (inv.dangling == "--algo" || inv.dangling == "--env" || inv.dangling == "--config") cli::usage_error("{}: expected a value after the flag", inv.dangling);
   if (!inv.help) take_from_checkpoint(inv, algo_given, env_given);
   if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), inv.algo) == cli::kAlgorithms.end()) {
     cli::usage_error("--algo: unknown algorithm \"{}\"; expected one of {}", inv.algo, fmt::join(cli::kAlgorithms, ", "));

@@ -11,32 +11,61 @@ int run_trpo(const Invocation& invocation);             // trpo
 int run_ppo(const Invocation& invocation);              // ppo-kl, ppo-clip, ppo-clip-kl, ppo-clip-kl-ent
 
 /// Parses the flags, or prints the help and returns true when --help was given.
-inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags) {
+/// Keeps every flag's resolved value in `common.resolved`.
+inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, CommonOptions& common) {
   if (invocation.help) {
     fmt::print(
         "usage: {} [--algo NAME] [--env ID] [flags]\n\n"
-        "Trains a policy and evaluates its deterministic version. Defaults are tuned for the chosen\n"
-        "--algo and --env; the values in brackets are those for --algo {} --env {}.\n\n"
+        "Trains a policy and evaluates it. Defaults are tuned for the chosen --algo and --env;\n"
+        "the values in brackets are those for --algo {} --env {}.\n\n"
         "  --algo                   {}\n  --env                    one of:\n{}"
+        "  --config                 take flags from this file: `--name value` lines (# comments), or a flat\n"
+        "                           JSON object such as a summary's \"config\"; the command line overrides it\n"
         "  --quiet                  no progress output\n  --help                   this text\n{}",
         invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"), environment_help(),
         flags.help());
     return true;
   }
   flags.apply(invocation, fmt::format("--algo {}", invocation.algo));
+  common.resolved = {{"--algo", invocation.algo}, {"--env", invocation.env}};
+  const auto values = flags.values();
+  common.resolved.insert(common.resolved.end(), values.begin(), values.end());
+  if (!common.seeds.empty() && invocation.has("--seed")) usage_error("--seeds: give --seed or --seeds, not both");
   return false;
 }
 
 /// Trains Algorithm (over the policy the environment needs) with `settings` on
-/// the environment the invocation names, or resumes the run in --resume.
+/// the environment the invocation names, or resumes the run in --resume; with
+/// --seeds, one run per seed and a summary and plot across them.
 /// `gamma` is the discount reward normalization uses.
 template <template <ac::Policy> class Algorithm, class Settings>
 int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
                          double gamma) {
   return with_environment(invocation.environment(), [&]<class E>() {
     using Actor = std::conditional_t<ac::envs::DiscreteEnv<E>, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
-    Session<Algorithm<Actor>, E> session(invocation, common, settings, gamma);
-    return session.run();
+    using RunSession = Session<Algorithm<Actor>, E>;
+    if (common.seeds.empty()) {
+      RunSession(invocation, common, settings, gamma).run();
+      return 0;
+    }
+    // The outputs across seeds are checked before the first seed trains.
+    check_output_path("--plot", common.plot, ".png");
+    check_output_path("--summary", common.summary);
+    std::vector<RunOutcome> outcomes;
+    std::vector<std::pair<std::string, std::filesystem::path>> curves;
+    for (const std::uint64_t seed : common.seeds) {
+      CommonOptions one = common;
+      one.seed = seed;
+      for (std::string* path : {&one.csv, &one.plot, &one.summary, &one.save}) *path = per_seed_path(*path, seed);
+      // One TensorBoard run per seed, side by side under the folder.
+      if (!one.tensorboard.empty()) one.tensorboard = (std::filesystem::path(one.tensorboard) / fmt::format("seed{}", seed)).string();
+      outcomes.push_back(RunSession(invocation, one, settings, gamma).run());
+      if (const std::string csv = RunSession::csv_path_of(one); !csv.empty()) {
+        curves.emplace_back(fmt::format("seed {}", seed), csv);
+      }
+    }
+    report_seeds(invocation, common, outcomes, curves);
+    return 0;
   });
 }
 

@@ -69,7 +69,7 @@ int run_reinforce(const Invocation& invocation) {
   flags.number("--max-grad-norm", "gradient-norm clip (a guard)", config.max_grad_norm, Range::positive);
   flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
   add_adam_flags(flags, config.optimizer);
-  if (parse_or_help(invocation, flags)) return 0;
+  if (parse_or_help(invocation, flags, common)) return 0;
   config.validate();
   return train_on_environment<ac::Reinforce>(invocation, common, config, config.gamma);
 }
@@ -106,7 +106,7 @@ int run_actor_critic(const Invocation& invocation) {
     flags.number("--replay-capacity", "rollouts kept; updates learn from the oldest", off.replay_capacity,
                  Range::positive);
   }
-  if (parse_or_help(invocation, flags)) return 0;
+  if (parse_or_help(invocation, flags, common)) return 0;
   config.optimizer = optimizer.config();
   off.correction = correction == "vtrace" ? ac::ImportanceCorrection::vtrace
                                           : ac::ImportanceCorrection::truncated_per_decision;

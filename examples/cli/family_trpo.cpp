@@ -54,7 +54,7 @@ int run_trpo(const Invocation& invocation) {
   flags.number("--critic-learning-rate", "critic Adam learning rate", config.critic_optimizer.learning_rate,
                Range::positive);
   add_adam_flags(flags, config.critic_optimizer);
-  if (parse_or_help(invocation, flags)) return 0;
+  if (parse_or_help(invocation, flags, common)) return 0;
   check_minibatch(invocation, common, "--critic-batch-size", config.critic_batch_size, config.n_steps);
   config.validate();
   return train_on_environment<ac::TRPO>(invocation, common, config, config.gamma);

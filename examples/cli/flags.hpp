@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <exception>
 #include <cmath>
@@ -54,11 +55,12 @@ int guarded_main(std::string_view program, Body&& body) {
 }
 
 /// What a numeric flag accepts.
-enum class Range { any, positive, non_negative, discount, unit_closed, unit_open_closed };
+enum class Range { any, positive, positive_or_inf, non_negative, discount, unit_closed, unit_open_closed };
 
 inline std::string_view describe(Range r) {
   switch (r) {
     case Range::positive: return "a number > 0";
+    case Range::positive_or_inf: return "a number > 0, or inf";
     case Range::non_negative: return "a number >= 0";
     case Range::discount: return "a discount in (0, 1]";
     case Range::unit_closed: return "a number in [0, 1]";
@@ -69,9 +71,11 @@ inline std::string_view describe(Range r) {
 }
 
 inline bool in_range(double v, Range r) {
+  if (r == Range::positive_or_inf) return v > 0;  // NaN fails, +inf passes
   if (!std::isfinite(v)) return false;
   switch (r) {
-    case Range::positive: return v > 0;
+    case Range::positive:
+    case Range::positive_or_inf: return v > 0;
     case Range::non_negative: return v >= 0;
     case Range::discount:
     case Range::unit_open_closed: return v > 0 && v <= 1;
@@ -230,7 +234,7 @@ class FlagSet {
   /// A string flag; with `choices`, one of them (listed in the help).
   void text(std::string name, std::string help, std::string& target, std::vector<std::string> choices = {}) {
     if (!choices.empty()) help += fmt::format(": {}", fmt::join(choices, "|"));
-    add(std::move(name), std::move(help), [&target] { return target.empty() ? std::string("(none)") : target; },
+    add(std::move(name), std::move(help), [&target] { return target; },
         [&target, choices](std::string_view flag, std::string_view value) {
           if (!choices.empty() && std::find(choices.begin(), choices.end(), value) == choices.end()) {
             usage_error("{}: unknown value \"{}\"; expected one of {}", flag, value, fmt::join(choices, ", "));
@@ -281,13 +285,23 @@ class FlagSet {
   }
   void apply(const CommandLine& line, std::string_view context) const { apply(line.given, context, line.dangling); }
 
+  /// Every flag with the value it holds now (as it would be given), in the help's order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> values() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : entries_) {
+      if (e.apply) out.emplace_back(e.name, e.show());
+    }
+    return out;
+  }
+
   [[nodiscard]] std::string help() const {
     std::string out;
     for (const auto& e : entries_) {
       if (e.name.empty()) {
         out += fmt::format("\n{}:\n", e.help);
       } else {
-        out += fmt::format("  {:<24} {} [{}]\n", e.name, e.help, e.show());
+        const std::string value = e.show();
+        out += fmt::format("  {:<24} {} [{}]\n", e.name, e.help, value.empty() ? "(none)" : value);
       }
     }
     return out;

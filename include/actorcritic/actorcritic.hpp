@@ -84,6 +84,7 @@
 #include "actorcritic/rollout/rollout_buffer.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
 
+#include "actorcritic/train/acting.hpp"
 #include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/evaluate.hpp"
 #include "actorcritic/train/export_header.hpp"

@@ -1,6 +1,7 @@
 // docs/run.md's table of the checkpoint's fields is checked against what a
 // run writes (ac::Run::checkpoint_fields): the top-level fields, in order, and
-// every field name the table's contents column quotes.
+// every field name the table's contents column quotes. And docs/train.md's
+// complete example is the program ctest builds and runs.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
 
@@ -88,4 +89,17 @@ TEST_CASE("docs/run.md's checkpoint table matches the fields a run writes", "[tr
   // The envelope's version.
   const std::string envelope = fmt::format("u32 version ({})", ac::kCheckpointVersion);
   CHECK_THAT(read_text(std::string(AC_DOCS_DIR) + "/run.md"), Catch::Contains(envelope));
+}
+
+TEST_CASE("docs/train.md's complete example is examples/train_your_own.cpp, which ctest runs", "[docs]") {
+  const std::string page = read_text(std::string(AC_DOCS_DIR) + "/train.md");
+  const std::string example = read_text(std::string(AC_DOCS_DIR) + "/../examples/train_your_own.cpp");
+  const auto section = page.find("## A complete example");
+  REQUIRE(section != std::string::npos);
+  const auto open = page.find("```cpp\n", section);
+  REQUIRE(open != std::string::npos);
+  const auto begin = open + 7;
+  const auto close = page.find("```", begin);
+  REQUIRE(close != std::string::npos);
+  CHECK(page.substr(begin, close - begin) == example);
 }

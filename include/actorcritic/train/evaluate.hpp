@@ -1,12 +1,13 @@
 #pragma once
-// Evaluation of the deterministic policy (the distribution's mode; for a
-// Gaussian policy the mean, clipped to the action space) on a separate
-// environment, K full episodes, with the training's observation normalization
-// applied frozen when there is one.
+// Evaluation of a policy on a separate environment, K full episodes: by default
+// the deterministic policy (the distribution's mode; for a Gaussian policy the
+// mean, clipped to the action space), or the stochastic one, with the
+// training's observation normalization applied frozen when there is one.
 
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
+#include "actorcritic/train/acting.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -34,20 +35,19 @@ struct EvaluationStep {
   bool truncated = false;
 };
 
-/// Runs K episodes of `policy`'s mode on `env` (reset with `seed`, then continuing).
-/// `normalizer` (optional) normalizes observations with its statistics as they are;
-/// they are not updated. `on_step` (optional) sees every step (EvaluationStep<E>),
-/// e.g. to record the trajectory.
+/// Runs K episodes of `policy` on `env` (reset with `seed`, then continuing):
+/// its mode, or with EvaluationMode::stochastic actions drawn from it by a
+/// generator seeded with `seed`. `normalizer` (optional) normalizes observations
+/// with its statistics as they are; they are not updated. `on_step` (optional)
+/// sees every step (EvaluationStep<E>), e.g. to record the trajectory.
 template <envs::Env E, Policy P, class Observer>
 EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, const VecNormalize* normalizer,
-                          Observer&& on_step) {
-  using Scalar = typename P::Scalar;
+                          Observer&& on_step, EvaluationMode mode = EvaluationMode::deterministic) {
   check_positive("evaluate: episodes", episodes);
-  Matrix<float> raw(policy.observation_dim(), 1);
-  Matrix<Scalar> observation(policy.observation_dim(), 1);
-  typename P::Actions action(policy.action_rows(), 1);
+  ActionChooser<P> choose(policy);
+  Generator sampler(seed);
+  Generator* draws = mode == EvaluationMode::stochastic ? &sampler : nullptr;
   [[maybe_unused]] typename E::Action env_action{};
-  if constexpr (envs::ContinuousEnv<E>) env_action.resize(policy.action_rows());
   const auto space = env.action_space();
   double sum = 0.0, sum_sq = 0.0;
   std::vector<double> returns;
@@ -57,19 +57,11 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
     double episode_return = 0.0;
     long steps = 0;
     while (true) {
-      // Element by element: GCC 12 reports a vectorized copy from a fixed-size
-      // 3-float observation as out of bounds (-Warray-bounds false positive).
-      for (Index i = 0; i < raw.rows(); ++i) raw(i, 0) = static_cast<float>(o(i));
-      if (normalizer != nullptr) {
-        normalizer->normalize_observations(raw, observation);
-      } else {
-        observation = raw.template cast<Scalar>();
-      }
-      policy.distribution(observation).mode(action);
+      const auto& action = choose(policy, o, normalizer, draws);
       if constexpr (envs::ContinuousEnv<E>) {
-        env_action = action.col(0).template cast<float>().cwiseMax(space.low).cwiseMin(space.high);
+        env_action = clip_action(action, space.low, space.high);
       } else {
-        env_action = action(0, 0);
+        env_action = static_cast<typename E::Action>(action(0, 0));
       }
       const auto result = env.step(env_action);
       on_step(EvaluationStep<E>{k, steps++, o, env_action, result.reward, result.terminated, result.truncated});
@@ -87,12 +79,13 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
 
 template <envs::Env E, Policy P>
 EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
-                          const VecNormalize* normalizer = nullptr) {
-  return evaluate(policy, std::move(env), episodes, seed, normalizer, [](const EvaluationStep<E>&) {});
+                          const VecNormalize* normalizer = nullptr,
+                          EvaluationMode mode = EvaluationMode::deterministic) {
+  return evaluate(policy, std::move(env), episodes, seed, normalizer, [](const EvaluationStep<E>&) {}, mode);
 }
 
 /// A training-loop callback: every `every_steps` environment steps, evaluates the
-/// deterministic policy on its own copy of the environment (seeded apart from
+/// policy (deterministic unless `mode` says otherwise) on its own copy of the environment (seeded apart from
 /// the training envs) and keeps the history.
 template <envs::Env E, Policy P>
 class PeriodicEvaluation {
@@ -103,9 +96,9 @@ class PeriodicEvaluation {
   };
 
   PeriodicEvaluation(P& policy, E env, long every_steps, long episodes, std::uint64_t seed,
-                     const VecNormalize* normalizer = nullptr)
+                     const VecNormalize* normalizer = nullptr, EvaluationMode mode = EvaluationMode::deterministic)
       : policy_(policy), env_(std::move(env)), every_(every_steps), episodes_(episodes), seed_(seed),
-        normalizer_(normalizer) {
+        normalizer_(normalizer), mode_(mode) {
     check_positive("PeriodicEvaluation: every_steps", every_steps);
     check_positive("PeriodicEvaluation: episodes", episodes);
   }
@@ -114,7 +107,7 @@ class PeriodicEvaluation {
   void operator()(const Info& info) {
     if (info.steps < next_) return;
     next_ = (info.steps / every_ + 1) * every_;
-    history_.push_back({info.steps, evaluate(policy_, env_, episodes_, seed_ + history_.size(), normalizer_)});
+    history_.push_back({info.steps, evaluate(policy_, env_, episodes_, seed_ + history_.size(), normalizer_, mode_)});
   }
 
   [[nodiscard]] const std::vector<Point>& history() const { return history_; }
@@ -125,6 +118,7 @@ class PeriodicEvaluation {
   long every_, episodes_;
   std::uint64_t seed_;
   const VecNormalize* normalizer_;
+  EvaluationMode mode_;
   long next_ = 0;
   std::vector<Point> history_;
 };

@@ -14,6 +14,7 @@
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/policy_network.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
+#include "actorcritic/train/acting.hpp"
 #include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/run.hpp"
 
@@ -69,30 +70,18 @@ class InferencePolicy {
       policy.low_ = Eigen::Map<const Eigen::VectorXf>(e.action_low.data(), e.action_size);
       policy.high_ = Eigen::Map<const Eigen::VectorXf>(e.action_high.data(), e.action_size);
     }
-    policy.raw_.resize(e.observation_dim, 1);
-    policy.input_.resize(e.observation_dim, 1);
-    policy.mode_.resize(policy.actor_->action_rows(), 1);
+    policy.chooser_.emplace(*policy.actor_, "InferencePolicy::act");
     return policy;
   }
 
   /// The deterministic action for one raw observation (observation_dim values).
   template <class Observation>
   Action act(const Observation& observation) {
-    if (observation.size() != observation_dim()) {
-      throw_invalid_argument("InferencePolicy::act: observation: expected {} values, got {}", observation_dim(),
-                             observation.size());
-    }
-    for (Index i = 0; i < observation_dim(); ++i) raw_(i, 0) = static_cast<float>(observation(i));
-    if (normalizer_) {
-      normalizer_->normalize_observations(raw_, input_);
-    } else {
-      input_ = raw_.template cast<Scalar>();
-    }
-    actor_->distribution(input_).mode(mode_);
+    const auto& action = (*chooser_)(*actor_, observation, normalizer_ ? &*normalizer_ : nullptr);
     if constexpr (kDiscrete) {
-      return mode_(0, 0);
+      return action(0, 0);
     } else {
-      return mode_.col(0).template cast<float>().cwiseMax(low_).cwiseMin(high_);
+      return clip_action(action, low_, high_);
     }
   }
 
@@ -113,9 +102,7 @@ class InferencePolicy {
   std::unique_ptr<Actor> actor_;
   std::optional<VecNormalize> normalizer_;
   Eigen::VectorXf low_, high_;
-  Matrix<float> raw_;
-  Matrix<Scalar> input_;
-  typename Actor::Actions mode_;
+  std::optional<ActionChooser<Actor>> chooser_;
 };
 
 }  // namespace ac

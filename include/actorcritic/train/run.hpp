@@ -22,6 +22,7 @@
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/policies/actor_critic_model.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
+#include "actorcritic/train/acting.hpp"
 #include "actorcritic/train/checkpoint.hpp"
 #include "actorcritic/train/evaluate.hpp"
 #include "actorcritic/train/train.hpp"
@@ -228,20 +229,33 @@ class Run {
     config_.total_steps = total_steps;
   }
 
-  /// The deterministic policy over `episodes` episodes of a fresh copy of the
-  /// environment (reset with `seed`), under the frozen observation normalization.
+  /// The policy over `episodes` episodes of a fresh copy of the environment
+  /// (reset with `seed`), under the frozen observation normalization: its mode,
+  /// or with EvaluationMode::stochastic draws seeded with `seed`. The run's own
+  /// generators and environments are untouched, so evaluating during training
+  /// changes nothing in the run.
   template <class Observer>
-  EvaluationResult evaluate(long episodes, std::uint64_t seed, Observer&& on_step) {
-    std::optional<VecNormalize> frozen;
-    if (normalizer_) {
-      frozen.emplace(*normalizer_);
-      frozen->set_training(false);
-    }
-    return ac::evaluate(actor(), prototype_, episodes, seed, frozen ? &*frozen : nullptr,
-                        std::forward<Observer>(on_step));
+  EvaluationResult evaluate(long episodes, std::uint64_t seed, Observer&& on_step,
+                            EvaluationMode mode = EvaluationMode::deterministic) {
+    return ac::evaluate(actor(), prototype_, episodes, seed, normalizer_.get(), std::forward<Observer>(on_step), mode);
   }
-  EvaluationResult evaluate(long episodes, std::uint64_t seed) {
-    return evaluate(episodes, seed, [](const EvaluationStep<E>&) {});
+  EvaluationResult evaluate(long episodes, std::uint64_t seed, EvaluationMode mode = EvaluationMode::deterministic) {
+    return evaluate(episodes, seed, [](const EvaluationStep<E>&) {}, mode);
+  }
+
+  /// The deterministic action for one raw observation, as evaluation takes it:
+  /// normalized with the run's current statistics (not updated), the
+  /// distribution's mode, clipped to the action space for continuous actions.
+  /// Allocates nothing after the first call.
+  typename E::Action act(const typename E::Observation& observation) {
+    if (!chooser_) chooser_.emplace(actor(), "Run::act");
+    const auto& action = (*chooser_)(actor(), observation, normalizer_.get());
+    if constexpr (envs::ContinuousEnv<E>) {
+      const auto space = prototype_.action_space();
+      return clip_action(action, space.low, space.high);
+    } else {
+      return static_cast<typename E::Action>(action(0, 0));
+    }
   }
 
   [[nodiscard]] const RunConfig& config() const { return config_; }
@@ -319,6 +333,7 @@ class Run {
   std::unique_ptr<VecNormalize> normalizer_;
   Algorithm algorithm_;
   TrainingLoop<Algorithm> loop_;
+  std::optional<ActionChooser<Actor>> chooser_;  // act()'s workspaces
 };
 
 }  // namespace ac

@@ -14,6 +14,7 @@
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/rollout/collector.hpp"
+#include "actorcritic/train/evaluate.hpp"
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -195,9 +197,13 @@ class CsvLog {
     return log;
   }
 
-  void operator()(const IterationInfo& i) {
-    std::string row = fmt::format("{},{},{:.6f},{},{}", i.iteration, i.steps, wall_offset_ + i.seconds, i.mean_return,
-                                  i.episodes);
+  /// Appends the iteration's row; `evaluation` (optional) is an evaluation
+  /// taken after it, whose mean and std fill the eval columns (else `nan`).
+  void operator()(const IterationInfo& i, const EvaluationResult* evaluation = nullptr) {
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    std::string row = fmt::format("{},{},{:.6f},{},{},{},{}", i.iteration, i.steps, wall_offset_ + i.seconds,
+                                  i.mean_return, i.episodes, evaluation ? evaluation->mean_return : kNone,
+                                  evaluation ? evaluation->std_return : kNone);
     for (const auto& field : UpdateDiagnostics::fields) row += fmt::format(",{}", i.diagnostics.*(field.second));
     row += '\n';
     if (std::fputs(row.c_str(), file_.get()) < 0 || std::fflush(file_.get()) != 0) {
@@ -208,9 +214,10 @@ class CsvLog {
   void flush() const {}
   [[nodiscard]] const std::string& path() const { return path_; }
 
-  /// iteration, steps, wall_seconds, mean_return, episodes, then every diagnostic.
+  /// iteration, steps, wall_seconds, mean_return, episodes, eval_mean_return,
+  /// eval_std_return, then every diagnostic.
   static std::string header() {
-    std::string text = "iteration,steps,wall_seconds,mean_return,episodes";
+    std::string text = "iteration,steps,wall_seconds,mean_return,episodes,eval_mean_return,eval_std_return";
     for (const auto& field : UpdateDiagnostics::fields) {
       text += ',';
       text += field.first;

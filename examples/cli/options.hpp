@@ -1,0 +1,209 @@
+#pragma once
+// The trainer's command line before and after the algorithm is known: the
+// algorithms, the invocation (--algo, --env and the rest), the flags every
+// algorithm has with the defaults each environment tunes, and the run's
+// settings they make (ac::RunConfig).
+
+#include <actorcritic/actorcritic.hpp>
+
+#include "environments.hpp"
+#include "flags.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cli {
+
+inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",     "a2c",         "offpolicy",      "trpo",
+                                                  "ppo-kl",    "ppo-clip", "ppo-clip-kl", "ppo-clip-kl-ent"};
+
+/// The command line before the algorithm's flags are known: --algo and --env
+/// choose which flags exist and their defaults; the rest (CommandLine::given,
+/// without them) is applied later.
+struct Invocation : CommandLine {
+  std::string program = "actorcritic-train";
+  std::string algo = "ppo-clip";
+  std::string env = "CartPole-v1";
+
+  [[nodiscard]] const Environment& environment() const { return find_environment(env); }
+};
+
+/// The flags --resume may come with: the budget (only larger), the outputs and
+/// the evaluation. Every other setting is the checkpoint's.
+inline const std::vector<std::string> kResumeFlags{
+    "--resume",         "--steps",          "--csv",              "--plot",          "--summary",
+    "--save",           "--eval-episodes",  "--eval-every",       "--deterministic", "--checkpoint-every",
+    "--keep-checkpoints", "--stop-after",   "--stop-at-return",   "--tensorboard"};
+/// The flags a checkpoint does not remember (RunConfig::application holds every
+/// other flag's value, so that a resumed run writes where it did and its summary
+/// shows the configuration it was trained with): the algorithm, the environment
+/// and the budget, which the checkpoint holds itself, and what belongs to one command only.
+inline const std::vector<std::string> kNotRemembered{"--algo",   "--env",   "--resume", "--steps",
+                                                     "--stop-after", "--seeds", "--config"};
+
+/// The flags every algorithm has. Defaults depend on the environment (env_defaults).
+struct CommonOptions {
+  long steps = 100'000;
+  std::uint64_t seed = 0;
+  long envs = 8;
+  long eval_episodes = 20;
+  long eval_every = 0;        // 0: evaluate only at the end
+  bool deterministic = true;  // evaluate the mode (false: actions sampled from the policy)
+  std::vector<std::uint64_t> seeds;  // --seeds: one run per seed
+  long stop_after = 0;        // 0: run the whole budget
+  long checkpoint_every = 0;  // 0: only at the end
+  long keep_checkpoints = 0;  // periodic checkpoints kept as SAVE.STEPS besides SAVE (0: none)
+  double stop_at_return = std::numeric_limits<double>::infinity();  // stop once the recent mean return reaches it
+  std::string csv, save, plot, summary, resume, tensorboard;
+  std::vector<long> hidden{64, 64};
+  std::string activation = "tanh";
+  bool layer_norm = false;
+  bool shared_trunk = false;
+  bool normalize_observations = false;
+  bool normalize_rewards = false;
+  double initial_log_std = 0.0;
+  /// Every flag's value once parsed (--algo and --env first): the resolved
+  /// configuration the summary shows and the checkpoint remembers.
+  std::vector<std::pair<std::string, std::string>> resolved;
+};
+
+/// The defaults every algorithm shares on an environment (its row of the
+/// table), with the two that depend on the algorithm: CartPole-v1's budget
+/// (the slower learners get more steps) and REINFORCE's unscaled rewards on
+/// the continuous control tasks.
+inline CommonOptions env_defaults(const Environment& env, std::string_view algo) {
+  CommonOptions o;
+  o.envs = env.envs;
+  o.steps = env.steps;
+  o.normalize_observations = env.normalize_observations;
+  o.normalize_rewards = env.normalize_rewards;
+  o.hidden = env.hidden;
+  o.initial_log_std = env.initial_log_std;
+  if (env.key == EnvironmentKey::cartpole) {
+    if (algo == "reinforce") o.steps = 1'000'000;
+    if (algo == "a2c" || algo == "vpg" || algo == "offpolicy") o.steps = 500'000;
+  }
+  if (algo == "reinforce" && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
+    o.normalize_rewards = false;
+  }
+  return o;
+}
+
+/// Comma-separated distinct seeds, e.g. "0,1,2".
+inline std::vector<std::uint64_t> parse_seeds(std::string_view flag, std::string_view text) {
+  std::vector<std::uint64_t> seeds;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const long seed = parse_integer(flag, text.substr(start, comma - start));
+    if (seed < 0) usage_error("{}: expected seeds >= 0, got {}", flag, seed);
+    if (std::find(seeds.begin(), seeds.end(), std::uint64_t(seed)) != seeds.end()) {
+      usage_error("{}: seed {} is given twice", flag, seed);
+    }
+    seeds.push_back(static_cast<std::uint64_t>(seed));
+    start = comma + 1;
+  }
+  return seeds;
+}
+
+/// The flags every algorithm has; those the pair cannot use are refused with the reason.
+inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment& env, std::string_view algo,
+                             bool shares_trunk) {
+  const bool continuous = env.continuous;
+  flags.section("run");
+  flags.number("--steps", "environment steps to train", o.steps, Range::positive);
+  flags.number("--seed", "seed of the envs, the networks and the sampling", o.seed, Range::non_negative);
+  flags.number("--envs", "parallel environments", o.envs, Range::positive);
+  flags.custom(
+      "--seeds", "one run per seed, one after the other (e.g. 0,1,2): outputs per seed as NAME.seedN.EXT, "
+      "and --summary and --plot across them",
+      [&o] { return fmt::format("{}", fmt::join(o.seeds, ",")); },
+      [&o](std::string_view flag, std::string_view text) { o.seeds = parse_seeds(flag, text); });
+  flags.number("--eval-episodes", "episodes of each evaluation", o.eval_episodes, Range::positive);
+  flags.number("--eval-every", "also evaluate every this many steps while training (0: only at the end)",
+               o.eval_every, Range::non_negative);
+  flags.boolean("--deterministic", "evaluate the policy's mode (false: actions sampled from it)", o.deterministic);
+  flags.text("--csv", "write one row per iteration here (streamed)", o.csv);
+  flags.text("--plot", "draw the learning curve into this PNG, the diagnostics beside it (gnuplot)", o.plot);
+  flags.text("--summary", "write a JSON summary here", o.summary);
+#ifdef AC_HAVE_TENSORBOARD
+  flags.text("--tensorboard", "write TensorBoard scalars into this folder (created; one event file per run)",
+             o.tensorboard);
+#else
+  flags.unavailable("--tensorboard", "this actorcritic-train was built without protobuf (Debian: libprotobuf-dev "
+                                     "protobuf-compiler), so it writes no TensorBoard files");
+#endif
+  flags.text("--save", "write a checkpoint here at the end", o.save);
+  flags.text("--resume", "continue the run saved in this checkpoint, bit for bit (to its own --steps unless given)",
+             o.resume);
+  flags.number("--checkpoint-every", "also save the checkpoint every this many steps (0: only at the end)",
+               o.checkpoint_every, Range::non_negative);
+  flags.number("--keep-checkpoints", "with --checkpoint-every: also keep the last K as SAVE.STEPS (0: none)",
+               o.keep_checkpoints, Range::non_negative);
+  flags.number("--stop-after", "stop after this many steps of the budget, as if interrupted (0: never)",
+               o.stop_after, Range::non_negative);
+  flags.custom(
+      "--stop-at-return", "stop once the mean return of the recent episodes reaches this (inf: never)",
+      [&o] { return fmt::format("{}", o.stop_at_return); },
+      [&o](std::string_view flag, std::string_view text) {
+        const double v = parse_number(flag, text);
+        if (std::isnan(v)) usage_error("{}: expected a number, got {}", flag, text);
+        o.stop_at_return = v;
+      });
+  flags.section("networks");
+  flags.custom(
+      "--hidden", "hidden layer widths, comma-separated",
+      [&o] { return fmt::format("{}", fmt::join(o.hidden, ",")); },
+      [&o](std::string_view flag, std::string_view text) { o.hidden = parse_widths(flag, text); });
+  flags.text("--activation", "hidden activation", o.activation, {"tanh", "relu"});
+  flags.boolean("--layer-norm", "layer norm after every hidden layer", o.layer_norm);
+  if (shares_trunk) {
+    flags.boolean("--shared-trunk", "one network for policy and value (two heads)", o.shared_trunk);
+  } else {
+    flags.unavailable("--shared-trunk", fmt::format("--algo {} does not train a policy and a value head on one trunk", algo));
+  }
+  if (continuous) {
+    flags.number("--initial-log-std", "initial log σ of the Gaussian policy", o.initial_log_std, Range::any);
+  } else {
+    flags.unavailable("--initial-log-std",
+                      fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
+  }
+  flags.boolean("--normalize-observations", "running mean/std observation normalization", o.normalize_observations);
+  flags.boolean("--normalize-rewards", "scale rewards by the running std of the return", o.normalize_rewards);
+}
+
+/// The run's settings from the common flags.
+inline ac::RunConfig run_config(const Invocation& invocation, const CommonOptions& o, double gamma) {
+  ac::RunConfig c;
+  c.envs = o.envs;
+  c.seed = o.seed;
+  c.total_steps = o.steps;
+  c.actor.hidden.assign(o.hidden.begin(), o.hidden.end());
+  c.actor.activation = ac::nn::parse_activation(o.activation);
+  c.actor.layer_norm = o.layer_norm;
+  c.actor.initial_log_std = o.initial_log_std;
+  c.critic.hidden = c.actor.hidden;
+  c.critic.activation = c.actor.activation;
+  c.critic.layer_norm = o.layer_norm;
+  c.shared_trunk = o.shared_trunk;
+  if (o.normalize_observations || o.normalize_rewards) {
+    c.normalization = ac::VecNormalizeConfig{.observations = o.normalize_observations,
+                                             .rewards = o.normalize_rewards, .gamma = gamma};
+  }
+  c.label = invocation.algo;
+  for (const auto& [flag, value] : o.resolved) {
+    if (!value.empty() && std::find(kNotRemembered.begin(), kNotRemembered.end(), flag) == kNotRemembered.end()) {
+      c.application.push_back(flag + "=" + value);
+    }
+  }
+  return c;
+}
+
+}  // namespace cli
