@@ -160,19 +160,51 @@ inline std::string curve_style(std::size_t rows, std::string_view width = "2") {
                    : fmt::format("lines linewidth {}", width);
 }
 
-/// The x range of a plot whose y values may all be missing, so that gnuplot
-/// still draws axes (with a label saying why the panel is empty).
-inline std::string empty_panel(const std::vector<double>& x, std::string_view why) {
-  double high = 1.0;
-  for (const double v : x) {
-    if (std::isfinite(v)) high = std::max(high, v);
-  }
-  return fmt::format("set xrange [0:{}]\nset yrange [0:1]\nset label 1 {} at graph 0.5,0.5 center\nplot NaN notitle\n"
-                     "unset label 1\nset autoscale\n",
-                     high, gnuplot_quote(std::string(why)));
+inline constexpr std::string_view kTerminal = "set terminal pngcairo size {},{} font ',11' noenhanced\n";
+
+/// A step count as a short label: 0, 500, 2.5k, 20k, 1.5M.
+inline std::string step_label(double steps) {
+  const auto trimmed = [](double v, std::string_view unit) {
+    std::string text = fmt::format("{:.1f}", v);
+    if (text.ends_with(".0")) text.resize(text.size() - 2);
+    return text + std::string(unit);
+  };
+  if (steps >= 1e6) return trimmed(steps / 1e6, "M");
+  if (steps >= 1e3) return trimmed(steps / 1e3, "k");
+  return fmt::format("{:.0f}", steps);
 }
 
-inline constexpr std::string_view kTerminal = "set terminal pngcairo size {},{} font ',11' noenhanced\n";
+/// The x axis of a plot against environment steps: from 0 to a little past the
+/// last step, with four to eight tics at round steps (1, 2 or 5 × 10^k), labelled short.
+inline std::string step_axis(const std::vector<double>& steps) {
+  double high = 0.0;
+  for (const double v : steps) {
+    if (std::isfinite(v)) high = std::max(high, v);
+  }
+  if (high <= 0.0) high = 1.0;
+  const double raw = high / 4.0;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double spacing = magnitude;
+  for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    spacing = factor * magnitude;
+    if (high / spacing <= 8.0 && spacing >= raw / 2.0) break;
+  }
+  spacing = std::max(1.0, std::round(spacing));
+  std::string tics;
+  for (double x = 0.0; x <= high * (1.0 + 1e-9); x += spacing) {
+    tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(step_label(x)), x);
+  }
+  // A margin right of the last step and above and below the values, so that no point sits on a border.
+  return fmt::format("set xrange [0:{}]\nset xtics ({})\nset offsets 0, 0, graph 0.05, graph 0.05\n", high * 1.03,
+                     tics);
+}
+
+/// The axes of a plot whose y values are all missing, with a label saying why.
+inline std::string empty_panel(const std::vector<double>& steps, std::string_view why) {
+  return fmt::format("{}set yrange [0:1]\nset label 1 {} at graph 0.5,0.5 center\nplot NaN notitle\n"
+                     "unset label 1\nset autoscale\n",
+                     step_axis(steps), gnuplot_quote(std::string(why)));
+}
 }  // namespace detail
 
 /// Plots `spec.y` against `spec.x` of `csv_path` into `png_path`.
@@ -211,11 +243,13 @@ inline void plot_learning_curve(const std::filesystem::path& csv_path, const std
   const bool evaluated = log.has("eval_mean_return") && detail::any_finite(log["eval_mean_return"]);
   std::string script = fmt::format(
       "{}set datafile separator ','\nset title {}\nset xlabel 'environment steps'\nset ylabel 'episode return'\n"
-      "set grid\nset key bottom right\n",
+      "set grid\nset key below\n",
       fmt::format(detail::kTerminal, 960, 540), gnuplot_quote(title));
   if (!training && !evaluated) {
     script += detail::empty_panel(log["steps"], "no episode has finished yet");
   } else {
+    script += detail::step_axis(log["steps"]);
+    if (!training) script += "set label 1 'no training episode has finished yet' at graph 0.5,0.95 center\n";
     const std::string file = gnuplot_quote(csv_path.string());
     std::string lines;
     if (training) {
@@ -257,9 +291,10 @@ inline void plot_diagnostics(const std::filesystem::path& csv_path, const std::f
   const std::size_t columns = std::min<std::size_t>(3, panels.size());
   const std::size_t rows = (panels.size() + columns - 1) / columns;
   std::string script = fmt::format(
-      "{}set datafile separator ','\nset grid\nset key off\nset format x '%.1s%c'\n"
+      "{}set datafile separator ','\nset grid\nset key off\n{}"
       "set multiplot layout {},{} title {}\n",
-      fmt::format(detail::kTerminal, 440 * columns, 280 * rows + 40), rows, columns, gnuplot_quote(title));
+      fmt::format(detail::kTerminal, 440 * columns, 280 * rows + 40), detail::step_axis(log["steps"]), rows, columns,
+      gnuplot_quote(title));
   for (const auto& name : panels) {
     script += fmt::format("set title {}\nplot {} using (column('steps')):(column({})) with {}\n", gnuplot_quote(name),
                           gnuplot_quote(csv_path.string()), gnuplot_quote(name), detail::curve_style(log.rows(), "1.5"));
@@ -342,6 +377,7 @@ inline void plot_runs(const std::vector<std::pair<std::string, std::filesystem::
   if (!any) {
     script += detail::empty_panel(grid, "no episode has finished yet");
   } else {
+    script += detail::step_axis(grid);
     std::string lines;
     for (std::size_t r = 0; r < runs.size(); ++r) {
       lines += fmt::format("{} using (column('steps')):(column('run{}')) with lines linewidth 1 title {}, \\\n  ",
