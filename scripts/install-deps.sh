@@ -10,6 +10,7 @@ packages=(
   libbenchmark-dev            # benchmarks/
   gnuplot-nox                 # learning-curve plots
   libprotobuf-dev protobuf-compiler  # TensorBoard event files (actorcritic-train --tensorboard)
+  libopenmpi-dev openmpi-bin  # data-parallel training (actorcritic::mpi) and its tests
   ccache                      # compiler cache (the build uses it when present)
 )
 

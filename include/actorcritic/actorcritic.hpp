@@ -18,6 +18,7 @@
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/binary_io.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/generator.hpp"

@@ -1,0 +1,117 @@
+#pragma once
+// What data-parallel training needs of its processes (ranks): who am I, how
+// many are we, sum these numbers over all of us in place, take rank r's
+// numbers, wait for everyone. Two models: ac::SingleProcess (the default, no
+// communication: the core stays MPI-free) and ac::mpi::Communicator
+// (mpi/mpi_communicator.hpp, the optional actorcritic::mpi target).
+//
+// On top of the concept, the statistics the algorithms take over the global
+// batch rather than each rank's share: moments merged with Chan, Golub &
+// LeVeque's parallel formula (1979) generalized to N parts,
+//   n = Σ n_r,  μ = Σ n_r μ_r / n,  σ² = Σ n_r (σ²_r + (μ_r − μ)²) / n,
+// which needs two sums over the ranks (the second after μ is known) and is as
+// accurate as a two-pass computation on the concatenated data; and a check
+// that a vector is bit-identical on every rank.
+
+#include <Eigen/Core>
+#include <concepts>
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+
+namespace ac {
+
+template <class C>
+concept Communicator = requires(C& c, const C& const_c, std::span<float> f, std::span<double> d, int root) {
+  { const_c.rank() } -> std::convertible_to<int>;
+  { const_c.size() } -> std::convertible_to<int>;
+  c.allreduce_sum(f);  // in place: every rank ends with the sum over all ranks
+  c.allreduce_sum(d);
+  c.broadcast(f, root);  // in place: every rank ends with root's values
+  c.broadcast(d, root);
+  c.barrier();
+};
+
+/// One process: rank 0 of 1; every collective leaves the data as it is.
+class SingleProcess {
+ public:
+  [[nodiscard]] int rank() const { return 0; }
+  [[nodiscard]] int size() const { return 1; }
+  template <class T>
+  void allreduce_sum(std::span<T>) {}
+  template <class T>
+  void broadcast(std::span<T>, int root) {
+    if (root != 0) throw_invalid_argument("SingleProcess::broadcast: root: expected 0 (one process), got {}", root);
+  }
+  void barrier() {}
+};
+static_assert(Communicator<SingleProcess>);
+
+/// Per-feature mean and (population) variance of `count` samples.
+struct Moments {
+  Eigen::VectorXd mean;
+  Eigen::VectorXd variance;
+  double count = 0.0;
+};
+
+/// The moments of a batch given as `features x n` (each column one sample), two passes.
+template <class Derived>
+Moments moments_of(const Eigen::MatrixBase<Derived>& batch) {
+  Moments m{Eigen::VectorXd::Zero(batch.rows()), Eigen::VectorXd::Zero(batch.rows()), double(batch.cols())};
+  if (batch.cols() == 0) return m;
+  for (Index i = 0; i < batch.rows(); ++i) {
+    double sum = 0.0;
+    for (Index j = 0; j < batch.cols(); ++j) sum += static_cast<double>(batch(i, j));
+    m.mean(i) = sum / m.count;
+    double squares = 0.0;
+    for (Index j = 0; j < batch.cols(); ++j) {
+      const double d = static_cast<double>(batch(i, j)) - m.mean(i);
+      squares += d * d;
+    }
+    m.variance(i) = squares / m.count;
+  }
+  return m;
+}
+
+/// The moments of the union of every rank's samples, the same on every rank.
+/// A rank may hold no sample (count 0); all ranks must hold the same features.
+template <Communicator C>
+Moments global_moments(C& comm, const Moments& local) {
+  const Index features = local.mean.size();
+  if (local.variance.size() != features) {
+    throw_invalid_argument("global_moments: local.variance: expected {} values (as mean), got {}", features,
+                           local.variance.size());
+  }
+  // Σ n_r and Σ n_r μ_r in one sum, then Σ n_r (σ²_r + (μ_r − μ)²).
+  std::vector<double> sums(static_cast<std::size_t>(features) + 1);
+  sums[0] = local.count;
+  for (Index i = 0; i < features; ++i) sums[std::size_t(i) + 1] = local.count * local.mean(i);
+  comm.allreduce_sum(std::span<double>(sums));
+  Moments global{Eigen::VectorXd::Zero(features), Eigen::VectorXd::Zero(features), sums[0]};
+  if (global.count == 0.0) return global;
+  for (Index i = 0; i < features; ++i) global.mean(i) = sums[std::size_t(i) + 1] / global.count;
+  std::vector<double> spread(static_cast<std::size_t>(features));
+  for (Index i = 0; i < features; ++i) {
+    const double d = local.count > 0 ? local.mean(i) - global.mean(i) : 0.0;
+    spread[std::size_t(i)] = local.count * (local.variance(i) + d * d);
+  }
+  comm.allreduce_sum(std::span<double>(spread));
+  for (Index i = 0; i < features; ++i) global.variance(i) = spread[std::size_t(i)] / global.count;
+  return global;
+}
+
+/// True on every rank when `values` holds the same bits on every rank (rank 0's
+/// copy is broadcast and compared; the number of differing ranks is summed).
+template <Communicator C, class T>
+bool identical_across_ranks(C& comm, std::span<const T> values) {
+  std::vector<T> root(values.begin(), values.end());
+  comm.broadcast(std::span<T>(root), 0);
+  std::vector<double> differs{std::memcmp(root.data(), values.data(), values.size_bytes()) != 0 ? 1.0 : 0.0};
+  comm.allreduce_sum(std::span<double>(differs));
+  return differs[0] == 0.0;
+}
+
+}  // namespace ac
