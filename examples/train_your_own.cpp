@@ -1,12 +1,13 @@
-// Train on your own environment, save, load, act (docs/train.md shows this
-// file whole). WalkToGoal is the user environment of docs/envs.md.
-// Exits 1 if the loaded policy acts otherwise than the run it was saved from.
+// Your own environment, driven by hand, then trained, saved, loaded and acting
+// (docs/train.md shows this file whole). WalkToGoal is the user environment
+// of docs/envs.md. Exits 1 if the loaded policy acts otherwise than the run it
+// was saved from.
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
 
-#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "walk_to_goal.hpp"
 
@@ -14,6 +15,16 @@ using Run = ac::Run<ac::A2C<ac::CategoricalActor<float>>, WalkToGoal>;
 
 int main(int argc, char** argv) {
   const std::string folder = argc > 1 ? argv[1] : ".";  // where the outputs go
+
+  // 0. Drive it by hand: a wrapper and a vector of 4 copies, with the obvious policy (step toward 0).
+  using Counted = ac::envs::EpisodeStatistics<WalkToGoal>;
+  ac::VectorEnv<Counted> envs(4, /*seed=*/7, Counted(WalkToGoal{}));
+  std::vector<WalkToGoal::Action> actions(4);
+  for (int t = 0; t < 40; ++t) {
+    for (ac::Index i = 0; i < envs.size(); ++i) actions[std::size_t(i)] = envs.observations()(0, i) < 0 ? 1 : 0;
+    envs.step(actions);
+  }
+  fmt::print("by hand: {} episodes, mean return {:.2f}\n", envs.episodes().total(), envs.episodes().mean_return());
 
   // 1. Train: A2C on 4 copies of the environment, 20k steps, seeded.
   Run run({.envs = 4, .seed = 2, .total_steps = 20'000, .actor = {.hidden = {16}}, .critic = {.hidden = {16}}},

@@ -1,7 +1,7 @@
 #pragma once
 // A user's environment, as docs/envs.md builds it: a one-dimensional "walk to
 // the goal" task in a few dozen lines. It satisfies ac::envs::Env, so
-// VectorEnv, every wrapper and ac::Run accept it (examples/custom_env.cpp;
+// VectorEnv, every wrapper and ac::Run accept it (examples/train_your_own.cpp;
 // tests/algorithms/test_a2c.cpp trains it).
 #include <actorcritic/core/generator.hpp>
 #include <actorcritic/envs/env.hpp>
