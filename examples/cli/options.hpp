@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -102,8 +103,12 @@ inline std::vector<std::uint64_t> parse_seeds(std::string_view flag, std::string
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    const long seed = parse_integer(flag, text.substr(start, comma - start));
-    if (seed < 0) usage_error("{}: expected seeds >= 0, got {}", flag, seed);
+    const std::string_view item = text.substr(start, comma - start);
+    long seed = -1;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), seed);
+    if (error != std::errc() || end != item.data() + item.size() || seed < 0) {
+      usage_error("{}: expected seeds >= 0 separated by commas (e.g. 0,1,2), got \"{}\"", flag, text);
+    }
     if (std::find(seeds.begin(), seeds.end(), std::uint64_t(seed)) != seeds.end()) {
       usage_error("{}: seed {} is given twice", flag, seed);
     }
@@ -122,8 +127,7 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
   flags.number("--seed", "seed of the envs, the networks and the sampling", o.seed, Range::non_negative);
   flags.number("--envs", "parallel environments", o.envs, Range::positive);
   flags.custom(
-      "--seeds", "one run per seed, one after the other (e.g. 0,1,2): outputs per seed as NAME.seedN.EXT, "
-      "and --summary and --plot across them",
+      "--seeds", "one run per seed, e.g. 0,1,2 (outputs as NAME.seedN.EXT; --summary, --plot across them)",
       [&o] { return fmt::format("{}", fmt::join(o.seeds, ",")); },
       [&o](std::string_view flag, std::string_view text) { o.seeds = parse_seeds(flag, text); });
   flags.number("--eval-episodes", "episodes of each evaluation", o.eval_episodes, Range::positive);

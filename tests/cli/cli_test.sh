@@ -177,6 +177,7 @@ cmp -s <(cut -d, -f3 --complement one.csv) <(cut -d, -f3 --complement seeds.seed
   fail "seed 1 of --seeds differs from the run with --seed 1"
 expect 2 "--seeds: give --seed or --seeds, not both" "$train" --seeds 0,1 --seed 3
 expect 2 "--seeds: seed 1 is given twice" "$train" --seeds 1,1
+expect 2 "--seeds: expected seeds >= 0 separated by commas (e.g. 0,1,2), got \"0,x\"" "$train" --seeds 0,x
 expect 2 "--seeds: a resumed run keeps the checkpoint's settings" "$train" --resume run1.ckpt --seeds 0,1
 
 # --tensorboard DIR: an event file per run (per seed under DIR/seedN) holding the scalars; a trainer
