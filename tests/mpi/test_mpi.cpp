@@ -1,11 +1,16 @@
 // The MPI communicator under mpirun with 2 and 3 ranks (ctest mpi_2, mpi_3):
 // sums and broadcasts against values every rank can compute, the bit-identity
-// check, and the global moments against the moments of the concatenated data.
+// check, and the global statistics (moments, advantage normalization,
+// explained variance, running statistics) against those of the concatenated data.
 // Every rank takes part in every collective whatever its checks say, so a
 // failure never leaves a rank waiting.
 #include <actorcritic/core/communicator.hpp>
 #include <actorcritic/core/generator.hpp>
+#include <actorcritic/core/running_mean_std.hpp>
+#include <actorcritic/kernels/normalization.hpp>
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <vector>
@@ -77,4 +82,52 @@ TEST_CASE("global_moments equal the moments of every rank's samples together", "
     CHECK(global.mean(i) == Approx(expected.mean(i)).epsilon(1e-13));
     CHECK(global.variance(i) == Approx(expected.variance(i)).epsilon(1e-9));
   }
+}
+
+namespace {
+/// Every rank's copy of one data set, and this rank's share of its columns (shard_of).
+struct SharedData {
+  ac::Matrix<float> all;
+  ac::Shard mine;
+};
+SharedData shared_data(const ac::mpi::Communicator& comm, ac::Index total, std::uint64_t seed) {
+  ac::Generator rng(seed);
+  SharedData d{ac::Matrix<float>(1, total), ac::shard_of(total, comm.rank(), comm.size())};
+  for (ac::Index j = 0; j < total; ++j) d.all(0, j) = static_cast<float>(2.0 + 3.0 * rng.normal());
+  return d;
+}
+}  // namespace
+
+TEST_CASE("global advantage normalization equals the one-process normalization of the concatenated batch", "[mpi]") {
+  ac::mpi::Communicator comm;
+  const auto d = shared_data(comm, 301, 21);
+  ac::Matrix<float> expected = d.all;
+  ac::kernels::normalize_advantages(expected);
+  ac::Matrix<float> mine = d.all.middleCols(d.mine.first, d.mine.count);
+  ac::kernels::normalize_advantages(comm, mine);
+  float worst = 0.0f;
+  for (ac::Index j = 0; j < mine.cols(); ++j) {
+    worst = std::max(worst, std::fabs(mine(0, j) - expected(0, d.mine.first + j)));
+  }
+  CHECK(worst < 2e-6f);  // float rounding of the same statistics summed in another order
+}
+
+TEST_CASE("global explained variance and running statistics equal those of the concatenated batch", "[mpi]") {
+  ac::mpi::Communicator comm;
+  const auto target = shared_data(comm, 157, 4);
+  const auto noise = shared_data(comm, 157, 5);
+  const ac::Matrix<float> predicted_all = target.all + 0.3f * noise.all;
+  const auto cols = [&](const ac::Matrix<float>& m) { return m.middleCols(target.mine.first, target.mine.count); };
+  const double global = ac::kernels::explained_variance(comm, cols(predicted_all), cols(target.all));
+  CHECK(global == Approx(ac::kernels::explained_variance(predicted_all, target.all)).epsilon(1e-10));
+
+  ac::RunningMeanStd everyone(1), reference(1);
+  everyone.update(comm, cols(target.all));
+  reference.update(target.all);
+  CHECK(everyone.mean()(0) == Approx(reference.mean()(0)).epsilon(1e-12));
+  CHECK(everyone.var()(0) == Approx(reference.var()(0)).epsilon(1e-10));
+  CHECK(everyone.count() == reference.count());
+  // Every rank holds the same bits, so normalization agrees everywhere.
+  CHECK(ac::identical_across_ranks(comm, std::span<const double>(everyone.mean().data(), 1)));
+  CHECK(ac::identical_across_ranks(comm, std::span<const double>(everyone.var().data(), 1)));
 }

@@ -14,6 +14,7 @@
 // that a vector is bit-identical on every rank.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <concepts>
 #include <cstring>
 #include <span>
@@ -49,6 +50,25 @@ class SingleProcess {
   void barrier() {}
 };
 static_assert(Communicator<SingleProcess>);
+
+/// A rank's share of `total` items (environments): a contiguous block, the
+/// first `total % size` ranks holding one more. With environment i seeded
+/// seed + i, the ranks' shards together are the one-process run's environments.
+struct Shard {
+  Index first = 0;
+  Index count = 0;
+};
+
+inline Shard shard_of(Index total, int rank, int size) {
+  if (size < 1 || rank < 0 || rank >= size) {
+    throw_invalid_argument("shard_of: rank: expected a rank in [0, {}), got {}", size, rank);
+  }
+  if (total < size) {
+    throw_invalid_argument("shard_of: total: expected at least one item per rank ({} ranks), got {}", size, total);
+  }
+  const Index base = total / size, extra = total % size;
+  return {rank * base + std::min<Index>(rank, extra), base + (rank < extra ? 1 : 0)};
+}
 
 /// Per-feature mean and (population) variance of `count` samples.
 struct Moments {

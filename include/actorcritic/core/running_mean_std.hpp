@@ -7,6 +7,7 @@
 // normalization never divides by zero. Kept in double whatever the data type.
 
 #include "actorcritic/core/archive.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
 
@@ -48,6 +49,23 @@ class RunningMeanStd {
       batch_var_(i) = squares / static_cast<double>(n);
     }
     merge(batch_mean_, batch_var_, static_cast<double>(n));
+  }
+
+  /// Merges the batches of every rank (each `features x n_r`): the global
+  /// batch's moments (ac::global_moments), so that every rank's statistics stay
+  /// the same. One process computes exactly as update(). Every rank must call it.
+  template <Communicator C, class Derived>
+  void update(C& comm, const Eigen::MatrixBase<Derived>& batch) {
+    if (comm.size() == 1) {
+      update(batch);
+      return;
+    }
+    if (batch.rows() != features()) {
+      throw_invalid_argument("RunningMeanStd::update: batch: expected {} rows (features), got {}", features(),
+                             batch.rows());
+    }
+    const Moments global = global_moments(comm, moments_of(batch));
+    if (global.count > 0.0) merge(global.mean, global.variance, global.count);
   }
 
   /// Merges moments computed elsewhere (another worker's statistics).

@@ -1,6 +1,8 @@
 #pragma once
-// Advantage normalization and explained variance, as SB3 and CleanRL compute them.
+// Advantage normalization and explained variance, as SB3 and CleanRL compute
+// them; with a communicator, over the union of every rank's samples.
 
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/kernels/common.hpp"
 
 #include <cmath>
@@ -26,6 +28,32 @@ void normalize_advantages(const Eigen::MatrixBase<D>& advantages_inout, double e
     }
   }
   const double stddev = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) : 0.0;
+  const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
+  a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
+}
+
+/// normalize_advantages over every rank's advantages together: the mean and
+/// the unbiased standard deviation of the global batch (ac::global_moments),
+/// applied to this rank's share. One process computes exactly as the overload
+/// without a communicator. Every rank must call it.
+template <Communicator C, class D>
+void normalize_advantages(C& comm, const Eigen::MatrixBase<D>& advantages_inout, double epsilon = 1e-8) {
+  if (comm.size() == 1) {
+    normalize_advantages(advantages_inout, epsilon);
+    return;
+  }
+  auto& a = writable(advantages_inout);
+  Eigen::Matrix<double, 1, Eigen::Dynamic> flat(a.size());  // any shape or stride, as one feature
+  Index k = 0;
+  for (Index j = 0; j < a.cols(); ++j) {
+    for (Index i = 0; i < a.rows(); ++i) flat(k++) = static_cast<double>(a(i, j));
+  }
+  const Moments global = global_moments(comm, moments_of(flat));
+  const double n = global.count;
+  if (n == 0.0) return;
+  using S = typename D::Scalar;
+  const double mean = global.mean(0);
+  const double stddev = n > 1 ? std::sqrt(global.variance(0) * n / (n - 1)) : 0.0;
   const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
   a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
 }
@@ -57,6 +85,26 @@ double explained_variance(const Eigen::MatrixBase<P>& predicted, const Eigen::Ma
   }
   if (var_y == 0.0) return std::numeric_limits<double>::quiet_NaN();
   return 1.0 - var_r / var_y;
+}
+
+/// explained_variance over every rank's samples together (the variances of y
+/// and of y − ŷ from ac::global_moments). One process computes exactly as the
+/// overload without a communicator. Every rank must call it.
+template <Communicator C, class P, class T>
+double explained_variance(C& comm, const Eigen::MatrixBase<P>& predicted, const Eigen::MatrixBase<T>& target) {
+  if (comm.size() == 1) return explained_variance(predicted, target);
+  expect_shape("explained_variance", "predicted", predicted, target.rows(), target.cols());
+  Eigen::Matrix<double, 2, Eigen::Dynamic> pairs(2, target.size());
+  Index k = 0;
+  for (Index j = 0; j < target.cols(); ++j) {
+    for (Index i = 0; i < target.rows(); ++i, ++k) {
+      pairs(0, k) = static_cast<double>(target(i, j));
+      pairs(1, k) = static_cast<double>(target(i, j)) - static_cast<double>(predicted(i, j));
+    }
+  }
+  const Moments global = global_moments(comm, moments_of(pairs));
+  if (global.count == 0.0 || global.variance(0) == 0.0) return std::numeric_limits<double>::quiet_NaN();
+  return 1.0 - global.variance(1) / global.variance(0);
 }
 
 }  // namespace ac::kernels
