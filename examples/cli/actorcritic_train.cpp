@@ -54,27 +54,36 @@ cli::Invocation parse_invocation(int argc, char** argv) {
   inv.help = line.help;
   inv.quiet = line.quiet;
   inv.dangling = line.dangling;
-  // A --config file's flags come first, so that the command line's override them.
-  const auto config = std::find_if(line.given.begin(), line.given.end(), [](const auto& g) { return g.first == "--config"; });
+  // A --config file's flags are applied before the command line's, which override them;
+  // its --algo and --env count as given, unless the command line gives them too.
+  std::vector<std::pair<std::string, std::string>> from_file;
+  const auto config =
+      std::find_if(line.given.begin(), line.given.end(), [](const auto& g) { return g.first == "--config"; });
   if (config != line.given.end()) {
-    auto flags = cli::read_config_file(config->second);
+    inv.config_file = config->second;
+    from_file = cli::read_config_file(inv.config_file);
     line.given.erase(config);
-    flags.insert(flags.end(), line.given.begin(), line.given.end());
-    line.given = std::move(flags);
-  }
-  bool algo_given = false, env_given = false;
-  for (auto& [flag, value] : line.given) {
-    if (flag == "--algo") {
-      inv.algo = value;
-      algo_given = true;
-    } else if (flag == "--env") {
-      inv.env = value;
-      env_given = true;
-    } else {
-      inv.given.emplace_back(flag, value);
+    if (line.has("--resume")) {
+      cli::usage_error("--config: a resumed run keeps the checkpoint's settings; give --resume without --config");
     }
   }
-  if (inv.dangling == "--algo" || inv.dangling == "--env" || inv.dangling == "--config") cli::usage_error("{}: expected a value after the flag", inv.dangling);
+  bool algo_given = false, env_given = false;
+  for (const bool command_line : {false, true}) {
+    for (auto& [flag, value] : command_line ? line.given : from_file) {
+      if (flag == "--algo") {
+        inv.algo = value;
+        algo_given = true;
+      } else if (flag == "--env") {
+        inv.env = value;
+        env_given = true;
+      } else {
+        (command_line ? inv.given : inv.config_given).emplace_back(flag, value);
+      }
+    }
+  }
+  if (inv.dangling == "--algo" || inv.dangling == "--env" || inv.dangling == "--config") {
+    cli::usage_error("{}: expected a value after the flag", inv.dangling);
+  }
   if (!inv.help) take_from_checkpoint(inv, algo_given, env_given);
   if (std::find(cli::kAlgorithms.begin(), cli::kAlgorithms.end(), inv.algo) == cli::kAlgorithms.end()) {
     cli::usage_error("--algo: unknown algorithm \"{}\"; expected one of {}", inv.algo, fmt::join(cli::kAlgorithms, ", "));

@@ -26,11 +26,14 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, Co
         flags.help());
     return true;
   }
+  if (!invocation.config_given.empty()) {
+    flags.apply(invocation.config_given, fmt::format("--config {}", invocation.config_file));
+  }
   flags.apply(invocation, fmt::format("--algo {}", invocation.algo));
   common.resolved = {{"--algo", invocation.algo}, {"--env", invocation.env}};
   const auto values = flags.values();
   common.resolved.insert(common.resolved.end(), values.begin(), values.end());
-  if (!common.seeds.empty() && invocation.has("--seed")) usage_error("--seeds: give --seed or --seeds, not both");
+  if (!common.seeds.empty() && invocation.given_anywhere("--seed")) usage_error("--seeds: give --seed or --seeds, not both");
   return false;
 }
 

@@ -32,6 +32,15 @@ struct Invocation : CommandLine {
   std::string program = "actorcritic-train";
   std::string algo = "ppo-clip";
   std::string env = "CartPole-v1";
+  /// --config's file and its flags (without --algo and --env), applied before `given`.
+  std::string config_file;
+  std::vector<std::pair<std::string, std::string>> config_given;
+
+  /// Whether `flag` was given on the command line or in the configuration file.
+  [[nodiscard]] bool given_anywhere(std::string_view flag) const {
+    return has(flag) ||
+           std::any_of(config_given.begin(), config_given.end(), [&](const auto& g) { return g.first == flag; });
+  }
 
   [[nodiscard]] const Environment& environment() const { return find_environment(env); }
 };

@@ -210,6 +210,11 @@ expect 2 "--config bad.conf line 2: --bogus: expected a value after the flag" "$
 printf -- '--steps 100\n--steps 200\n' > twice.conf
 expect 2 "--config twice.conf line 2: --steps given twice" "$train" --config twice.conf
 expect 2 "--config: cannot read missing.conf" "$train" --config missing.conf
+printf -- '--stpes 100\n' > typo.conf
+expect 2 "unknown flag --stpes for --config typo.conf; did you mean --steps?" "$train" --config typo.conf
+expect 2 "--config: a resumed run keeps the checkpoint's settings" "$train" --config typo.conf --resume run1.ckpt
+printf -- '--seed 3\n' > seeded.conf
+expect 2 "--seeds: give --seed or --seeds, not both" "$train" --config seeded.conf --seeds 0,1
 printf '{"steps": 100, "hidden": [64]}' > bad.json
 expect 2 "\"hidden\": expected a string, a number or true/false" "$train" --config bad.json
 # Every algorithm on every environment: the summary's configuration, given back with --config,
