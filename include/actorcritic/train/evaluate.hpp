@@ -85,8 +85,8 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed,
 }
 
 /// A training-loop callback: every `every_steps` environment steps, evaluates the
-/// policy (deterministic unless `mode` says otherwise) on its own copy of the environment (seeded apart from
-/// the training envs) and keeps the history.
+/// policy (deterministic unless `mode` says otherwise) on its own copy of the
+/// environment (seeded apart from the training envs) and keeps the history.
 template <envs::Env E, Policy P>
 class PeriodicEvaluation {
  public:
