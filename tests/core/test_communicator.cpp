@@ -119,3 +119,13 @@ TEST_CASE("with one process the global kernels compute exactly as the local ones
   CHECK(local.var() == global.var());
   CHECK(local.count() == global.count());
 }
+
+TEST_CASE("average_gradients with one process leaves the gradient as it is", "[communicator]") {
+  ac::SingleProcess comm;
+  std::vector<float> g{0.1f, -3.0f, 7.5f};
+  std::vector<float> workspace;
+  CHECK(ac::average_gradients(comm, std::span<float>(g), 12.0, workspace) == 12.0);
+  CHECK(g == std::vector<float>{0.1f, -3.0f, 7.5f});
+  CHECK_THROWS_WITH(ac::average_gradients(comm, std::span<float>(g), -1.0, workspace),
+                    Catch::Contains("samples: expected a count >= 0, got -1"));
+}

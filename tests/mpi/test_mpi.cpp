@@ -8,6 +8,7 @@
 #include <actorcritic/core/generator.hpp>
 #include <actorcritic/core/running_mean_std.hpp>
 #include <actorcritic/kernels/normalization.hpp>
+#include <actorcritic/nn/mlp.hpp>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -130,4 +131,40 @@ TEST_CASE("global explained variance and running statistics equal those of the c
   // Every rank holds the same bits, so normalization agrees everywhere.
   CHECK(ac::identical_across_ranks(comm, std::span<const double>(everyone.mean().data(), 1)));
   CHECK(ac::identical_across_ranks(comm, std::span<const double>(everyone.var().data(), 1)));
+}
+
+TEST_CASE("averaged per-rank gradients are the gradient of the mean loss over every rank's samples", "[mpi]") {
+  ac::mpi::Communicator comm;
+  // One network, the same on every rank; a batch of 37 inputs split by shard_of.
+  ac::nn::Mlp<double> net({.inputs = 3, .hidden = {8}, .outputs = 2}, 5);
+  ac::Generator rng(17);
+  const ac::Index total = 37;
+  ac::Matrix<double> inputs(3, total), targets(2, total);
+  for (ac::Index j = 0; j < total; ++j) {
+    for (ac::Index i = 0; i < 3; ++i) inputs(i, j) = rng.normal();
+    for (ac::Index i = 0; i < 2; ++i) targets(i, j) = rng.normal();
+  }
+  // L = mean over samples of ½‖y − t‖²: dL/dy = (y − t) / n.
+  auto gradient_of = [&](ac::Index first, ac::Index count) {
+    net.zero_gradients();
+    const ac::Matrix<double> y = net.forward(inputs.middleCols(first, count));
+    net.backward((y - targets.middleCols(first, count)) / double(count));
+    return ac::Vector<double>(net.gradients());
+  };
+  const ac::Vector<double> whole = gradient_of(0, total);
+  const ac::Shard mine = ac::shard_of(total, comm.rank(), comm.size());
+  ac::Vector<double> local = gradient_of(mine.first, mine.count);
+  std::vector<double> workspace;
+  const double samples = ac::average_gradients(comm, std::span<double>(local.data(), std::size_t(local.size())),
+                                               double(mine.count), workspace);
+  CHECK(samples == double(total));
+  CHECK((local - whole).cwiseAbs().maxCoeff() < 1e-14 * (1.0 + whole.cwiseAbs().maxCoeff()));
+  CHECK(ac::identical_across_ranks(comm, std::span<const double>(local.data(), std::size_t(local.size()))));
+  // Again with the workspace kept: the same result, nothing reallocated.
+  const double* kept = workspace.data();
+  ac::Vector<double> again = gradient_of(mine.first, mine.count);
+  ac::average_gradients(comm, std::span<double>(again.data(), std::size_t(again.size())), double(mine.count),
+                        workspace);
+  CHECK(workspace.data() == kept);
+  CHECK(again == local);
 }

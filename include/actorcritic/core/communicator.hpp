@@ -123,6 +123,28 @@ Moments global_moments(C& comm, const Moments& local) {
   return global;
 }
 
+/// Turns each rank's gradient of the mean loss over its own `samples` into the
+/// gradient of the mean loss over every rank's samples together:
+///   g ← Σ_r n_r g_r / Σ_r n_r,
+/// with one allreduce over the whole vector and the count (`workspace` holds
+/// both; keep it between calls and nothing is allocated after the first). Every
+/// rank ends with the same vector. Returns the global sample count. One process
+/// leaves `gradient` as it is, bit for bit.
+template <Communicator C, class T>
+double average_gradients(C& comm, std::span<T> gradient, double samples, std::vector<T>& workspace) {
+  if (!(samples >= 0)) throw_invalid_argument("average_gradients: samples: expected a count >= 0, got {}", samples);
+  if (comm.size() == 1) return samples;
+  workspace.resize(gradient.size() + 1);
+  for (std::size_t i = 0; i < gradient.size(); ++i) workspace[i] = gradient[i] * static_cast<T>(samples);
+  workspace.back() = static_cast<T>(samples);
+  comm.allreduce_sum(std::span<T>(workspace));
+  const T total = workspace.back();
+  if (total > 0) {
+    for (std::size_t i = 0; i < gradient.size(); ++i) gradient[i] = workspace[i] / total;
+  }
+  return static_cast<double>(total);
+}
+
 /// True on every rank when `values` holds the same bits on every rank (rank 0's
 /// copy is broadcast and compared; the number of differing ranks is summed).
 template <Communicator C, class T>
