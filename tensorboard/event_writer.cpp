@@ -37,13 +37,13 @@ EventWriter::EventWriter(const std::filesystem::path& folder) {
   host[sizeof(host) - 1] = '\0';
   const double now = seconds_since_epoch();
   // TensorBoard reads the files whose names contain "tfevents"; the time and host keep runs apart.
-  path_ = folder / fmt::format("events.out.tfevents.{}.{}.{}", static_cast<long>(now), host, ::getpid());
-  file_.reset(std::fopen(path_.c_str(), "wb"));
-  if (!file_) throw_io_error("tensorboard: cannot create \"{}\"", path_.string());
+  file_.emplace(folder / fmt::format("events.out.tfevents.{}.{}.{}", static_cast<long>(now), host, ::getpid()),
+                /*truncate=*/true);
   proto::Event event;
   event.set_wall_time(now);
   event.set_file_version("brain.Event:2");
-  write_record(event.SerializeAsString());
+  event.SerializeToString(&event_);
+  write_record(event_);
 }
 
 EventWriter::~EventWriter() = default;
@@ -61,18 +61,17 @@ void EventWriter::scalars(long step, const std::vector<std::pair<std::string, do
     entry->set_tag(tag);
     entry->set_simple_value(static_cast<float>(value));
   }
-  write_record(event.SerializeAsString());
+  event.SerializeToString(&event_);
+  write_record(event_);
 }
 
 void EventWriter::write_record(const std::string& bytes) {
-  std::string record;
-  append_little_endian(record, bytes.size(), 8);
-  append_little_endian(record, masked_crc32c(record.data(), 8), 4);
-  record += bytes;
-  append_little_endian(record, masked_crc32c(bytes.data(), bytes.size()), 4);
-  if (std::fwrite(record.data(), 1, record.size(), file_.get()) != record.size() || std::fflush(file_.get()) != 0) {
-    throw_io_error("tensorboard: cannot write to \"{}\"", path_.string());
-  }
+  record_.clear();
+  append_little_endian(record_, bytes.size(), 8);
+  append_little_endian(record_, masked_crc32c(record_.data(), 8), 4);
+  record_ += bytes;
+  append_little_endian(record_, masked_crc32c(bytes.data(), bytes.size()), 4);
+  file_->append(record_);
 }
 
 }  // namespace ac::tensorboard

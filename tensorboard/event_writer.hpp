@@ -10,10 +10,11 @@
 //   events.scalars(info.steps, {{"rollout/mean_return", info.mean_return}});
 //   // tensorboard --logdir runs
 
+#include <actorcritic/core/atomic_file.hpp>
+
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
-#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,16 +36,14 @@ class EventWriter {
   /// while the run goes on. `wall_time` defaults to now.
   void scalars(long step, const std::vector<std::pair<std::string, double>>& values, double wall_time = -1.0);
 
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] const std::filesystem::path& path() const { return file_->path(); }
 
  private:
   void write_record(const std::string& bytes);
 
-  std::filesystem::path path_;
-  struct Close {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
-  std::unique_ptr<std::FILE, Close> file_;
+  std::optional<AppendFile> file_;  // created once the name is known
+  std::string record_;              // reused: framing of one record
+  std::string event_;               // reused: one serialized Event
 };
 
 }  // namespace ac::tensorboard

@@ -138,15 +138,24 @@ inline bool parse_bool(std::string_view flag, std::string_view text) {
 }
 
 /// Comma-separated positive widths, e.g. "64,64".
-inline std::vector<long> parse_widths(std::string_view flag, std::string_view text) {
-  std::vector<long> widths;
+/// The items of a comma-separated list ("64,64" → "64", "64"; "" → one empty item).
+inline std::vector<std::string_view> split_list(std::string_view text) {
+  std::vector<std::string_view> items;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    const long w = parse_integer(flag, text.substr(start, comma - start));
+    items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+inline std::vector<long> parse_widths(std::string_view flag, std::string_view text) {
+  std::vector<long> widths;
+  for (const std::string_view item : split_list(text)) {
+    const long w = parse_integer(flag, item);
     if (w <= 0 || w > 65536) usage_error("{}: expected layer widths in 1..65536, got {}", flag, w);
     widths.push_back(w);
-    start = comma + 1;
   }
   return widths;
 }

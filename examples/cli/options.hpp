@@ -109,10 +109,7 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
 /// Comma-separated distinct seeds, e.g. "0,1,2".
 inline std::vector<std::uint64_t> parse_seeds(std::string_view flag, std::string_view text) {
   std::vector<std::uint64_t> seeds;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string_view item = text.substr(start, comma - start);
+  for (const std::string_view item : split_list(text)) {
     long seed = -1;
     const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), seed);
     if (error != std::errc() || end != item.data() + item.size() || seed < 0) {
@@ -122,7 +119,6 @@ inline std::vector<std::uint64_t> parse_seeds(std::string_view flag, std::string
       usage_error("{}: seed {} is given twice", flag, seed);
     }
     seeds.push_back(static_cast<std::uint64_t>(seed));
-    start = comma + 1;
   }
   return seeds;
 }

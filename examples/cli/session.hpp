@@ -67,6 +67,7 @@ class Session {
 #ifdef AC_HAVE_TENSORBOARD
     std::optional<ac::tensorboard::EventWriter> events;
     if (!options_.tensorboard.empty()) events.emplace(options_.tensorboard);
+    std::vector<std::pair<std::string, double>> scalars;  // reused every iteration
 #endif
     std::optional<ac::ProgressBar> progress;
     // The loop runs whole rollouts: the budget rounds up to the steps it will really take.
@@ -97,7 +98,10 @@ class Session {
       }
       if (log) (*log)(info, evaluation ? &*evaluation : nullptr);
 #ifdef AC_HAVE_TENSORBOARD
-      if (events) events->scalars(info.steps, ac::tensorboard::training_scalars(info, evaluation ? &*evaluation : nullptr));
+      if (events) {
+        ac::tensorboard::training_scalars(info, evaluation ? &*evaluation : nullptr, scalars);
+        events->scalars(info.steps, scalars);
+      }
 #endif
       if (progress) (*progress)(info);
       outcome.wall = info.seconds;

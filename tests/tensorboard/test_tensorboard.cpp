@@ -157,7 +157,9 @@ TEST_CASE("an event file holds the version record, then one event per call with 
   const auto events = read_events(path);
   REQUIRE(events.size() == 3);
   CHECK(events[0].file_version == "brain.Event:2");
-  CHECK(events[0].wall_time > 1.6e9);  // seconds since the epoch, now
+  // The file is named after the version record's time (whole seconds since the epoch), as TensorBoard's are.
+  CHECK(path.filename().string().starts_with(
+      "events.out.tfevents." + std::to_string(static_cast<long>(events[0].wall_time)) + "."));
   CHECK(events[1].step == 256);
   CHECK(events[1].wall_time == 1000.25);
   CHECK(events[1].values == std::map<std::string, float>{{"rollout/ep_rew_mean", 21.5f}});  // NaN left out

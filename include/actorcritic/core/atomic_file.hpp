@@ -1,6 +1,8 @@
 #pragma once
 // Whole-file reads and atomic writes: a file is written to a temporary
 // sibling and renamed over the target, so a crash never leaves half a file.
+// And the other kind of file a run writes, a log that grows: every append is
+// flushed at once, so a killed process leaves everything up to its last one.
 
 #include "actorcritic/core/error.hpp"
 
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -50,5 +53,30 @@ inline std::string read_file(const std::filesystem::path& path) {
   if (in.bad()) throw_io_error("cannot read \"{}\"", path.string());
   return bytes;
 }
+
+/// A file opened for appending (or created empty, with `truncate`), each
+/// append written and flushed before it returns; errors name the path.
+class AppendFile {
+ public:
+  explicit AppendFile(std::filesystem::path path, bool truncate = false) : path_(std::move(path)) {
+    file_.reset(std::fopen(path_.c_str(), truncate ? "wb" : "ab"));
+    if (!file_) throw_io_error("cannot open \"{}\" for appending", path_.string());
+  }
+
+  void append(std::string_view bytes) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) != bytes.size() || std::fflush(file_.get()) != 0) {
+      throw_io_error("cannot append {} bytes to \"{}\"", bytes.size(), path_.string());
+    }
+  }
+
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct Close {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::filesystem::path path_;
+  std::unique_ptr<std::FILE, Close> file_;
+};
 
 }  // namespace ac

@@ -13,15 +13,16 @@
 // accurate as a two-pass computation on the concatenated data; and a check
 // that a vector is bit-identical on every rank.
 
+#include "actorcritic/core/error.hpp"
+#include "actorcritic/core/types.hpp"
+
 #include <Eigen/Core>
+
 #include <algorithm>
 #include <concepts>
 #include <cstring>
 #include <span>
 #include <vector>
-
-#include "actorcritic/core/error.hpp"
-#include "actorcritic/core/types.hpp"
 
 namespace ac {
 
@@ -77,22 +78,30 @@ struct Moments {
   double count = 0.0;
 };
 
+/// The per-feature mean and population variance of a batch given as
+/// `features x n` (each column one sample), two passes in double, into
+/// `mean` and `variance` (sized by the caller; nothing is allocated).
+template <class Derived>
+void two_pass_moments(const Eigen::MatrixBase<Derived>& batch, Eigen::VectorXd& mean, Eigen::VectorXd& variance) {
+  const Index n = batch.cols();
+  for (Index i = 0; i < batch.rows(); ++i) {
+    double sum = 0.0;
+    for (Index j = 0; j < n; ++j) sum += static_cast<double>(batch(i, j));
+    mean(i) = sum / static_cast<double>(n);
+    double squares = 0.0;
+    for (Index j = 0; j < n; ++j) {
+      const double d = static_cast<double>(batch(i, j)) - mean(i);
+      squares += d * d;
+    }
+    variance(i) = squares / static_cast<double>(n);
+  }
+}
+
 /// The moments of a batch given as `features x n` (each column one sample), two passes.
 template <class Derived>
 Moments moments_of(const Eigen::MatrixBase<Derived>& batch) {
   Moments m{Eigen::VectorXd::Zero(batch.rows()), Eigen::VectorXd::Zero(batch.rows()), double(batch.cols())};
-  if (batch.cols() == 0) return m;
-  for (Index i = 0; i < batch.rows(); ++i) {
-    double sum = 0.0;
-    for (Index j = 0; j < batch.cols(); ++j) sum += static_cast<double>(batch(i, j));
-    m.mean(i) = sum / m.count;
-    double squares = 0.0;
-    for (Index j = 0; j < batch.cols(); ++j) {
-      const double d = static_cast<double>(batch(i, j)) - m.mean(i);
-      squares += d * d;
-    }
-    m.variance(i) = squares / m.count;
-  }
+  if (batch.cols() > 0) two_pass_moments(batch, m.mean, m.variance);
   return m;
 }
 

@@ -30,24 +30,10 @@ class RunningMeanStd {
   /// Merges a batch given as `features x n` (each column one sample).
   template <class Derived>
   void update(const Eigen::MatrixBase<Derived>& batch) {
-    if (batch.rows() != features()) {
-      throw_invalid_argument("RunningMeanStd::update: batch: expected {} rows (features), got {}", features(),
-                             batch.rows());
-    }
+    check_features(batch.rows());
     const Index n = batch.cols();
     if (n == 0) return;
-    for (Index i = 0; i < features(); ++i) {
-      double sum = 0.0;
-      for (Index j = 0; j < n; ++j) sum += static_cast<double>(batch(i, j));
-      const double mean = sum / static_cast<double>(n);
-      double squares = 0.0;
-      for (Index j = 0; j < n; ++j) {
-        const double d = static_cast<double>(batch(i, j)) - mean;
-        squares += d * d;
-      }
-      batch_mean_(i) = mean;
-      batch_var_(i) = squares / static_cast<double>(n);
-    }
+    two_pass_moments(batch, batch_mean_, batch_var_);
     merge(batch_mean_, batch_var_, static_cast<double>(n));
   }
 
@@ -60,10 +46,7 @@ class RunningMeanStd {
       update(batch);
       return;
     }
-    if (batch.rows() != features()) {
-      throw_invalid_argument("RunningMeanStd::update: batch: expected {} rows (features), got {}", features(),
-                             batch.rows());
-    }
+    check_features(batch.rows());
     const Moments global = global_moments(comm, moments_of(batch));
     if (global.count > 0.0) merge(global.mean, global.variance, global.count);
   }
@@ -96,6 +79,12 @@ class RunningMeanStd {
   }
 
  private:
+  void check_features(Index rows) const {
+    if (rows != features()) {
+      throw_invalid_argument("RunningMeanStd::update: batch: expected {} rows (features), got {}", features(), rows);
+    }
+  }
+
   Eigen::VectorXd mean_, var_, batch_mean_, batch_var_;
   double count_;
 };

@@ -10,6 +10,39 @@
 
 namespace ac::kernels {
 
+namespace detail {
+/// A ← (A − mean) / (std + ε), with the unbiased std of `n` values whose sum of
+/// squared deviations is `squares`; a single value is only centred.
+template <class D>
+void center_and_scale(D& a, double mean, double squares, double n, double epsilon) {
+  using S = typename D::Scalar;
+  const double stddev = n > 1 ? std::sqrt(squares / (n - 1)) : 0.0;
+  const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
+  a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
+}
+
+/// The moments of every element of `a` (any shape or stride) as one feature, in double, without a copy.
+template <class D>
+Moments element_moments(const Eigen::MatrixBase<D>& a) {
+  Moments m{Eigen::VectorXd::Zero(1), Eigen::VectorXd::Zero(1), double(a.size())};
+  if (a.size() == 0) return m;
+  double sum = 0.0;
+  for (Index j = 0; j < a.cols(); ++j) {
+    for (Index i = 0; i < a.rows(); ++i) sum += static_cast<double>(a(i, j));
+  }
+  m.mean(0) = sum / m.count;
+  double squares = 0.0;
+  for (Index j = 0; j < a.cols(); ++j) {
+    for (Index i = 0; i < a.rows(); ++i) {
+      const double d = static_cast<double>(a(i, j)) - m.mean(0);
+      squares += d * d;
+    }
+  }
+  m.variance(0) = squares / m.count;
+  return m;
+}
+}  // namespace detail
+
 /// In place: A ← (A − mean(A)) / (std(A) + ε), with the unbiased (n − 1)
 /// standard deviation of torch.Tensor.std (SB3, CleanRL). A single element
 /// is only centred.
@@ -18,7 +51,6 @@ void normalize_advantages(const Eigen::MatrixBase<D>& advantages_inout, double e
   auto& a = writable(advantages_inout);
   const Index n = a.size();
   if (n == 0) return;
-  using S = typename D::Scalar;
   const double mean = static_cast<double>(a.sum()) / static_cast<double>(n);
   double squares = 0.0;
   for (Index j = 0; j < a.cols(); ++j) {
@@ -27,9 +59,7 @@ void normalize_advantages(const Eigen::MatrixBase<D>& advantages_inout, double e
       squares += d * d;
     }
   }
-  const double stddev = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) : 0.0;
-  const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
-  a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
+  detail::center_and_scale(a, mean, squares, static_cast<double>(n), epsilon);
 }
 
 /// normalize_advantages over every rank's advantages together: the mean and
@@ -43,19 +73,9 @@ void normalize_advantages(C& comm, const Eigen::MatrixBase<D>& advantages_inout,
     return;
   }
   auto& a = writable(advantages_inout);
-  Eigen::Matrix<double, 1, Eigen::Dynamic> flat(a.size());  // any shape or stride, as one feature
-  Index k = 0;
-  for (Index j = 0; j < a.cols(); ++j) {
-    for (Index i = 0; i < a.rows(); ++i) flat(k++) = static_cast<double>(a(i, j));
-  }
-  const Moments global = global_moments(comm, moments_of(flat));
-  const double n = global.count;
-  if (n == 0.0) return;
-  using S = typename D::Scalar;
-  const double mean = global.mean(0);
-  const double stddev = n > 1 ? std::sqrt(global.variance(0) * n / (n - 1)) : 0.0;
-  const double scale = n > 1 ? 1.0 / (stddev + epsilon) : 1.0;
-  a.array() = (a.array() - static_cast<S>(mean)) * static_cast<S>(scale);
+  const Moments global = global_moments(comm, detail::element_moments(a));
+  if (global.count == 0.0) return;
+  detail::center_and_scale(a, global.mean(0), global.variance(0) * global.count, global.count, epsilon);
 }
 
 /// 1 − Var[y − ŷ] / Var[y] (SB3 explained_variance): 1 is a perfect critic,
@@ -94,15 +114,12 @@ template <Communicator C, class P, class T>
 double explained_variance(C& comm, const Eigen::MatrixBase<P>& predicted, const Eigen::MatrixBase<T>& target) {
   if (comm.size() == 1) return explained_variance(predicted, target);
   expect_shape("explained_variance", "predicted", predicted, target.rows(), target.cols());
-  Eigen::Matrix<double, 2, Eigen::Dynamic> pairs(2, target.size());
-  Index k = 0;
-  for (Index j = 0; j < target.cols(); ++j) {
-    for (Index i = 0; i < target.rows(); ++i, ++k) {
-      pairs(0, k) = static_cast<double>(target(i, j));
-      pairs(1, k) = static_cast<double>(target(i, j)) - static_cast<double>(predicted(i, j));
-    }
-  }
-  const Moments global = global_moments(comm, moments_of(pairs));
+  // The moments of y (feature 0) and of the residual y − ŷ in double (feature 1),
+  // merged over every rank's samples in one global_moments call.
+  const Moments y = detail::element_moments(target);
+  const Moments r = detail::element_moments(target.template cast<double>() - predicted.template cast<double>());
+  const Moments global = global_moments(comm, Moments{Eigen::Vector2d(y.mean(0), r.mean(0)),
+                                                       Eigen::Vector2d(y.variance(0), r.variance(0)), y.count});
   if (global.count == 0.0 || global.variance(0) == 0.0) return std::numeric_limits<double>::quiet_NaN();
   return 1.0 - global.variance(1) / global.variance(0);
 }

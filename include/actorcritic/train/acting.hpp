@@ -15,8 +15,6 @@
 
 #include <Eigen/Core>
 
-#include <type_traits>
-
 namespace ac {
 
 /// How evaluation chooses actions: the distribution's mode, or samples from it.

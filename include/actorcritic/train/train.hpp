@@ -22,11 +22,10 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <limits>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -154,10 +153,7 @@ void train(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, std::uint6
 class CsvLog {
  public:
   /// A new log at `path` (replacing a file there), with its header.
-  explicit CsvLog(std::string path) : path_(std::move(path)) {
-    write_file_atomically(path_, header() + '\n');
-    open_for_append();
-  }
+  explicit CsvLog(std::string path) : CsvLog(std::move(path), header() + '\n') {}
 
   /// The log of a run resumed after `iterations` iterations: the rows `path`
   /// holds up to that iteration are kept (later ones, written after the
@@ -201,17 +197,15 @@ class CsvLog {
   /// taken after it, whose mean and std fill the eval columns (else `nan`).
   void operator()(const IterationInfo& i, const EvaluationResult* evaluation = nullptr) {
     constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-    std::string row = fmt::format("{},{},{:.6f},{},{},{},{}", i.iteration, i.steps, wall_offset_ + i.seconds,
-                                  i.mean_return, i.episodes, evaluation ? evaluation->mean_return : kNone,
-                                  evaluation ? evaluation->std_return : kNone);
-    for (const auto& field : UpdateDiagnostics::fields) row += fmt::format(",{}", i.diagnostics.*(field.second));
-    row += '\n';
-    if (std::fputs(row.c_str(), file_.get()) < 0 || std::fflush(file_.get()) != 0) {
-      throw_io_error("CsvLog: cannot append to \"{}\"", path_);
-    }
+    row_.clear();  // reused: no allocation once it has grown to a row's length
+    auto out = std::back_inserter(row_);
+    fmt::format_to(out, "{},{},{:.6f},{},{},{},{}", i.iteration, i.steps, wall_offset_ + i.seconds, i.mean_return,
+                   i.episodes, evaluation ? evaluation->mean_return : kNone,
+                   evaluation ? evaluation->std_return : kNone);
+    for (const auto& field : UpdateDiagnostics::fields) fmt::format_to(out, ",{}", i.diagnostics.*(field.second));
+    row_ += '\n';
+    file_.append(row_);
   }
-  /// Rows are on disk as they come; kept for callers that flush at the end.
-  void flush() const {}
   [[nodiscard]] const std::string& path() const { return path_; }
 
   /// iteration, steps, wall_seconds, mean_return, episodes, eval_mean_return,
@@ -226,20 +220,16 @@ class CsvLog {
   }
 
  private:
-  CsvLog(std::string path, const std::string& contents) : path_(std::move(path)) {
-    write_file_atomically(path_, contents);
-    open_for_append();
+  /// Writes `contents` atomically, then appends to it.
+  CsvLog(std::string path, const std::string& contents) : path_(std::move(path)), file_(written(path_, contents)) {}
+  static const std::string& written(const std::string& path, const std::string& contents) {
+    write_file_atomically(path, contents);
+    return path;
   }
-  void open_for_append() {
-    file_.reset(std::fopen(path_.c_str(), "a"));
-    if (!file_) throw_io_error("CsvLog: cannot open \"{}\" for appending", path_);
-  }
-  struct Close {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
 
   std::string path_;
-  std::unique_ptr<std::FILE, Close> file_;
+  AppendFile file_;
+  std::string row_;
   double wall_offset_ = 0.0;
 };
 
