@@ -21,9 +21,17 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, Co
         "  --algo                   {}\n  --env                    one of:\n{}"
         "  --config                 take flags from this file: `--name value` lines (# comments), or a flat\n"
         "                           JSON object such as a summary's \"config\"; the command line overrides it\n"
-        "  --quiet                  no progress output\n  --help                   this text\n{}",
+        "  --quiet                  no progress output\n  --help                   this text\n{}"
+        "\nData-parallel: `mpirun -np N {}` with the same flags trains the same global experiment on N\n"
+        "processes (--envs counts all of them; each steps its share); rank 0 prints and writes, and a\n"
+        "checkpoint resumes under the same N (docs/distributed.md).{}\n",
         invocation.program, invocation.algo, invocation.env, fmt::join(kAlgorithms, "|"), environment_help(),
-        flags.help());
+        flags.help(), invocation.program,
+#ifdef AC_HAVE_MPI
+        "");
+#else
+        " This build has no MPI: rebuild with\nlibopenmpi-dev installed to enable it.");
+#endif
     return true;
   }
   if (!invocation.config_given.empty()) {
@@ -51,9 +59,11 @@ int train_on_environment(const Invocation& invocation, const CommonOptions& comm
       RunSession(invocation, common, settings, gamma).run();
       return 0;
     }
-    // The outputs across seeds are checked before the first seed trains.
-    check_output_path("--plot", common.plot, ".png");
-    check_output_path("--summary", common.summary);
+    // The outputs across seeds are checked before the first seed trains (by rank 0, which writes them).
+    if (is_root()) {
+      check_output_path("--plot", common.plot, ".png");
+      check_output_path("--summary", common.summary);
+    }
     std::vector<RunOutcome> outcomes;
     std::vector<std::pair<std::string, std::filesystem::path>> curves;
     for (const std::uint64_t seed : common.seeds) {
@@ -67,7 +77,7 @@ int train_on_environment(const Invocation& invocation, const CommonOptions& comm
         curves.emplace_back(fmt::format("seed {}", seed), csv);
       }
     }
-    report_seeds(invocation, common, outcomes, curves);
+    if (is_root()) report_seeds(invocation, common, outcomes, curves);
     return 0;
   });
 }

@@ -48,8 +48,9 @@ struct RunOutcome {
   long steps = 0;
   double wall = 0.0;
   double last_mean = std::numeric_limits<double>::quiet_NaN();
-  ac::EvaluationResult evaluation;
+  ac::EvaluationResult evaluation;  // rank 0's (other ranks do not evaluate)
   std::string summary;  // its --summary file, if any
+  int ranks = 1;        // the processes that trained it together
 };
 
 /// `path` with `.seedN` before its extension: out/run.csv → out/run.seed3.csv.

@@ -33,6 +33,15 @@
 
 namespace cli {
 
+/// The ranks this process trains with: one process, or, for actorcritic-train
+/// built with MPI and started by mpirun, the job's (set by its main). Rank 0
+/// alone prints and writes; every rank trains its share.
+inline ac::CommunicatorRef& process_communicator() {
+  static ac::CommunicatorRef comm;
+  return comm;
+}
+inline bool is_root() { return process_communicator().rank() == 0; }
+
 /// One training run of `Algorithm` on E: new, or resumed from --resume.
 template <class Algorithm, class E>
 class Session {
@@ -42,7 +51,8 @@ class Session {
   Session(const Invocation& invocation, const CommonOptions& options, const typename Algorithm::Settings& settings,
           double gamma)
       : invocation_(invocation), options_(options),
-        run_(options.resume.empty() ? Run(run_config(invocation, options, gamma), settings) : resume()) {}
+        run_(options.resume.empty() ? Run(run_config(invocation, options, gamma), settings, E{}, process_communicator())
+                                    : resume()) {}
 
   /// Trains, then evaluates, reports and saves what the flags ask for.
   RunOutcome run() {
@@ -54,33 +64,37 @@ class Session {
       usage_error("--keep-checkpoints: expected --checkpoint-every N: it keeps the periodic checkpoints");
     }
     const std::string csv_path = csv_path_of(options_);
+    const bool root = is_root();  // rank 0 alone writes the outputs
+    const int ranks = process_communicator().size();
     // Every output's folder must exist before hours of training depend on it.
-    check_output_path("--csv", csv_path);
-    check_output_path("--plot", options_.plot, ".png");
-    check_output_path("--summary", options_.summary);
-    check_output_path("--save", options_.save);
+    if (root) {
+      check_output_path("--csv", csv_path);
+      check_output_path("--plot", options_.plot, ".png");
+      check_output_path("--summary", options_.summary);
+      check_output_path("--save", options_.save);
+    }
     // The log is on disk from the first iteration; a resumed run continues its file.
     std::optional<ac::CsvLog> log;
-    if (!csv_path.empty()) {
+    if (root && !csv_path.empty()) {
       log.emplace(first_step > 0 ? ac::CsvLog::resume(csv_path, run_.iterations()) : ac::CsvLog(csv_path));
     }
 #ifdef AC_HAVE_TENSORBOARD
     std::optional<ac::tensorboard::EventWriter> events;
-    if (!options_.tensorboard.empty()) events.emplace(options_.tensorboard);
+    if (root && !options_.tensorboard.empty()) events.emplace(options_.tensorboard);
     std::vector<std::pair<std::string, double>> scalars;  // reused every iteration
 #endif
     std::optional<ac::ProgressBar> progress;
     // The loop runs whole rollouts: the budget rounds up to the steps it will really take.
     const long budget = run_.config().total_steps;
     const long planned = run_.planned_steps();
-    if (!invocation_.quiet) {
+    if (root && !invocation_.quiet) {
       progress.emplace(planned);
-      fmt::print("{} on {}: {} steps{}{}, {} envs, seed {}\n", invocation_.algo, invocation_.env, budget,
+      fmt::print("{} on {}: {} steps{}{}, {} envs{}, seed {}\n", invocation_.algo, invocation_.env, budget,
                  planned != budget ? fmt::format(" (rounded up to {}: whole rollouts of {} steps)", planned,
                                                  run_.steps_per_iteration())
                                    : std::string(),
                  first_step > 0 ? fmt::format(" (resuming at {})", first_step) : std::string(), run_.config().envs,
-                 run_.config().seed);
+                 ranks > 1 ? fmt::format(" on {} ranks", ranks) : std::string(), run_.config().seed);
     }
     RunOutcome outcome;
     outcome.seed = run_.config().seed;
@@ -92,8 +106,10 @@ class Session {
       // Evaluation uses its own environment and generator: the run goes on exactly as without it.
       std::optional<ac::EvaluationResult> evaluation;
       if (info.steps >= next_evaluation) {
-        evaluation = evaluate();
-        evaluations_.emplace_back(info.steps, *evaluation);
+        if (root) {  // the other ranks go on to the next rollout and wait for rank 0 in its first collective
+          evaluation = evaluate();
+          evaluations_.emplace_back(info.steps, *evaluation);
+        }
         next_evaluation = next_multiple(info.steps, options_.eval_every);
       }
       if (log) (*log)(info, evaluation ? &*evaluation : nullptr);
@@ -107,19 +123,21 @@ class Session {
       outcome.wall = info.seconds;
       outcome.last_mean = info.mean_return;
       if (info.steps >= next_checkpoint) {
-        run_.save(options_.save);
-        if (options_.keep_checkpoints > 0) keep_checkpoint(info.steps);
+        run_.save(options_.save);  // every rank gives its state; rank 0 writes
+        if (root && options_.keep_checkpoints > 0) keep_checkpoint(info.steps);
         next_checkpoint = next_multiple(info.steps, options_.checkpoint_every);
       }
       reached_return = info.mean_return >= options_.stop_at_return;  // false while NaN (no episode yet)
       return !reached_return && (options_.stop_after == 0 || info.steps < options_.stop_after);
     });
+    if (!options_.save.empty()) run_.save(options_.save);
+    outcome.steps = run_.steps();
+    outcome.ranks = ranks;
+    if (!root) return outcome;
     if (reached_return && !invocation_.quiet) {
       fmt::print("stopped at {} steps: the mean return {:.2f} reached --stop-at-return {}\n", run_.steps(),
                  outcome.last_mean, options_.stop_at_return);
     }
-    if (!options_.save.empty()) run_.save(options_.save);
-    outcome.steps = run_.steps();
     outcome.evaluation = evaluate();
     const std::string_view stop = reached_return ? "stop-at-return" : run_.finished() ? "budget" : "stop-after";
     if (!options_.summary.empty()) write_summary(outcome, first_step, stop);
@@ -190,7 +208,7 @@ class Session {
   /// The run in --resume's checkpoint (its remembered outputs are already
   /// among the flags: actorcritic_train.cpp), with a larger --steps if one is given.
   Run resume() {
-    Run run = Run::load(options_.resume);
+    Run run = Run::load(options_.resume, E{}, process_communicator());
     if (invocation_.has("--steps")) {
       if (options_.steps <= run.steps()) {
         usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",
@@ -214,14 +232,14 @@ class Session {
     }
     const std::string json = fmt::format(
         "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"stopped_by\": {},\n"
-        "  \"envs\": {},\n"
+        "  \"envs\": {},\n  \"ranks\": {},\n"
         "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
         "  \"deterministic\": {},\n"
         "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"eval_returns\": [{}],\n"
         "  \"evaluations\": [{}{}],\n"
         "  \"checkpoint\": {},\n  \"config\": {}\n}}\n",
         json_string(invocation_.algo), json_string(invocation_.env), outcome.seed, outcome.steps, json_string(stop),
-        run_.config().envs, json_number(outcome.wall),
+        run_.config().envs, outcome.ranks, json_number(outcome.wall),
         json_number(outcome.wall > 0 ? double(outcome.steps - first_step) / outcome.wall : 0.0),
         json_number(outcome.last_mean), options_.deterministic, json_number(e.mean_return),
         json_number(e.std_return), e.episodes, fmt::join(e.returns | std::views::transform(json_number), ", "),

@@ -121,9 +121,20 @@ class ActorCriticStep {
     return diagnostics;
   }
 
+  /// The ranks this step trains with (a single process by default): the
+  /// gradients, the advantage normalization, the explained variance and the
+  /// losses are then those of the global batch.
+  void set_communicator(CommunicatorRef comm) {
+    comm_ = comm;
+    parameters_.set_communicator(comm);
+  }
+
   /// One global gradient-norm clip over both networks (as one optimizer over
   /// all parameters), then the optimizer step; returns the norm before clipping.
+  /// Data-parallel, the gradients of the last compute_gradients() are first
+  /// averaged over the ranks (one allreduce).
   double clip_and_step() {
+    parameters_.average_gradients(samples_);
     const double norm = parameters_.clip_gradients(config_.max_grad_norm);
     parameters_.step();
     return norm;
@@ -136,8 +147,9 @@ class ActorCriticStep {
                                       const Matrix<Scalar>& targets) {
     const Index batch = observations.cols();
     const double scale = 1.0 / double(batch);
+    samples_ = double(batch);
     UpdateDiagnostics diagnostics;
-    if (config_.normalize_advantage) kernels::normalize_advantages(weights);
+    if (config_.normalize_advantage) kernels::normalize_advantages(comm_, weights);
     // weights (N x T) has the memory layout of a 1 x (T·N) row over samples t·N + n.
     const ConstMatrixMap<Scalar> weight_row(weights.data(), 1, batch);
     const ConstMatrixMap<Scalar> target_row(targets.data(), 1, batch);
@@ -154,8 +166,9 @@ class ActorCriticStep {
     if (grad_values_.cols() != batch) grad_values_.resize(1, batch);
     const auto values = critic_.values(observations);
     diagnostics.value_loss = value_loss<Scalar>(values, target_row, values, kOff, config_.vf_coef, scale, grad_values_);
-    diagnostics.explained_variance = kernels::explained_variance(values, target_row);
+    diagnostics.explained_variance = kernels::explained_variance(comm_, values, target_row);
     critic_.backward(grad_values_);
+    mean_across_ranks(comm_, samples_, {&diagnostics.policy_loss, &diagnostics.entropy, &diagnostics.value_loss});
     return diagnostics;
   }
 
@@ -175,6 +188,8 @@ class ActorCriticStep {
   ActorCriticParameters<Scalar, detail::ChosenOptimizer<Scalar>> parameters_;
   PolicyObjective<P> objective_;
   Matrix<Scalar> grad_values_;
+  CommunicatorRef comm_;
+  double samples_ = 0.0;  // the batch of the last compute_gradients()
 };
 
 /// The hyperparameters of an on-policy actor-critic: the step's and the estimator's.
@@ -215,6 +230,8 @@ class ActorCritic {
   [[nodiscard]] Index rollout_steps() const { return config().n_steps; }
   P& actor() { return step_.actor(); }
   Critic<Scalar>* critic() { return &step_.critic(); }
+  /// Data-parallel over `comm`'s ranks (ActorCriticStep::set_communicator).
+  void set_communicator(CommunicatorRef comm) { step_.set_communicator(comm); }
 
   /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
   template <class Archive>

@@ -5,13 +5,20 @@
 // per network. Adam and RMSprop are elementwise, so an optimizer per network
 // is the same as one over the concatenation. When the two are one network (a
 // SharedActorCritic trunk) every operation happens once, on that network.
+// Data-parallel, average_gradients() turns every rank's gradients into the
+// global batch's with one allreduce over both networks' gradients, so that
+// the clip and the step that follow are the same on every rank.
 
 #include "actorcritic/core/archive.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/optim/gradient_clipping.hpp"
 
+#include <initializer_list>
 #include <optional>
+#include <span>
+#include <vector>
 
 namespace ac {
 
@@ -32,6 +39,22 @@ class ActorCriticParameters {
   void zero_gradients() {
     actor_.zero_gradients();
     if (!shared()) critic_.zero_gradients();
+  }
+
+  /// The ranks this learner trains with (a single process by default).
+  void set_communicator(CommunicatorRef comm) { comm_ = comm; }
+  [[nodiscard]] CommunicatorRef communicator() const { return comm_; }
+
+  /// Each rank's gradients of its mean loss over its `samples` become the
+  /// gradients of the mean loss over all ranks' samples (ac::average_gradients,
+  /// one allreduce). Returns the global count; one process changes nothing.
+  double average_gradients(double samples) {
+    if (comm_.size() == 1) return samples;
+    if (shared()) return ac::average_gradients(comm_, actor_.gradients(), samples, workspace_);
+    auto span_of = [](Vector<Scalar>& g) { return std::span<Scalar>(g.data(), static_cast<std::size_t>(g.size())); };
+    return ac::average_gradients(
+        comm_, std::initializer_list<std::span<Scalar>>{span_of(actor_.gradients()), span_of(critic_.gradients())},
+        samples, workspace_);
   }
 
   /// Scales all gradients to a global L2 norm of at most max_norm; returns the norm before.
@@ -66,6 +89,8 @@ class ActorCriticParameters {
   nn::Mlp<Scalar>& critic_;
   Optimizer actor_optimizer_;
   std::optional<Optimizer> critic_optimizer_;
+  CommunicatorRef comm_;
+  std::vector<Scalar> workspace_;
 };
 
 }  // namespace ac

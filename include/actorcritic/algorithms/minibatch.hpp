@@ -2,14 +2,61 @@
 // Minibatches over a rollout's samples, as PPO's epochs and TRPO's critic
 // fitting draw them: a Fisher–Yates shuffle of the sample order with the
 // library's generator (the same permutation on every platform), and a gather
-// of the chosen columns.
+// of the chosen columns; and, data-parallel, how each rank slices its share
+// of the batch so that the ranks' slices make up the global minibatches.
 
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstddef>
+#include <span>
 #include <utility>
 #include <vector>
+
+namespace ac {
+
+/// One epoch's minibatches as a rank takes them. Strong scaling: a global
+/// minibatch of `batch_size` samples is every rank's slice of
+/// ⌈batch_size · n_r / N⌉ of its n_r samples (N over all ranks), and every rank
+/// takes the same number of steps, ⌈N / batch_size⌉ per epoch, so that each
+/// step's gradient average meets every rank; a rank's last slices may be short
+/// or empty. One process: slices of batch_size, the last one short.
+struct MinibatchPlan {
+  Index steps = 0;           // minibatches per epoch, the same on every rank
+  Index slice = 0;           // this rank's share of each
+  Index batch = 0;           // this rank's samples
+  double global_batch = 0;   // every rank's
+
+  [[nodiscard]] Index first(Index k) const { return std::min(k * slice, batch); }
+  [[nodiscard]] Index size(Index k) const { return std::min(slice, batch - first(k)); }
+};
+
+/// The plan for `batch` local samples and global minibatches of `batch_size`
+/// (one allreduce of the count when there are several ranks).
+template <Communicator C>
+MinibatchPlan plan_minibatches(C& comm, Index batch, Index batch_size) {
+  MinibatchPlan plan;
+  plan.batch = batch;
+  if (comm.size() == 1) {
+    plan.global_batch = double(batch);
+    plan.slice = std::min(batch_size, batch);
+    plan.steps = plan.slice > 0 ? (batch + plan.slice - 1) / plan.slice : 0;
+    return plan;
+  }
+  std::array<double, 1> n{double(batch)};
+  comm.allreduce_sum(std::span<double>(n));
+  plan.global_batch = n[0];
+  const double global_minibatch = std::min(double(batch_size), plan.global_batch);
+  plan.steps = static_cast<Index>(std::ceil(plan.global_batch / global_minibatch));
+  plan.slice = static_cast<Index>(std::ceil(global_minibatch * double(batch) / plan.global_batch));
+  return plan;
+}
+
+}  // namespace ac
 
 namespace ac::detail {
 

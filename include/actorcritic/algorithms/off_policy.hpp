@@ -73,6 +73,12 @@ class OffPolicyActorCritic {
   [[nodiscard]] Index rollout_steps() const { return config_.base.n_steps; }
   P& actor() { return step_.actor(); }
   Critic<Scalar>* critic() { return &step_.critic(); }
+  /// Data-parallel over `comm`'s ranks: each rank replays its own rollouts; the
+  /// step and the log-weight diagnostics are the global batch's.
+  void set_communicator(CommunicatorRef comm) {
+    comm_ = comm;
+    step_.set_communicator(comm);
+  }
   /// The replayed rollouts (empty before the first update).
   [[nodiscard]] const std::optional<ReplayBuffer<Scalar, typename P::Actions>>& replay() const { return replay_; }
 
@@ -152,12 +158,24 @@ class OffPolicyActorCritic {
 
     // 3. Per-decision log products: the lecture's diagnostic, and the alternative weights.
     kernels::cumulative_log_ratios(log_ratios_, rollout.ended, log_products_);
-    const double mean = static_cast<double>(log_products_.mean());
-    const double log_weight_mean = mean;
-    const double log_weight_std = std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
-    const double log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
-    const double truncated_fraction =
-        static_cast<double>((log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
+    double log_weight_mean = 0, log_weight_std = 0, log_weight_max_abs = 0, truncated_fraction = 0;
+    if (comm_.size() == 1) {
+      const double mean = static_cast<double>(log_products_.mean());
+      log_weight_mean = mean;
+      log_weight_std =
+          std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
+      log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
+      truncated_fraction = static_cast<double>(
+          (log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
+    } else {  // the same statistics of the global batch
+      const Moments global = global_moments(comm_, kernels::detail::element_moments(log_products_));
+      log_weight_mean = global.mean(0);
+      log_weight_std = std::sqrt(global.variance(0));
+      log_weight_max_abs = max_across_ranks(comm_, static_cast<double>(log_products_.cwiseAbs().maxCoeff()));
+      truncated_fraction = static_cast<double>(
+          (log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
+      mean_across_ranks(comm_, double(batch), {&truncated_fraction});
+    }
     if (config_.correction == ImportanceCorrection::truncated_per_decision) {
       kernels::gae(rollout.rewards, values_, next_values_, rollout.terminated, rollout.ended, gamma,
                    static_cast<Scalar>(config_.gae_lambda), advantages_);
@@ -184,6 +202,7 @@ class OffPolicyActorCritic {
 
   ActorCriticStep<P> step_;
   OffPolicyConfig config_;
+  CommunicatorRef comm_;
   std::optional<ReplayBuffer<Scalar, typename P::Actions>> replay_;
   Matrix<Scalar> log_ratios_, values_, next_values_, targets_, weights_, log_products_, advantages_;
 };

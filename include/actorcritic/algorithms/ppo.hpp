@@ -32,8 +32,11 @@
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <numeric>
 #include <optional>
 #include <string_view>
@@ -212,10 +215,21 @@ class PPO {
   /// Training progress p ∈ [0, 1] for the learning-rate and clip-range schedules (the training loop sets it).
   void set_progress(double progress) { progress_ = std::clamp(progress, 0.0, 1.0); }
 
+  /// Data-parallel over `comm`'s ranks (a single process by default): each
+  /// rank takes its share of every global minibatch, the gradients are averaged
+  /// with one allreduce per step, and every statistic PPO takes over the batch
+  /// (advantage normalization, approximate KL for target_kl, the exact KL for
+  /// the adaptive ρ, explained variance, the diagnostics) is the global batch's.
+  void set_communicator(CommunicatorRef comm) {
+    comm_ = comm;
+    parameters_.set_communicator(comm);
+  }
+
   /// The update on a rollout collected by the current policy; `rng` shuffles the minibatches.
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
     const Index batch = buffer.size();
-    const Index minibatch = std::min(config_.batch_size, batch);
+    const MinibatchPlan plan = plan_minibatches(comm_, batch, config_.batch_size);
+    const Index minibatch = plan.slice;
     reserve(buffer, minibatch);
     UpdateDiagnostics d;
     const double learning_rate = config_.learning_rate(progress_);
@@ -228,20 +242,22 @@ class PPO {
     kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended,
                  static_cast<Scalar>(config_.gamma), static_cast<Scalar>(config_.gae_lambda), advantages_);
     returns_ = advantages_ + buffer.values;
-    d.explained_variance = kernels::explained_variance(detail::as_row(buffer.values), detail::as_row(returns_));
+    d.explained_variance =
+        kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
     actor_.distribution(buffer.observations).write_parameters(old_parameters_);
     old_full_.set_parameters(old_parameters_);
 
     // 2. Epochs of shuffled minibatches.
     std::iota(order_.begin(), order_.end(), Index{0});
-    double epochs_run = 0;
+    double epochs_run = 0, samples_run = 0;
+    std::array<double, 6> last_epoch{};  // the last epoch's weighted sums and weight, for the global diagnostics
     bool stop = false;
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
       detail::shuffle(order_, rng);
       double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, weight = 0;
-      for (Index first = 0; first < batch; first += minibatch) {
-        const Index size = std::min(minibatch, batch - first);
-        const MinibatchLosses l = step(buffer, first, size, clip_range);
+      for (Index k = 0; k < plan.steps; ++k) {
+        const Index size = plan.size(k);
+        const MinibatchLosses l = step(buffer, plan.first(k), size, clip_range);
         if (l.stopped) {
           stop = true;
           break;
@@ -257,6 +273,8 @@ class PPO {
       }
       if (weight > 0) {
         epochs_run += weight / double(batch);
+        samples_run += weight;
+        last_epoch = {policy_loss, value_loss, entropy, approx_kl, clip_fraction, weight};
         d.policy_loss = policy_loss / weight;
         d.value_loss = value_loss / weight;
         d.entropy = entropy / weight;
@@ -265,11 +283,27 @@ class PPO {
       }
     }
     d.epochs = epochs_run;
+    if (comm_.size() > 1) {  // the diagnostics of the global batch
+      std::array<double, 7> sums{};
+      std::copy(last_epoch.begin(), last_epoch.end(), sums.begin());
+      sums[6] = samples_run;
+      comm_.allreduce_sum(std::span<double>(sums));
+      const double weight = sums[5];
+      if (weight > 0) {
+        d.policy_loss = sums[0] / weight;
+        d.value_loss = sums[1] / weight;
+        d.entropy = sums[2] / weight;
+        d.approx_kl = sums[3] / weight;
+        d.clip_fraction = sums[4] / weight;
+      }
+      d.epochs = sums[6] / plan.global_batch;
+    }
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
     actor_.distribution(buffer.observations);
     old_full_.kl(actor_.last_distribution(), kl_row_);
     d.kl = static_cast<double>(kl_row_.mean());
+    mean_across_ranks(comm_, double(batch), {&d.kl});
     if (config_.adaptive_kl) kl_coef_ = config_.kl_rule.next(kl_coef_, d.kl);
     d.kl_coef = kl_coef_;
     return d;
@@ -283,6 +317,7 @@ class PPO {
 
   MinibatchLosses step(const RolloutBufferFor<P>& buffer, Index first, Index size, double clip_range) {
     MinibatchLosses l;
+    if (size == 0) return empty_step();  // data-parallel: this rank's slice of the global minibatch is empty
     const double scale = 1.0 / double(size);
     auto obs = mb_observations_.leftCols(size);
     auto actions = mb_actions_.leftCols(size);
@@ -298,7 +333,9 @@ class PPO {
     detail::gather_columns(detail::as_row(returns_), order_, first, returns);
     detail::gather_columns(detail::as_row(buffer.values), order_, first, old_values);
     detail::gather_columns(old_parameters_, order_, first, old_parameters);
-    if (config_.normalize_advantage && size > 1) kernels::normalize_advantages(advantages);
+    if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
+      kernels::normalize_advantages(comm_, advantages);
+    }
 
     // Policy terms.
     const auto& dist = actor_.distribution(obs);
@@ -307,8 +344,9 @@ class PPO {
     const auto& stats = objective_.ratio_statistics();
     l.approx_kl = stats.approx_kl;
     l.clip_fraction = stats.clip_fraction;
-    // SB3: stop the epochs before a step that would take the policy too far.
-    if (std::isfinite(config_.target_kl) && stats.approx_kl > 1.5 * config_.target_kl) {
+    // SB3: stop the epochs before a step that would take the policy too far
+    // (data-parallel: the global minibatch's approximate KL decides for every rank).
+    if (std::isfinite(config_.target_kl) && stops_early(l.approx_kl, double(size))) {
       l.stopped = true;
       return l;
     }
@@ -328,7 +366,31 @@ class PPO {
                                  grad_values);
     critic_.backward(grad_values);
 
-    // One global norm (SB3 clips all of the policy's parameters together), then Adam.
+    // The global minibatch's gradient; one global norm (SB3 clips all of the policy's parameters together), then Adam.
+    parameters_.average_gradients(double(size));
+    l.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
+    parameters_.step();
+    return l;
+  }
+
+  /// Whether the global minibatch's approximate KL exceeds 1.5 · target_kl.
+  bool stops_early(double approx_kl, double samples) {
+    mean_across_ranks(comm_, samples, {&approx_kl});
+    return approx_kl > 1.5 * config_.target_kl;
+  }
+
+  /// A rank's part in a step whose slice is empty: the collectives the others
+  /// make (normalization, target KL, gradient average) with nothing of its own,
+  /// then the same clip and Adam step.
+  MinibatchLosses empty_step() {
+    MinibatchLosses l;
+    if (config_.normalize_advantage) kernels::normalize_advantages(comm_, mb_advantages_.leftCols(0));
+    if (std::isfinite(config_.target_kl) && stops_early(0.0, 0.0)) {
+      l.stopped = true;
+      return l;
+    }
+    parameters_.zero_gradients();
+    parameters_.average_gradients(0.0);
     l.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
     parameters_.step();
     return l;
@@ -356,6 +418,7 @@ class PPO {
   double kl_coef_;
   double progress_ = 0.0;
   ActorCriticParameters<Scalar, optim::Adam<Scalar>> parameters_;
+  CommunicatorRef comm_;
   PolicyObjective<P> objective_;
   Distribution old_full_, old_mb_;
   std::vector<Index> order_;

@@ -6,6 +6,7 @@
 // `recenter` is set: the lecture's first fix for always-negative returns,
 // which otherwise push down the probability of whatever was sampled.
 
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/optim/adam.hpp"
@@ -17,6 +18,7 @@
 
 #include <cmath>
 #include <string_view>
+#include <vector>
 
 namespace ac {
 
@@ -67,6 +69,9 @@ class Reinforce {
     a.field("optimizer", optimizer_);
   }
   P& actor() { return actor_; }
+  /// Data-parallel over `comm`'s ranks: the recentring baseline is the global
+  /// batch's mean return and the gradient the global batch's (one allreduce).
+  void set_communicator(CommunicatorRef comm) { comm_ = comm; }
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
@@ -85,8 +90,11 @@ class Reinforce {
                                 static_cast<Scalar>(config_.gamma), returns_);
     const double used = static_cast<double>(mask_.sum());
     diagnostics.batch_return = static_cast<double>(returns_.col(0).mean());
-    const double baseline =
-        config_.recenter ? static_cast<double>((mask_.array() * returns_.array()).sum()) / used : 0.0;
+    double baseline = config_.recenter ? static_cast<double>((mask_.array() * returns_.array()).sum()) / used : 0.0;
+    // Data-parallel: the mean first-step return over every rank's envs, and the
+    // baseline over every rank's episodes (the global batch's, as one process has it).
+    mean_across_ranks(comm_, double(n), {&diagnostics.batch_return});
+    mean_across_ranks(comm_, used, {&baseline});
     diagnostics.baseline = baseline;
     weights_ = (mask_.array() * (returns_.array() - static_cast<Scalar>(baseline)));  // N x T
     // 3. Loss −Σ m (G − b) log π / Σ m − c_H Σ m H / Σ m (the same score-function term as A2C's).
@@ -98,6 +106,8 @@ class Reinforce {
     diagnostics.entropy = objective_.entropy();
     actor_.network().zero_gradients();
     actor_.backward(objective_.gradient());
+    average_gradients(comm_, actor_.network().gradients(), used, workspace_);
+    mean_across_ranks(comm_, used, {&diagnostics.policy_loss, &diagnostics.entropy});
     diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(actor_.network().gradients(), config_.max_grad_norm);
     optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
     return diagnostics;
@@ -116,6 +126,8 @@ class Reinforce {
   optim::Adam<Scalar> optimizer_;
   PolicyObjective<P> objective_;
   Matrix<Scalar> mask_, returns_, weights_;
+  CommunicatorRef comm_;
+  std::vector<Scalar> workspace_;
 };
 
 template <Policy P>

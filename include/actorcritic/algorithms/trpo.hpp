@@ -5,6 +5,8 @@
 // gradient by conjugate gradient, KL radius δ, backtracking line search), then
 // the critic fitted by several epochs of minibatch Adam on (R − V)².
 // With TrustRegionConfig::line_search = false it is the natural policy gradient (NPG).
+// Data-parallel (set_communicator), the step's statistics and the critic's
+// minibatches are the global batch's, as PPO's are.
 
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
@@ -83,6 +85,11 @@ class TRPO {
   [[nodiscard]] Index rollout_steps() const { return config_.n_steps; }
   P& actor() { return actor_; }
   Critic<Scalar>* critic() { return &critic_; }
+  /// Data-parallel over `comm`'s ranks (a single process by default).
+  void set_communicator(CommunicatorRef comm) {
+    comm_ = comm;
+    step_.set_communicator(comm);
+  }
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
     const Index batch = buffer.size();
@@ -95,14 +102,16 @@ class TRPO {
     kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended,
                  static_cast<Scalar>(config_.gamma), static_cast<Scalar>(config_.gae_lambda), advantages_);
     returns_ = advantages_ + buffer.values;
-    d.explained_variance = kernels::explained_variance(detail::as_row(buffer.values), detail::as_row(returns_));
-    if (config_.normalize_advantage) kernels::normalize_advantages(advantages_);
+    d.explained_variance =
+        kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
+    if (config_.normalize_advantage) kernels::normalize_advantages(comm_, advantages_);
 
     // 2. The policy's trust-region step.
     step_.apply(buffer.observations, buffer.actions, detail::as_row(buffer.log_probs), detail::as_row(advantages_), d);
 
-    // 3. The critic: epochs of shuffled minibatch Adam on mean (R − V)².
-    const Index minibatch = std::min(config_.critic_batch_size, batch);
+    // 3. The critic: epochs of shuffled minibatch Adam on mean (R − V)² (data-parallel: global minibatches).
+    const MinibatchPlan plan = plan_minibatches(comm_, batch, config_.critic_batch_size);
+    const Index minibatch = plan.slice;
     if (static_cast<Index>(order_.size()) != batch || mb_observations_.cols() != minibatch) {
       order_.resize(static_cast<std::size_t>(batch));
       mb_observations_.resize(buffer.observations.rows(), minibatch);
@@ -113,17 +122,21 @@ class TRPO {
     double value_loss_sum = 0.0, weight = 0.0;
     for (Index epoch = 0; epoch < config_.critic_epochs; ++epoch) {
       detail::shuffle(order_, rng);
-      for (Index first = 0; first < batch; first += minibatch) {
-        const Index size = std::min(minibatch, batch - first);
-        auto obs = mb_observations_.leftCols(size);
-        auto returns = mb_returns_.leftCols(size);
-        auto grad = mb_grad_.leftCols(size);
-        detail::gather_columns(buffer.observations, order_, first, obs);
-        detail::gather_columns(detail::as_row(returns_), order_, first, returns);
-        const auto values = critic_.values(obs);
-        const double loss = value_loss<Scalar>(values, returns, values, kOff, 1.0, 1.0 / double(size), grad);
+      for (Index k = 0; k < plan.steps; ++k) {
+        const Index size = plan.size(k);
         critic_.network().zero_gradients();
-        critic_.backward(grad);
+        double loss = 0.0;
+        if (size > 0) {
+          auto obs = mb_observations_.leftCols(size);
+          auto returns = mb_returns_.leftCols(size);
+          auto grad = mb_grad_.leftCols(size);
+          detail::gather_columns(buffer.observations, order_, plan.first(k), obs);
+          detail::gather_columns(detail::as_row(returns_), order_, plan.first(k), returns);
+          const auto values = critic_.values(obs);
+          loss = value_loss<Scalar>(values, returns, values, kOff, 1.0, 1.0 / double(size), grad);
+          critic_.backward(grad);
+        }
+        average_gradients(comm_, critic_.network().gradients(), double(size), workspace_);
         critic_optimizer_.step(critic_.network().parameters(), critic_.network().gradients());
         if (epoch + 1 == config_.critic_epochs) {
           value_loss_sum += loss * double(size);
@@ -132,6 +145,7 @@ class TRPO {
       }
     }
     d.value_loss = value_loss_sum / weight;
+    mean_across_ranks(comm_, weight, {&d.value_loss});
     return d;
   }
 
@@ -143,6 +157,8 @@ class TRPO {
   optim::Adam<Scalar> critic_optimizer_;
   std::vector<Index> order_;
   Matrix<Scalar> advantages_, returns_, mb_observations_, mb_returns_, mb_grad_;
+  CommunicatorRef comm_;
+  std::vector<Scalar> workspace_;
 };
 
 template <Policy P>

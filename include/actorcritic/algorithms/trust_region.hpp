@@ -12,14 +12,19 @@
 //      step whose mean KL ≤ δ and whose surrogate improved, and otherwise
 //      restores θ_old (Appendix C). Without the line search it is the natural
 //      policy gradient with step β s.
+// Data-parallel, g, every Fisher-vector product and every line-search KL and
+// surrogate are the global batch's (one allreduce each), so the conjugate-
+// gradient iterates and the accepted step agree on every rank.
 
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/optim/conjugate_gradient.hpp"
 #include "actorcritic/policies/policy.hpp"
 
 #include <cmath>
+#include <vector>
 
 namespace ac {
 
@@ -58,7 +63,8 @@ class FisherVectorProduct {
  public:
   using Scalar = typename P::Scalar;
 
-  FisherVectorProduct(P& policy, ConstMatrixRef<Scalar> observations) : policy_(policy), observations_(observations) {}
+  FisherVectorProduct(P& policy, ConstMatrixRef<Scalar> observations, CommunicatorRef comm = {})
+      : policy_(policy), observations_(observations), comm_(comm) {}
 
   void operator()(ConstVectorRef<Scalar> v, Vector<Scalar>& out) {
     const auto tangent = policy_.jvp(observations_, v);  // J v, parameter_rows x B
@@ -70,13 +76,16 @@ class FisherVectorProduct {
     metric_ *= static_cast<Scalar>(1.0 / double(observations_.cols()));
     policy_.network().zero_gradients();
     policy_.backward(metric_);                              // Jᵀ (M J v) / B
+    average_gradients(comm_, policy_.network().gradients(), double(observations_.cols()), workspace_);
     out = policy_.network().gradients();
   }
 
  private:
   P& policy_;
   ConstMatrixRef<Scalar> observations_;
+  CommunicatorRef comm_;
   Matrix<Scalar> metric_;
+  std::vector<Scalar> workspace_;
 };
 
 /// The step rule; holds the workspaces (sized on the first call).
@@ -99,6 +108,8 @@ class TrustRegionStep {
   }
 
   [[nodiscard]] const TrustRegionConfig& config() const { return config_; }
+  /// Data-parallel over `comm`'s ranks (a single process by default).
+  void set_communicator(CommunicatorRef comm) { comm_ = comm; }
 
   /// One trust-region update of the policy on a batch (advantages 1 x B,
   /// behavior log-probs 1 x B, taken at the current θ = θ_old). Fills the
@@ -119,16 +130,18 @@ class TrustRegionStep {
     dist.write_parameters(old_parameters_);
     old_.set_parameters(old_parameters_);
     objective_.begin(dist, actions);
-    const double loss_before = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
+    double loss_before = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
     objective_.entropy_bonus(0.0, scale);
     d.entropy = objective_.entropy();
+    mean_across_ranks(comm_, double(batch), {&loss_before, &d.entropy});
     d.policy_loss = loss_before;
     policy_.network().zero_gradients();
     policy_.backward(objective_.gradient());
+    average_gradients(comm_, policy_.network().gradients(), double(batch), workspace_);
     gradient_ = -policy_.network().gradients();
 
     // 2. s ≈ F⁻¹ g.
-    FisherVectorProduct<P> fisher(policy_, observations);
+    FisherVectorProduct<P> fisher(policy_, observations, comm_);
     cg_.solve(fisher, gradient_, direction_);
     // 3. β = √(2δ / sᵀFs), with the damped F the step was solved for.
     fisher(direction_, fisher_direction_);
@@ -150,9 +163,10 @@ class TrustRegionStep {
       policy_.network().parameters() = theta_old_ + static_cast<Scalar>(beta * fraction) * direction_;
       const auto& trial = policy_.distribution(observations);
       old_.kl(trial, kl_);
-      const double kl = static_cast<double>(kl_.mean());
+      double kl = static_cast<double>(kl_.mean());
       objective_.begin(trial, actions);
-      const double loss = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
+      double loss = objective_.ratio_surrogate(old_log_probs, advantages, kOff, scale);
+      mean_across_ranks(comm_, double(batch), {&kl, &loss});
       if (!config_.line_search || (kl <= config_.max_kl && loss < loss_before)) {
         d.step_size = fraction;
         d.kl = kl;
@@ -175,6 +189,8 @@ class TrustRegionStep {
   Distribution old_;
   Vector<Scalar> gradient_, direction_, fisher_direction_, theta_old_;
   Matrix<Scalar> old_parameters_, kl_;
+  CommunicatorRef comm_;
+  std::vector<Scalar> workspace_;
 };
 
 }  // namespace ac

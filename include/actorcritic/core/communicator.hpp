@@ -14,28 +14,37 @@
 // that a vector is bit-identical on every rank.
 
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/core/seed_sequence.hpp"
 #include "actorcritic/core/types.hpp"
 
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <concepts>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <span>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace ac {
 
 template <class C>
-concept Communicator = requires(C& c, const C& const_c, std::span<float> f, std::span<double> d, int root) {
-  { const_c.rank() } -> std::convertible_to<int>;
-  { const_c.size() } -> std::convertible_to<int>;
-  c.allreduce_sum(f);  // in place: every rank ends with the sum over all ranks
-  c.allreduce_sum(d);
-  c.broadcast(f, root);  // in place: every rank ends with root's values
-  c.broadcast(d, root);
-  c.barrier();
-};
+concept Communicator =
+    requires(C& c, const C& const_c, std::span<float> f, std::span<double> d, std::span<std::byte> b, int root) {
+      { const_c.rank() } -> std::convertible_to<int>;
+      { const_c.size() } -> std::convertible_to<int>;
+      c.allreduce_sum(f);  // in place: every rank ends with the sum over all ranks
+      c.allreduce_sum(d);
+      c.broadcast(f, root);  // in place: every rank ends with root's values
+      c.broadcast(d, root);
+      c.broadcast(b, root);  // raw bytes (checkpoint states, decisions)
+      c.barrier();
+    };
 
 /// One process: rank 0 of 1; every collective leaves the data as it is.
 class SingleProcess {
@@ -51,6 +60,87 @@ class SingleProcess {
   void barrier() {}
 };
 static_assert(Communicator<SingleProcess>);
+
+/// Any Communicator, by reference and without templates: what the algorithms,
+/// the normalizer, the training loop and the run hold, so that one compiled
+/// algorithm serves one process and an MPI job alike. Default-constructed it is
+/// a single process. The referenced communicator must outlive every copy. The
+/// indirect call costs nothing next to a collective.
+class CommunicatorRef {
+ public:
+  CommunicatorRef() : CommunicatorRef(single_process()) {}
+  template <Communicator C>
+    requires(!std::is_same_v<std::remove_cv_t<C>, CommunicatorRef>)
+  CommunicatorRef(C& comm)  // NOLINT(google-explicit-constructor): a reference converts implicitly
+      : self_(&comm),
+        rank_(static_cast<int>(comm.rank())),
+        size_(static_cast<int>(comm.size())),
+        sum_float_([](void* c, std::span<float> v) { static_cast<C*>(c)->allreduce_sum(v); }),
+        sum_double_([](void* c, std::span<double> v) { static_cast<C*>(c)->allreduce_sum(v); }),
+        broadcast_bytes_([](void* c, std::span<std::byte> v, int root) { static_cast<C*>(c)->broadcast(v, root); }),
+        barrier_([](void* c) { static_cast<C*>(c)->barrier(); }) {}
+
+  [[nodiscard]] int rank() const { return rank_; }
+  [[nodiscard]] int size() const { return size_; }
+  void allreduce_sum(std::span<float> values) { sum_float_(self_, values); }
+  void allreduce_sum(std::span<double> values) { sum_double_(self_, values); }
+  /// Any trivially copyable values, as bytes.
+  template <class T>
+    requires std::is_trivially_copyable_v<T>
+  void broadcast(std::span<T> values, int root) {
+    broadcast_bytes_(self_, std::as_writable_bytes(values), root);
+  }
+  void barrier() { barrier_(self_); }
+
+ private:
+  static SingleProcess& single_process() {
+    static SingleProcess one;
+    return one;
+  }
+  void* self_;
+  int rank_, size_;
+  void (*sum_float_)(void*, std::span<float>);
+  void (*sum_double_)(void*, std::span<double>);
+  void (*broadcast_bytes_)(void*, std::span<std::byte>, int);
+  void (*barrier_)(void*);
+};
+static_assert(Communicator<CommunicatorRef>);
+
+/// The seed of a rank's own sampling generator: `seed` itself on rank 0 (so a
+/// one-process run is unchanged), otherwise SeedSequence-mixed words of (seed,
+/// rank) — independent streams, the same on every machine.
+inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
+  if (rank == 0) return seed;
+  const std::array<std::uint32_t, 3> words{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                                           static_cast<std::uint32_t>(rank)};
+  return SeedSequence(std::span<const std::uint32_t>(words)).generate_state_u64(1)[0];
+}
+
+/// Every rank's `mine`, in rank order, on every rank (each rank broadcasts its
+/// length, then its bytes: size() broadcasts of each kind, for rare, small
+/// payloads such as checkpoint states).
+template <Communicator C>
+std::vector<std::string> gather_bytes(C& comm, const std::string& mine) {
+  std::vector<std::string> all(static_cast<std::size_t>(comm.size()));
+  for (int root = 0; root < comm.size(); ++root) {
+    std::uint64_t length = root == comm.rank() ? mine.size() : 0;
+    comm.broadcast(std::span<std::uint64_t>(&length, 1), root);
+    std::string& bytes = all[static_cast<std::size_t>(root)];
+    bytes = root == comm.rank() ? mine : std::string(length, '\0');
+    comm.broadcast(std::as_writable_bytes(std::span<char>(bytes.data(), bytes.size())), root);
+  }
+  return all;
+}
+
+/// The largest of every rank's `value`, on every rank (a gather of one double per rank).
+template <Communicator C>
+double max_across_ranks(C& comm, double value) {
+  if (comm.size() == 1) return value;
+  std::vector<double> all(static_cast<std::size_t>(comm.size()), 0.0);
+  all[static_cast<std::size_t>(comm.rank())] = value;
+  comm.allreduce_sum(std::span<double>(all));  // each slot has one contributor: the sum is that value, exactly
+  return *std::max_element(all.begin(), all.end());
+}
 
 /// A rank's share of `total` items (environments): a contiguous block, the
 /// first `total % size` ranks holding one more. With environment i seeded
@@ -132,6 +222,32 @@ Moments global_moments(C& comm, const Moments& local) {
   return global;
 }
 
+/// average_gradients (below) over several vectors (e.g. the actor's and the
+/// critic's gradients) averaged as their concatenation, still with one allreduce.
+template <Communicator C, class T>
+double average_gradients(C& comm, std::initializer_list<std::span<T>> gradients, double samples,
+                         std::vector<T>& workspace) {
+  if (!(samples >= 0)) throw_invalid_argument("average_gradients: samples: expected a count >= 0, got {}", samples);
+  if (comm.size() == 1) return samples;
+  std::size_t length = 1;
+  for (const auto& g : gradients) length += g.size();
+  workspace.resize(length);
+  std::size_t at = 0;
+  for (const auto& g : gradients) {
+    for (std::size_t i = 0; i < g.size(); ++i) workspace[at++] = g[i] * static_cast<T>(samples);
+  }
+  workspace.back() = static_cast<T>(samples);
+  comm.allreduce_sum(std::span<T>(workspace));
+  const T total = workspace.back();
+  if (total > 0) {
+    at = 0;
+    for (const auto& g : gradients) {
+      for (std::size_t i = 0; i < g.size(); ++i) g[i] = workspace[at++] / total;
+    }
+  }
+  return static_cast<double>(total);
+}
+
 /// Turns each rank's gradient of the mean loss over its own `samples` into the
 /// gradient of the mean loss over every rank's samples together:
 ///   g ← Σ_r n_r g_r / Σ_r n_r,
@@ -141,17 +257,42 @@ Moments global_moments(C& comm, const Moments& local) {
 /// leaves `gradient` as it is, bit for bit.
 template <Communicator C, class T>
 double average_gradients(C& comm, std::span<T> gradient, double samples, std::vector<T>& workspace) {
-  if (!(samples >= 0)) throw_invalid_argument("average_gradients: samples: expected a count >= 0, got {}", samples);
-  if (comm.size() == 1) return samples;
-  workspace.resize(gradient.size() + 1);
-  for (std::size_t i = 0; i < gradient.size(); ++i) workspace[i] = gradient[i] * static_cast<T>(samples);
-  workspace.back() = static_cast<T>(samples);
-  comm.allreduce_sum(std::span<T>(workspace));
-  const T total = workspace.back();
-  if (total > 0) {
-    for (std::size_t i = 0; i < gradient.size(); ++i) gradient[i] = workspace[i] / total;
+  return average_gradients(comm, std::initializer_list<std::span<T>>{gradient}, samples, workspace);
+}
+
+/// average_gradients for one flat Eigen gradient vector (a network's).
+template <Communicator C, class T>
+double average_gradients(C& comm, Eigen::Matrix<T, Eigen::Dynamic, 1>& gradient, double samples,
+                         std::vector<T>& workspace) {
+  return average_gradients(
+      comm, std::initializer_list<std::span<T>>{std::span<T>(gradient.data(), static_cast<std::size_t>(gradient.size()))},
+      samples, workspace);
+}
+
+/// Local means over `count` samples become the means over every rank's samples
+/// (weighted by the counts; one allreduce of at most 15 values). Returns the
+/// global count. With one process the means stay exactly as they are. For
+/// diagnostics and for statistics the algorithms take over the batch (a KL, a
+/// surrogate, a baseline).
+template <Communicator C>
+double mean_across_ranks(C& comm, double count, std::initializer_list<double*> means) {
+  if (comm.size() == 1) return count;
+  std::array<double, 16> sums{};
+  if (means.size() + 1 > sums.size()) {
+    throw_invalid_argument("mean_across_ranks: means: expected at most {} values, got {}", sums.size() - 1,
+                           means.size());
   }
-  return static_cast<double>(total);
+  std::size_t k = 0;
+  for (double* m : means) sums[k++] = count > 0 ? *m * count : 0.0;
+  sums[k] = count;
+  comm.allreduce_sum(std::span<double>(sums.data(), k + 1));
+  const double total = sums[k];
+  k = 0;
+  for (double* m : means) {
+    *m = total > 0 ? sums[k] / total : *m;
+    ++k;
+  }
+  return total;
 }
 
 /// True on every rank when `values` holds the same bits on every rank (rank 0's

@@ -27,14 +27,17 @@ class RunningMeanStd {
     check_positive("RunningMeanStd: initial_count", initial_count);
   }
 
-  /// Merges a batch given as `features x n` (each column one sample).
+  /// Merges a batch given as `features x n` (each column one sample). With
+  /// `also`, the batch's moments are merged into that accumulator too (a data-
+  /// parallel rank's record of what it saw since the ranks last synchronized).
   template <class Derived>
-  void update(const Eigen::MatrixBase<Derived>& batch) {
+  void update(const Eigen::MatrixBase<Derived>& batch, Moments* also = nullptr) {
     check_features(batch.rows());
     const Index n = batch.cols();
     if (n == 0) return;
     two_pass_moments(batch, batch_mean_, batch_var_);
     merge(batch_mean_, batch_var_, static_cast<double>(n));
+    if (also != nullptr) chan_merge(also->mean, also->variance, also->count, batch_mean_, batch_var_, double(n));
   }
 
   /// Merges the batches of every rank (each `features x n_r`): the global
@@ -53,14 +56,21 @@ class RunningMeanStd {
 
   /// Merges moments computed elsewhere (another worker's statistics).
   void merge(const Eigen::VectorXd& batch_mean, const Eigen::VectorXd& batch_var, double batch_count) {
-    const double total = count_ + batch_count;
-    for (Index i = 0; i < features(); ++i) {
-      const double delta = batch_mean(i) - mean_(i);
-      const double m2 = var_(i) * count_ + batch_var(i) * batch_count + delta * delta * count_ * batch_count / total;
-      mean_(i) = mean_(i) + delta * batch_count / total;
-      var_(i) = m2 / total;
+    chan_merge(mean_, var_, count_, batch_mean, batch_var, batch_count);
+  }
+
+  /// The formula on its own: (mean, var, count) ← their merge with a batch's
+  /// moments. `count` may be 0 (an empty accumulator); `batch_count` must be > 0.
+  static void chan_merge(Eigen::VectorXd& mean, Eigen::VectorXd& var, double& count, const Eigen::VectorXd& batch_mean,
+                         const Eigen::VectorXd& batch_var, double batch_count) {
+    const double total = count + batch_count;
+    for (Index i = 0; i < mean.size(); ++i) {
+      const double delta = batch_mean(i) - mean(i);
+      const double m2 = var(i) * count + batch_var(i) * batch_count + delta * delta * count * batch_count / total;
+      mean(i) = mean(i) + delta * batch_count / total;
+      var(i) = m2 / total;
     }
-    count_ = total;
+    count = total;
   }
 
   [[nodiscard]] Index features() const { return mean_.size(); }

@@ -9,8 +9,14 @@
 // applies the frozen observation statistics; checkpoints save them.
 // (The single-env wrappers envs::NormalizeObservation / NormalizeReward keep
 // per-copy statistics; this keeps one set, so a policy sees one scale.)
+// Data-parallel (set_communicator), each rank normalizes its own environments
+// and updates its statistics as it goes; synchronize(), once per iteration,
+// replaces them on every rank with those of the last synchronized statistics
+// merged with every rank's new samples (Chan's merge of count, mean, M2), so
+// the ranks agree again.
 
 #include "actorcritic/core/archive.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/exact_math.hpp"
 #include "actorcritic/core/running_mean_std.hpp"
@@ -55,10 +61,28 @@ class VecNormalize {
     config_.validate();
     check_positive("VecNormalize: envs", envs);
     refresh_scale();
+    mark_synchronized();
   }
 
   [[nodiscard]] const VecNormalizeConfig& config() const { return config_; }
   [[nodiscard]] Index observation_dim() const { return observation_stats_.features(); }
+
+  /// The ranks whose statistics synchronize() merges (a single process by default).
+  void set_communicator(CommunicatorRef comm) {
+    comm_ = comm;
+    mark_synchronized();
+  }
+
+  /// Data-parallel: the statistics every rank saw since the last call, merged
+  /// into the statistics all ranks had then; afterwards every rank holds the
+  /// same. Every rank must call it. With one process it does nothing.
+  void synchronize() {
+    if (comm_.size() == 1) return;
+    merge_pending(observation_stats_, observations_at_sync_, pending_observations_);
+    merge_pending(return_stats_, returns_at_sync_, pending_returns_);
+    mark_synchronized();
+    refresh_scale();
+  }
 
   /// While training (the default) observe() and normalize_rewards() update the statistics.
   void set_training(bool training) { training_ = training; }
@@ -75,7 +99,7 @@ class VecNormalize {
   /// Merges a batch of raw observations (obs_dim x n) into the statistics (training only).
   void observe(const Matrix<float>& raw) {
     if (!config_.observations || !training_) return;
-    observation_stats_.update(raw);
+    observation_stats_.update(raw, comm_.size() > 1 ? &pending_observations_ : nullptr);
     refresh_scale();
   }
 
@@ -105,7 +129,7 @@ class VecNormalize {
     }
     if (training_) {
       for (Index i = 0; i < returns_.size(); ++i) returns_(i) = returns_(i) * config_.gamma + double(rewards(i));
-      return_stats_.update(returns_.transpose());
+      return_stats_.update(returns_.transpose(), comm_.size() > 1 ? &pending_returns_ : nullptr);
     }
     const double scale = 1.0 / std::sqrt(return_stats_.var()(0) + config_.epsilon);
     for (Index i = 0; i < returns_.size(); ++i) {
@@ -134,10 +158,30 @@ class VecNormalize {
     if constexpr (Archive::loading) returns_.resize(0);
     a.field("returns", returns_, archive::all_finite());
     a.field("reset_observed", reset_observed_);
-    if constexpr (Archive::loading) refresh_scale();
+    if constexpr (Archive::loading) {
+      refresh_scale();
+      mark_synchronized();
+    }
   }
 
  private:
+  static void clear(Moments& m, Index features) {
+    m.mean.setZero(features);  // no allocation once sized
+    m.variance.setZero(features);
+    m.count = 0.0;
+  }
+  void mark_synchronized() {
+    observations_at_sync_ = observation_stats_;
+    returns_at_sync_ = return_stats_;
+    clear(pending_observations_, observation_stats_.features());
+    clear(pending_returns_, 1);
+  }
+  void merge_pending(RunningMeanStd& stats, const RunningMeanStd& at_sync, const Moments& pending) {
+    const Moments global = global_moments(comm_, pending);
+    stats = at_sync;
+    if (global.count > 0.0) stats.merge(global.mean, global.variance, global.count);
+  }
+
   void refresh_scale() {
     mean_ = observation_stats_.mean().cast<float>();
     inverse_std_ = exact_sqrt(observation_stats_.var().array() + config_.epsilon).inverse().cast<float>().matrix();
@@ -149,6 +193,9 @@ class VecNormalize {
   bool reset_observed_ = false;
   Eigen::VectorXf mean_, inverse_std_;
   bool training_ = true;
+  CommunicatorRef comm_;
+  RunningMeanStd observations_at_sync_, returns_at_sync_;  // the statistics every rank had at the last synchronize()
+  Moments pending_observations_, pending_returns_;          // this rank's samples since then
 };
 
 }  // namespace ac

@@ -14,9 +14,20 @@
 // The algorithm keeps only its update (and an off-policy algorithm its
 // replay); what is collected, from which environments, under which
 // normalization, with which generator is the run's.
+//
+// Data-parallel (docs/distributed.md): given a communicator, the run is one
+// rank of a synchronous job that is the same global experiment as one process
+// with the same RunConfig. config.envs counts every rank's environments; this
+// rank steps its block of them (ac::shard_of), seeded seed + global index;
+// the networks start from rank 0's; this rank samples with rank_seed(seed,
+// rank); the algorithm, the normalizer and the loop take every statistic over
+// all ranks. save() is collective: rank 0 writes one checkpoint holding every
+// rank's environments, generator, normalizer and learner, and load() under the
+// same number of ranks continues it exactly (another number is refused).
 
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/envs/vector_env.hpp"
@@ -30,6 +41,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -132,29 +144,52 @@ class Run {
   using Environment = E;
 
   /// A new run: environments seeded from config.seed, networks initialized
-  /// from it, nothing trained. `prototype` is the environment every copy is made from.
-  Run(const RunConfig& config, const Settings& settings, const E& prototype = E{})
-      : config_((config.validate(), config)), prototype_(prototype),
-        env_(std::make_unique<VectorEnv<E>>(config.envs, config.seed, prototype)),
+  /// from it, nothing trained. `prototype` is the environment every copy is
+  /// made from; `comm` the ranks this run is one of (a single process by default).
+  Run(const RunConfig& config, const Settings& settings, const E& prototype = E{}, CommunicatorRef comm = {})
+      : config_((config.validate(), config)), comm_(comm), prototype_(prototype),
+        env_(make_envs(config_, comm, prototype)),
         model_(make_model(config_, *env_)),
         normalizer_(config.normalization
                         ? std::make_unique<VecNormalize>(env_->observation_dim(), env_->size(), *config.normalization)
                         : nullptr),
-        algorithm_(make_algorithm(*model_, settings)), loop_(config.seed, normalizer_.get()) {
+        algorithm_(make_algorithm(*model_, settings)), loop_(rank_seed(config.seed, comm.rank()), normalizer_.get()) {
     if constexpr (!kHasCritic<Algorithm>) {
       if (config.shared_trunk) throw_invalid_argument("RunConfig.shared_trunk: {} has no critic", Algorithm::kName);
     }
+    if (comm_.size() > 1) {
+      if constexpr (requires { algorithm_.set_communicator(comm_); }) {
+        algorithm_.set_communicator(comm_);
+      } else {
+        throw_invalid_argument("Run: comm: {} has no set_communicator(CommunicatorRef); it cannot run on {} ranks",
+                               Algorithm::kName, comm_.size());
+      }
+      for_each_network([this](nn::Mlp<Scalar>& net) {  // every rank starts from rank 0's networks
+        comm_.broadcast(std::span<Scalar>(net.parameters().data(), static_cast<std::size_t>(net.parameter_count())),
+                        0);
+      });
+      if (normalizer_) normalizer_->set_communicator(comm_);
+      loop_.set_communicator(comm_);
+    }
   }
+  /// A new data-parallel run with default-constructed environments.
+  Run(const RunConfig& config, const Settings& settings, CommunicatorRef comm) : Run(config, settings, E{}, comm) {}
 
   /// The run saved in `path`, ready to continue: hyperparameters, networks,
   /// normalizer, learner, generator, counters and environments all come from
   /// the file. Throws IoError if the file is not a checkpoint of this
-  /// algorithm on this environment, or is damaged.
-  static Run load(const std::filesystem::path& path, const E& prototype = E{}) {
-    return from_checkpoint_bytes(read_file(path), path.string(), prototype);
+  /// algorithm on this environment, or is damaged, or (data-parallel) was
+  /// written by another number of ranks. With several ranks, every rank calls
+  /// it; rank 0 reads the file and sends it to the others.
+  static Run load(const std::filesystem::path& path, const E& prototype = E{}, CommunicatorRef comm = {}) {
+    std::string bytes;
+    if (comm.rank() == 0) bytes = read_file(path);
+    if (comm.size() > 1) bytes = std::move(gather_bytes(comm, bytes)[0]);
+    return from_checkpoint_bytes(bytes, path.string(), prototype, comm);
   }
   /// load() from a checkpoint's bytes; `source` names them in errors.
-  static Run from_checkpoint_bytes(std::string_view bytes, const std::string& source, const E& prototype = E{}) {
+  static Run from_checkpoint_bytes(std::string_view bytes, const std::string& source, const E& prototype = E{},
+                                   CommunicatorRef comm = {}) {
     InputArchive in(open_checkpoint<Scalar>(bytes, source), source);
     const auto [header, config] = read_run_header(in);
     if (header.algorithm != Algorithm::kName) {
@@ -164,15 +199,20 @@ class Run {
     check_run_fits<Scalar>({header, config}, in, kHasCritic<Algorithm> && !config.shared_trunk);
     Settings settings{};
     in.field("settings", settings);
-    Run run(config, settings, prototype);
+    Run run(config, settings, prototype, comm);
     run.state(in);
     in.finish();
     return run;
   }
 
-  /// Writes the whole run to `path` atomically (a crash leaves the previous file).
-  void save(const std::filesystem::path& path) const { write_file_atomically(path, to_checkpoint_bytes()); }
+  /// Writes the whole run to `path` atomically (a crash leaves the previous
+  /// file). With several ranks every rank calls it and rank 0 writes.
+  void save(const std::filesystem::path& path) const {
+    const std::string bytes = to_checkpoint_bytes();
+    if (comm_.rank() == 0) write_file_atomically(path, bytes);
+  }
 
+  /// The checkpoint's bytes (with several ranks: collective, the same on every rank).
   [[nodiscard]] std::string to_checkpoint_bytes() const {
     OutputArchive out;
     write(out);
@@ -259,6 +299,8 @@ class Run {
   }
 
   [[nodiscard]] const RunConfig& config() const { return config_; }
+  /// The ranks this run is one of.
+  [[nodiscard]] CommunicatorRef communicator() const { return comm_; }
   /// The algorithm's hyperparameters (the algorithm holds them).
   [[nodiscard]] decltype(auto) settings() const { return algorithm_.settings(); }
   [[nodiscard]] long steps() const { return loop_.steps(); }
@@ -275,6 +317,21 @@ class Run {
   Algorithm& algorithm() { return algorithm_; }
 
  private:
+  static std::unique_ptr<VectorEnv<E>> make_envs(const RunConfig& config, CommunicatorRef comm, const E& prototype) {
+    if (config.envs < comm.size()) {
+      throw_invalid_argument("RunConfig.envs: expected at least one environment per rank ({} ranks), got {}",
+                             comm.size(), config.envs);
+    }
+    const Shard shard = shard_of(config.envs, comm.rank(), comm.size());
+    return std::make_unique<VectorEnv<E>>(shard.count, config.seed + static_cast<std::uint64_t>(shard.first),
+                                          prototype);
+  }
+  template <class F>
+  void for_each_network(F&& f) {
+    f(actor().network());
+    if (auto* critic_net = model_->separate_critic_network()) f(*critic_net);
+  }
+
   static std::unique_ptr<ActorCriticModel<Actor>> make_model(const RunConfig& config, const VectorEnv<E>& env) {
     Generator init(config.seed);
     Index action_size = 0;
@@ -313,6 +370,46 @@ class Run {
       a.field("critic", critic_record);
       if constexpr (Archive::loading) critic_record.restore(*critic_net, "critic", a.source());
     }
+    if (comm_.size() == 1) {
+      if constexpr (Archive::loading) {
+        a.require(a.peek_name() != "ranks", "ranks",
+                  "a checkpoint of one process: this one was written by a data-parallel job; resume it under mpirun "
+                  "with as many ranks as it had");
+      }
+      rank_state(a);
+      return;
+    }
+    // Data-parallel: the networks above are every rank's; then each rank's own state, in rank order.
+    std::uint64_t ranks = static_cast<std::uint64_t>(comm_.size());
+    if constexpr (Archive::loading) {
+      a.require(a.peek_name() == "ranks", "ranks",
+                fmt::format("a checkpoint of {} ranks: this one was written by one process; resume it without mpirun",
+                            comm_.size()));
+    }
+    a.field("ranks", ranks, archive::Check{[this](std::uint64_t r) { return r == std::uint64_t(comm_.size()); },
+                                           fmt::format("{} ranks, as this job has: resume under mpirun -np with the "
+                                                       "checkpoint's number of ranks",
+                                                       comm_.size())});
+    std::vector<std::string> states;
+    if constexpr (!Archive::loading) {
+      OutputArchive mine;
+      rank_state(mine);
+      states = gather_bytes(comm_, mine.bytes());
+    }
+    a.field("rank_states", states);
+    if constexpr (Archive::loading) {
+      a.require(states.size() == static_cast<std::size_t>(comm_.size()), "rank_states", "one state per rank");
+      InputArchive mine(states[static_cast<std::size_t>(comm_.rank())], a.source(),
+                        a.where(fmt::format("rank_states[{}]", comm_.rank())));
+      rank_state(mine);
+      mine.finish();
+    }
+  }
+
+  // What each rank holds of its own: the normalizer (its per-env returns), the
+  // learner (an off-policy learner's replay), the loop's generator and counters, the environments.
+  template <class Archive>
+  void rank_state(Archive& a) {
     if (normalizer_) {
       a.field("normalizer", *normalizer_);
       if constexpr (Archive::loading) {
@@ -327,6 +424,7 @@ class Run {
   }
 
   RunConfig config_;
+  CommunicatorRef comm_;
   E prototype_;  // what evaluation copies
   std::unique_ptr<VectorEnv<E>> env_;
   std::unique_ptr<ActorCriticModel<Actor>> model_;

@@ -5,11 +5,14 @@
 // step and iteration counters — so that a Run can checkpoint it and train()
 // can borrow an algorithm and an environment for a quick experiment.
 // Callbacks receive an IterationInfo after every iteration and may return
-// false to stop early.
+// false to stop early. Data-parallel (set_communicator), the steps, the
+// episode statistics and the decision to stop are every rank's together:
+// rank 0's callback decides for all.
 
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
+#include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/envs/vector_env.hpp"
@@ -19,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -26,6 +30,7 @@
 #include <filesystem>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -36,8 +41,8 @@ struct IterationInfo {
   long iteration = 0;
   long steps = 0;            // environment steps so far (all envs)
   double seconds = 0.0;      // wall time since the start of this train() call
-  double mean_return = 0.0;  // over the recent finished episodes (NaN before the first)
-  std::size_t episodes = 0;
+  double mean_return = 0.0;  // over the recent finished episodes (NaN before the first); every rank's
+  std::size_t episodes = 0;  // finished episodes so far, every rank's
   UpdateDiagnostics diagnostics;
 };
 
@@ -64,6 +69,10 @@ class TrainingLoop {
     collector_.set_normalizer(normalizer);
   }
 
+  /// The ranks the loop trains with (a single process by default). The
+  /// algorithm and the normalizer take the same communicator (ac::Run does this).
+  void set_communicator(CommunicatorRef comm) { comm_ = comm; }
+
   /// One rollout on `env`, one update. Schedules (learning rate, clip range)
   /// follow the fraction of `total_steps` used; without a budget (0) they stay where they are.
   template <class E>
@@ -76,13 +85,16 @@ class TrainingLoop {
     UpdateDiagnostics diagnostics;
     if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
       env.reset();
-      diagnostics = update(algorithm, collector_.collect(env, algorithm.actor(), nullptr, rng_,
-                                                         env.env(0).max_episode_steps()));
+      const auto& buffer = collector_.collect(env, algorithm.actor(), nullptr, rng_, env.env(0).max_episode_steps());
+      synchronize_normalizer();
+      diagnostics = update(algorithm, buffer);
     } else {
-      diagnostics = update(algorithm, collector_.collect(env, algorithm.actor(), algorithm.critic(), rng_,
-                                                         algorithm.rollout_steps()));
+      const auto& buffer =
+          collector_.collect(env, algorithm.actor(), algorithm.critic(), rng_, algorithm.rollout_steps());
+      synchronize_normalizer();
+      diagnostics = update(algorithm, buffer);
     }
-    steps_ += env.total_steps() - before;
+    steps_ += global_sum(double(env.total_steps() - before));
     ++iterations_;
     return diagnostics;
   }
@@ -99,13 +111,14 @@ class TrainingLoop {
       info.iteration = iterations_;
       info.steps = steps_;
       info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      info.mean_return = env.episodes().mean_return();
-      info.episodes = env.episodes().total();
+      episode_statistics(env.episodes(), info);
+      bool go_on = true;
       if constexpr (std::is_same_v<std::invoke_result_t<Callback&, const IterationInfo&>, bool>) {
-        if (!on_iteration(static_cast<const IterationInfo&>(info))) break;
+        go_on = on_iteration(static_cast<const IterationInfo&>(info));
       } else {
         on_iteration(static_cast<const IterationInfo&>(info));
       }
+      if (!continue_together(go_on)) break;
     }
   }
 
@@ -122,6 +135,38 @@ class TrainingLoop {
   }
 
  private:
+  void synchronize_normalizer() {
+    if (VecNormalize* normalizer = collector_.normalizer()) normalizer->synchronize();
+  }
+  /// The sum of every rank's `value` (a count).
+  long global_sum(double value) {
+    if (comm_.size() > 1) {
+      std::array<double, 1> v{value};
+      comm_.allreduce_sum(std::span<double>(v));
+      value = v[0];
+    }
+    return static_cast<long>(value);
+  }
+  /// The mean return of every rank's window of recent episodes together, and
+  /// every rank's count of finished episodes.
+  void episode_statistics(const envs::EpisodeWindow& window, IterationInfo& info) {
+    info.mean_return = window.mean_return();
+    info.episodes = window.total();
+    if (comm_.size() == 1) return;
+    std::array<double, 3> sums{window.empty() ? 0.0 : window.mean_return() * double(window.size()),
+                               double(window.size()), double(window.total())};
+    comm_.allreduce_sum(std::span<double>(sums));
+    info.mean_return = sums[1] > 0 ? sums[0] / sums[1] : std::numeric_limits<double>::quiet_NaN();
+    info.episodes = static_cast<std::size_t>(sums[2]);
+  }
+  /// Rank 0's decision, for every rank (so that no rank waits in a collective for one that stopped).
+  bool continue_together(bool go_on) {
+    if (comm_.size() == 1) return go_on;
+    std::array<std::uint8_t, 1> decision{static_cast<std::uint8_t>(go_on ? 1 : 0)};
+    comm_.broadcast(std::span<std::uint8_t>(decision), 0);
+    return decision[0] != 0;
+  }
+
   template <class Buffer>
   UpdateDiagnostics update(Algorithm& algorithm, const Buffer& buffer) {
     if constexpr (requires { algorithm.update(buffer, rng_); }) {
@@ -134,6 +179,7 @@ class TrainingLoop {
   Collector<Policy> collector_;
   Generator rng_;
   long steps_ = 0, iterations_ = 0;
+  CommunicatorRef comm_;
 };
 
 /// Trains `algorithm` on `env` for `total_steps` environment steps with the
