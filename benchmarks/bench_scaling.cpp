@@ -7,10 +7,16 @@
 // printing, per configuration, the wall time of the slowest rank, the steps/s,
 // and the time every rank spends inside collectives (allreduce and broadcast,
 // timed by a communicator that wraps MPI's; the mean over ranks). One line per
-// configuration, `scaling|name|ranks|steps|seconds|steps_per_second|comm_seconds|collectives`,
+// configuration, `scaling|mode|name|ranks|steps|seconds|steps_per_second|comm_seconds|collectives`,
 // which benchmarks/scaling.sh runs for 1, 2 and 4 ranks and turns into ratios.
 //
-//   mpirun --oversubscribe -np 2 build/release/benchmarks/bench_scaling [steps scale (1.0)]
+// Mode `independent` is the bound: every rank trains the whole configuration
+// on its own (one process each, seeds 0, 1, …) at the same time, and the line
+// reports their total steps over the slowest one's time: what N cores of this
+// machine deliver to N processes that never communicate. A data-parallel run
+// cannot beat it; on a shared or throttled machine it is below N.
+//
+//   mpirun --oversubscribe -np 2 build/release/benchmarks/bench_scaling [steps scale (1.0)] [parallel|independent]
 #include <actorcritic/actorcritic.hpp>
 
 #include "mpi_communicator.hpp"
@@ -58,24 +64,31 @@ class TimedCommunicator {
 };
 static_assert(ac::Communicator<TimedCommunicator>);
 
+bool g_independent = false;
+
 template <class Algorithm, class E>
-void measure(const char* name, ac::mpi::Communicator& world, const ac::RunConfig& config,
+void measure(const char* name, ac::mpi::Communicator& world, ac::RunConfig config,
              const typename Algorithm::Settings& settings) {
-  TimedCommunicator comm(world);
-  ac::Run<Algorithm, E> run(config, settings, E{}, comm);
-  comm.seconds = 0.0;
-  comm.calls = 0;
+  TimedCommunicator timed(world);
+  ac::SingleProcess alone;
+  if (g_independent) config.seed = static_cast<std::uint64_t>(world.rank());
+  ac::Run<Algorithm, E> run = g_independent ? ac::Run<Algorithm, E>(config, settings, E{}, alone)
+                                            : ac::Run<Algorithm, E>(config, settings, E{}, timed);
+  timed.seconds = 0.0;
+  timed.calls = 0;
   world.barrier();
   const auto start = Clock::now();
   run.train();
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, world.handle());  // the slowest rank
-  double comm_seconds = comm.seconds;
+  double comm_seconds = timed.seconds;
   MPI_Allreduce(MPI_IN_PLACE, &comm_seconds, 1, MPI_DOUBLE, MPI_SUM, world.handle());
   comm_seconds /= world.size();
+  double steps = double(run.steps());
+  if (g_independent) MPI_Allreduce(MPI_IN_PLACE, &steps, 1, MPI_DOUBLE, MPI_SUM, world.handle());
   if (world.rank() == 0) {
-    fmt::print("scaling|{}|{}|{}|{:.4f}|{:.1f}|{:.4f}|{}\n", name, world.size(), run.steps(), seconds,
-               double(run.steps()) / seconds, comm_seconds, comm.calls);
+    fmt::print("scaling|{}|{}|{}|{}|{:.4f}|{:.1f}|{:.4f}|{}\n", g_independent ? "independent" : "parallel", name,
+               world.size(), steps, seconds, steps / seconds, comm_seconds, timed.calls);
     std::fflush(stdout);
   }
 }
@@ -87,6 +100,7 @@ int main(int argc, char** argv) {
   {
     ac::mpi::Communicator world;
     const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+    g_independent = argc > 2 && std::string(argv[2]) == "independent";
     auto steps = [&](long n) { return static_cast<long>(double(n) * scale); };
     using Categorical = ac::CategoricalActor<float>;
     using Gaussian = ac::GaussianActor<float>;

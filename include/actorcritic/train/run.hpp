@@ -386,10 +386,12 @@ class Run {
                 fmt::format("a checkpoint of {} ranks: this one was written by one process; resume it without mpirun",
                             comm_.size()));
     }
-    a.field("ranks", ranks, archive::Check{[this](std::uint64_t r) { return r == std::uint64_t(comm_.size()); },
-                                           fmt::format("{} ranks, as this job has: resume under mpirun -np with the "
-                                                       "checkpoint's number of ranks",
-                                                       comm_.size())});
+    a.field("ranks", ranks);
+    if constexpr (Archive::loading) {
+      a.require(ranks == static_cast<std::uint64_t>(comm_.size()), "ranks",
+                fmt::format("{} ranks, as this job has; the checkpoint was written by {}: resume it under mpirun -np {}",
+                            comm_.size(), ranks, ranks));
+    }
     std::vector<std::string> states;
     if constexpr (!Archive::loading) {
       OutputArchive mine;
