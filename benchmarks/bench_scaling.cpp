@@ -96,6 +96,7 @@ void measure(const char* name, ac::mpi::Communicator& world, ac::RunConfig confi
 }  // namespace
 
 int main(int argc, char** argv) {
+  ac::mpi::prefer_small_message_defaults();  // as actorcritic-train does
   MPI_Init(&argc, &argv);
   {
     ac::mpi::Communicator world;

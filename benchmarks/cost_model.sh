@@ -15,10 +15,10 @@ alpha=${1:-25}
 beta=${2:-1.25}
 ranks=${3:-2 8 16 32 64}
 # name | T(1) per iteration, ms | gradient allreduces per iteration | bytes each | small allreduces per iteration
-configs='ppo-clip CartPole-v1 (zoo)|5.9|20|36624|48
-ppo-clip Pendulum-v1|51|80|9744|172
-a2c CartPole-v1|0.07|1|36624|6
-trpo CartPole-v1|9.0|97|18312|11'
+configs='ppo-clip CartPole-v1 (zoo)|5.33|20|36624|48
+ppo-clip Pendulum-v1|41|80|9744|172
+a2c CartPole-v1|0.069|1|36624|6
+trpo CartPole-v1|8.5|97|18312|11'
 header="| configuration |"
 rule="|---|"
 for n in $ranks; do header+=" N = $n |"; rule+="---|"; done

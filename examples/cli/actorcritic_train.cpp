@@ -130,6 +130,7 @@ bool launched_by_mpirun() {
 int main(int argc, char** argv) {
 #ifdef AC_HAVE_MPI
   if (!launched_by_mpirun()) return train(argc, argv, "actorcritic-train");
+  ac::mpi::prefer_small_message_defaults();
   MPI_Init(&argc, &argv);
   int code = 0;
   {

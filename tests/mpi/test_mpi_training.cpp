@@ -191,6 +191,9 @@ TEST_CASE("a checkpoint is refused under another number of ranks, naming both", 
                     Catch::Contains("one.ckpt") && Catch::Contains("written by one process"));
   CHECK_THROWS_WITH(Run::from_checkpoint_bytes(parallel_bytes, "job.ckpt"),
                     Catch::Contains("job.ckpt") && Catch::Contains("data-parallel") && Catch::Contains("mpirun"));
+  // Rank 0 failing to write or read a file makes every rank throw (none waits for it in a later collective).
+  CHECK_THROWS_AS(parallel.save("/nonexistent/run.ckpt"), ac::IoError);
+  CHECK_THROWS_WITH(Run::load("/nonexistent/run.ckpt", CartPole{}, comm), Catch::Contains("/nonexistent/run.ckpt"));
   // A run with fewer environments than ranks is refused before any collective.
   auto too_few = config;
   too_few.envs = 1;

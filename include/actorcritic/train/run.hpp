@@ -38,6 +38,7 @@
 #include "actorcritic/train/evaluate.hpp"
 #include "actorcritic/train/train.hpp"
 
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -182,9 +183,8 @@ class Run {
   /// written by another number of ranks. With several ranks, every rank calls
   /// it; rank 0 reads the file and sends it to the others.
   static Run load(const std::filesystem::path& path, const E& prototype = E{}, CommunicatorRef comm = {}) {
-    std::string bytes;
-    if (comm.rank() == 0) bytes = read_file(path);
-    if (comm.size() > 1) bytes = std::move(gather_bytes(comm, bytes)[0]);
+    if (comm.size() == 1) return from_checkpoint_bytes(read_file(path), path.string(), prototype, comm);
+    std::string bytes = on_root_for_all(comm, [&] { return read_file(path); });
     return from_checkpoint_bytes(bytes, path.string(), prototype, comm);
   }
   /// load() from a checkpoint's bytes; `source` names them in errors.
@@ -209,7 +209,14 @@ class Run {
   /// file). With several ranks every rank calls it and rank 0 writes.
   void save(const std::filesystem::path& path) const {
     const std::string bytes = to_checkpoint_bytes();
-    if (comm_.rank() == 0) write_file_atomically(path, bytes);
+    if (comm_.size() == 1) {
+      write_file_atomically(path, bytes);
+      return;
+    }
+    on_root_for_all(comm_, [&] {
+      write_file_atomically(path, bytes);
+      return std::string();
+    });
   }
 
   /// The checkpoint's bytes (with several ranks: collective, the same on every rank).
@@ -325,6 +332,25 @@ class Run {
     const Shard shard = shard_of(config.envs, comm.rank(), comm.size());
     return std::make_unique<VectorEnv<E>>(shard.count, config.seed + static_cast<std::uint64_t>(shard.first),
                                           prototype);
+  }
+  /// Runs `f` (which returns bytes) on rank 0 and gives its result to every
+  /// rank; if it throws, every rank throws an IoError with its message, so that
+  /// no rank is left waiting for rank 0 in a later collective.
+  template <class F>
+  static std::string on_root_for_all(CommunicatorRef comm, F&& f) {
+    std::string result;  // 'K' and f's bytes, or 'E' and the error
+    if (comm.rank() == 0) {
+      try {
+        result = 'K' + f();
+      } catch (const std::exception& error) {
+        result = std::string("E") + error.what();
+      }
+    }
+    result = std::move(gather_bytes(comm, result)[0]);
+    if (result.empty() || result.front() != 'K') {
+      throw_io_error("{}", result.empty() ? std::string("rank 0 sent nothing") : result.substr(1));
+    }
+    return result.substr(1);
   }
   template <class F>
   void for_each_network(F&& f) {
