@@ -228,6 +228,7 @@ class Run {
 
   /// The dotted path of every field this run's checkpoint holds, in order
   /// ("header", "header.algorithm", …): its layout, as docs/run.md tabulates it.
+  /// With several ranks it is collective, as to_checkpoint_bytes() is.
   [[nodiscard]] std::vector<std::string> checkpoint_fields() const {
     std::vector<std::string> names;
     OutputArchive out;
