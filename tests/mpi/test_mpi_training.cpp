@@ -30,6 +30,22 @@ ac::RunConfig small_config(long total_steps, std::uint64_t seed = 3) {
   return {.envs = 6, .seed = seed, .total_steps = total_steps, .actor = {.hidden = {16}}, .critic = {.hidden = {16}}};
 }
 
+/// small_config with observation and reward normalization.
+ac::RunConfig normalized_config() {
+  ac::RunConfig config = small_config(3'000);
+  config.normalization = ac::VecNormalizeConfig{.gamma = 0.9};
+  return config;
+}
+
+/// PPO on Pendulum, a few short iterations.
+ac::PPOConfig small_pendulum_ppo() {
+  auto ppo = ac::presets::ppo_pendulum();
+  ppo.n_steps = 64;
+  ppo.batch_size = 128;
+  ppo.epochs = 2;
+  return ppo;
+}
+
 /// Every network parameter, the normalizer's statistics and the step counter of `run`.
 template <class Run>
 std::vector<double> replicated_state(Run& run) {
@@ -86,12 +102,8 @@ TEST_CASE("every algorithm trains data-parallel with bit-identical parameters on
   auto seven = small_config(300);
   seven.envs = 7;
   check_replicated<ac::PPO<Categorical>, CartPole>(tiny, seven);
-  ac::RunConfig normalized = small_config(3'000);
-  normalized.normalization = ac::VecNormalizeConfig{.gamma = 0.9};
-  auto pendulum = ac::presets::ppo_pendulum();
-  pendulum.n_steps = 64;
-  pendulum.batch_size = 128;
-  pendulum.epochs = 2;
+  const ac::RunConfig normalized = normalized_config();
+  const ac::PPOConfig pendulum = small_pendulum_ppo();
   check_replicated<ac::PPO<Gaussian>, Pendulum>(pendulum, normalized);
   ac::RunConfig shared = normalized;
   shared.shared_trunk = true;
@@ -163,12 +175,8 @@ void check_resume(const typename Algorithm::Settings& settings, const ac::RunCon
 }  // namespace
 
 TEST_CASE("stopped and resumed data-parallel runs equal uninterrupted ones, byte for byte", "[mpi][training][checkpoint]") {
-  ac::RunConfig normalized = small_config(3'000);
-  normalized.normalization = ac::VecNormalizeConfig{.gamma = 0.9};
-  auto pendulum = ac::presets::ppo_pendulum();
-  pendulum.n_steps = 64;
-  pendulum.batch_size = 128;
-  pendulum.epochs = 2;
+  const ac::RunConfig normalized = normalized_config();
+  const ac::PPOConfig pendulum = small_pendulum_ppo();
   check_resume<ac::PPO<Gaussian>, Pendulum>(pendulum, normalized);
   check_resume<ac::OffPolicyActorCritic<Categorical>, CartPole>({.replay_capacity = 3}, small_config(3'000));
   auto trpo = ac::presets::trpo_cartpole();

@@ -10,10 +10,8 @@
 #include "actorcritic/core/types.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstddef>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -47,9 +45,7 @@ MinibatchPlan plan_minibatches(C& comm, Index batch, Index batch_size) {
     plan.steps = plan.slice > 0 ? (batch + plan.slice - 1) / plan.slice : 0;
     return plan;
   }
-  std::array<double, 1> n{double(batch)};
-  comm.allreduce_sum(std::span<double>(n));
-  plan.global_batch = n[0];
+  plan.global_batch = mean_across_ranks(comm, double(batch), {});
   const double global_minibatch = std::min(double(batch_size), plan.global_batch);
   plan.steps = static_cast<Index>(std::ceil(plan.global_batch / global_minibatch));
   plan.slice = static_cast<Index>(std::ceil(global_minibatch * double(batch) / plan.global_batch));

@@ -158,23 +158,20 @@ class OffPolicyActorCritic {
 
     // 3. Per-decision log products: the lecture's diagnostic, and the alternative weights.
     kernels::cumulative_log_ratios(log_ratios_, rollout.ended, log_products_);
-    double log_weight_mean = 0, log_weight_std = 0, log_weight_max_abs = 0, truncated_fraction = 0;
+    double log_weight_mean = 0, log_weight_std = 0;
+    const double log_weight_max_abs =
+        max_across_ranks(comm_, static_cast<double>(log_products_.cwiseAbs().maxCoeff()));
+    double truncated_fraction = static_cast<double>(
+        (log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
+    mean_across_ranks(comm_, double(batch), {&truncated_fraction});
     if (comm_.size() == 1) {
-      const double mean = static_cast<double>(log_products_.mean());
-      log_weight_mean = mean;
-      log_weight_std =
-          std::sqrt(static_cast<double>((log_products_.array() - static_cast<Scalar>(mean)).square().mean()));
-      log_weight_max_abs = static_cast<double>(log_products_.cwiseAbs().maxCoeff());
-      truncated_fraction = static_cast<double>(
-          (log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
-    } else {  // the same statistics of the global batch
+      log_weight_mean = static_cast<double>(log_products_.mean());
+      log_weight_std = std::sqrt(
+          static_cast<double>((log_products_.array() - static_cast<Scalar>(log_weight_mean)).square().mean()));
+    } else {  // the global batch's mean and spread
       const Moments global = global_moments(comm_, kernels::detail::element_moments(log_products_));
       log_weight_mean = global.mean(0);
       log_weight_std = std::sqrt(global.variance(0));
-      log_weight_max_abs = max_across_ranks(comm_, static_cast<double>(log_products_.cwiseAbs().maxCoeff()));
-      truncated_fraction = static_cast<double>(
-          (log_products_.array() > static_cast<Scalar>(std::log(config_.c_bar))).template cast<double>().mean());
-      mean_across_ranks(comm_, double(batch), {&truncated_fraction});
     }
     if (config_.correction == ImportanceCorrection::truncated_per_decision) {
       kernels::gae(rollout.rewards, values_, next_values_, rollout.terminated, rollout.ended, gamma,

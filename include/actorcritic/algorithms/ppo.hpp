@@ -249,8 +249,9 @@ class PPO {
 
     // 2. Epochs of shuffled minibatches.
     std::iota(order_.begin(), order_.end(), Index{0});
-    double epochs_run = 0, samples_run = 0;
-    std::array<double, 6> last_epoch{};  // the last epoch's weighted sums and weight, for the global diagnostics
+    double epochs_run = 0;
+    // The last epoch's weighted sums of the losses, its weight, and the samples of every epoch so far.
+    std::array<double, 7> last_epoch{};
     bool stop = false;
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
       detail::shuffle(order_, rng);
@@ -273,31 +274,19 @@ class PPO {
       }
       if (weight > 0) {
         epochs_run += weight / double(batch);
-        samples_run += weight;
-        last_epoch = {policy_loss, value_loss, entropy, approx_kl, clip_fraction, weight};
-        d.policy_loss = policy_loss / weight;
-        d.value_loss = value_loss / weight;
-        d.entropy = entropy / weight;
-        d.approx_kl = approx_kl / weight;
-        d.clip_fraction = clip_fraction / weight;
+        last_epoch = {policy_loss, value_loss, entropy, approx_kl, clip_fraction, weight, last_epoch[6] + weight};
       }
     }
-    d.epochs = epochs_run;
-    if (comm_.size() > 1) {  // the diagnostics of the global batch
-      std::array<double, 7> sums{};
-      std::copy(last_epoch.begin(), last_epoch.end(), sums.begin());
-      sums[6] = samples_run;
-      comm_.allreduce_sum(std::span<double>(sums));
-      const double weight = sums[5];
-      if (weight > 0) {
-        d.policy_loss = sums[0] / weight;
-        d.value_loss = sums[1] / weight;
-        d.entropy = sums[2] / weight;
-        d.approx_kl = sums[3] / weight;
-        d.clip_fraction = sums[4] / weight;
-      }
-      d.epochs = sums[6] / plan.global_batch;
+    // The last epoch's means (data-parallel: of the global batch; the epochs from every rank's samples).
+    if (comm_.size() > 1) comm_.allreduce_sum(std::span<double>(last_epoch));
+    if (const double weight = last_epoch[5]; weight > 0) {
+      d.policy_loss = last_epoch[0] / weight;
+      d.value_loss = last_epoch[1] / weight;
+      d.entropy = last_epoch[2] / weight;
+      d.approx_kl = last_epoch[3] / weight;
+      d.clip_fraction = last_epoch[4] / weight;
     }
+    d.epochs = comm_.size() == 1 ? epochs_run : last_epoch[6] / plan.global_batch;
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
     actor_.distribution(buffer.observations);
@@ -366,11 +355,17 @@ class PPO {
                                  grad_values);
     critic_.backward(grad_values);
 
-    // The global minibatch's gradient; one global norm (SB3 clips all of the policy's parameters together), then Adam.
-    parameters_.average_gradients(double(size));
-    l.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
-    parameters_.step();
+    l.grad_norm = optimizer_step(double(size));
     return l;
+  }
+
+  /// The global minibatch's gradient (averaged over the ranks), one global norm
+  /// (SB3 clips all of the policy's parameters together), then Adam; returns the norm.
+  double optimizer_step(double samples) {
+    parameters_.average_gradients(samples);
+    const double norm = parameters_.clip_gradients(config_.max_grad_norm);
+    parameters_.step();
+    return norm;
   }
 
   /// Whether the global minibatch's approximate KL exceeds 1.5 · target_kl.
@@ -390,9 +385,7 @@ class PPO {
       return l;
     }
     parameters_.zero_gradients();
-    parameters_.average_gradients(0.0);
-    l.grad_norm = parameters_.clip_gradients(config_.max_grad_norm);
-    parameters_.step();
+    l.grad_norm = optimizer_step(0.0);
     return l;
   }
 

@@ -116,18 +116,23 @@ inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
   return SeedSequence(std::span<const std::uint32_t>(words)).generate_state_u64(1)[0];
 }
 
-/// Every rank's `mine`, in rank order, on every rank (each rank broadcasts its
-/// length, then its bytes: size() broadcasts of each kind, for rare, small
-/// payloads such as checkpoint states).
+/// `root`'s `bytes` on every rank, whatever their length (its length first, then the bytes).
+template <Communicator C>
+void broadcast_bytes(C& comm, std::string& bytes, int root) {
+  std::uint64_t length = bytes.size();
+  comm.broadcast(std::span<std::uint64_t>(&length, 1), root);
+  if (comm.rank() != root) bytes.assign(length, '\0');
+  comm.broadcast(std::as_writable_bytes(std::span<char>(bytes.data(), bytes.size())), root);
+}
+
+/// Every rank's `mine`, in rank order, on every rank (one broadcast_bytes per
+/// rank: for rare, small payloads such as checkpoint states).
 template <Communicator C>
 std::vector<std::string> gather_bytes(C& comm, const std::string& mine) {
   std::vector<std::string> all(static_cast<std::size_t>(comm.size()));
   for (int root = 0; root < comm.size(); ++root) {
-    std::uint64_t length = root == comm.rank() ? mine.size() : 0;
-    comm.broadcast(std::span<std::uint64_t>(&length, 1), root);
-    std::string& bytes = all[static_cast<std::size_t>(root)];
-    bytes = root == comm.rank() ? mine : std::string(length, '\0');
-    comm.broadcast(std::as_writable_bytes(std::span<char>(bytes.data(), bytes.size())), root);
+    if (root == comm.rank()) all[static_cast<std::size_t>(root)] = mine;
+    broadcast_bytes(comm, all[static_cast<std::size_t>(root)], root);
   }
   return all;
 }

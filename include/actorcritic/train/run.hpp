@@ -347,7 +347,7 @@ class Run {
         result = std::string("E") + error.what();
       }
     }
-    result = std::move(gather_bytes(comm, result)[0]);
+    broadcast_bytes(comm, result, 0);
     if (result.empty() || result.front() != 'K') {
       throw_io_error("{}", result.empty() ? std::string("rank 0 sent nothing") : result.substr(1));
     }

@@ -94,7 +94,7 @@ class TrainingLoop {
       synchronize_normalizer();
       diagnostics = update(algorithm, buffer);
     }
-    steps_ += global_sum(double(env.total_steps() - before));
+    steps_ += static_cast<long>(mean_across_ranks(comm_, double(env.total_steps() - before), {}));
     ++iterations_;
     return diagnostics;
   }
@@ -137,15 +137,6 @@ class TrainingLoop {
  private:
   void synchronize_normalizer() {
     if (VecNormalize* normalizer = collector_.normalizer()) normalizer->synchronize();
-  }
-  /// The sum of every rank's `value` (a count).
-  long global_sum(double value) {
-    if (comm_.size() > 1) {
-      std::array<double, 1> v{value};
-      comm_.allreduce_sum(std::span<double>(v));
-      value = v[0];
-    }
-    return static_cast<long>(value);
   }
   /// The mean return of every rank's window of recent episodes together, and
   /// every rank's count of finished episodes.
