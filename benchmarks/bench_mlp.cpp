@@ -3,6 +3,8 @@
 // matrix products (2·in·out per column per GEMM): forward has one GEMM per
 // layer; backward adds dW = dY·Xᵀ and dX = Wᵀ·dY per layer. The ratio
 // mlp / bare is the efficiency the foundation issue targets (≥ 70% at batch ≥ 256).
+// BM_SgemmPeak is Eigen's square float GEMM, the practical single-core peak of
+// this build that benchmarks/speed.sh divides the configurations' FLOPs by.
 //
 //   build/release/benchmarks/bench_mlp --benchmark_counters_tabular=true
 #include <actorcritic/nn/mlp.hpp>
@@ -113,6 +115,19 @@ void BM_BareGemmForwardBackward(benchmark::State& state) {
   set_counters(state, 3.0 * gemm_flops(s, batch));
 }
 
+void BM_SgemmPeak(benchmark::State& state) {
+  const ac::Index n = state.range(0);
+  const ac::Matrix<float> a = ac::Matrix<float>::Random(n, n), b = ac::Matrix<float>::Random(n, n);
+  ac::Matrix<float> c(n, n);
+  for (auto _ : state) {
+    c.noalias() = a * b;
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * double(n) * double(n) * double(n) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void shapes_and_batches(benchmark::internal::Benchmark* b) {
   for (int shape = 0; shape < 2; ++shape) {
     for (int batch : {1, 64, 256, 2048}) b->Args({shape, batch});
@@ -126,5 +141,7 @@ BENCHMARK(BM_MlpForward)->Apply(shapes_and_batches);
 BENCHMARK(BM_BareGemmForward)->Apply(shapes_and_batches);
 BENCHMARK(BM_MlpForwardBackward)->Apply(shapes_and_batches);
 BENCHMARK(BM_BareGemmForwardBackward)->Apply(shapes_and_batches);
+
+BENCHMARK(BM_SgemmPeak)->Arg(256)->Arg(512)->Arg(1024)->ArgName("n");
 
 BENCHMARK_MAIN();

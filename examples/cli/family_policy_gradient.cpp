@@ -66,7 +66,8 @@ int run_reinforce(const Invocation& invocation) {
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);
   flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
   flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
-  flags.number("--max-grad-norm", "gradient-norm clip (a guard)", config.max_grad_norm, Range::positive);
+  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
+               Range::positive_or_inf);
   flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags, common)) return 0;
@@ -94,7 +95,8 @@ int run_actor_critic(const Invocation& invocation) {
   if (invocation.algo == "a2c") flags.number("--gae-lambda", "GAE λ (1: the n-step return)", lambda, Range::unit_closed);
   flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
   flags.number("--vf-coef", "value-loss coefficient", config.vf_coef, Range::non_negative);
-  flags.number("--max-grad-norm", "global gradient-norm clip", config.max_grad_norm, Range::positive);
+  flags.number("--max-grad-norm", "global gradient-norm clip (inf: none)", config.max_grad_norm,
+               Range::positive_or_inf);
   flags.boolean("--normalize-advantage", "normalize the weights per update", config.normalize_advantage);
   optimizer.add(flags);
   if (off_policy) {

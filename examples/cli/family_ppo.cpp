@@ -83,7 +83,8 @@ int run_ppo(const Invocation& invocation) {
   flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
   flags.number("--vf-coef", "value-loss coefficient", config.vf_coef, Range::non_negative);
   flags.number("--clip-range-vf", "value clipping range (inf: none)", config.clip_range_vf, Range::positive_or_inf);
-  flags.number("--max-grad-norm", "global gradient-norm clip", config.max_grad_norm, Range::positive);
+  flags.number("--max-grad-norm", "global gradient-norm clip (inf: none)", config.max_grad_norm,
+               Range::positive_or_inf);
   flags.number("--target-kl", "stop the epochs past 1.5 × this approximate KL (inf: never)", config.target_kl,
                Range::positive_or_inf);
   flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);

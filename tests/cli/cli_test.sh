@@ -4,8 +4,8 @@
 # defaults tuned for the chosen pair, the same command twice gives a
 # byte-identical checkpoint and the same CSV apart from wall time, a stopped
 # and resumed run ends where the uninterrupted one does, and every broken
-# checkpoint is refused with exit code 1. In the portable build flavour
-# (FLAVOUR = portable), two runs also match their committed SHA-256
+# checkpoint is refused with exit code 1. In the build flavours with committed
+# fingerprints (FLAVOUR = portable, x86-64-v3 or x86-64-v4), runs also match their committed SHA-256
 # fingerprints, the same on every x86-64 CPU (docs/reproducibility.md).
 #   cli_test.sh TRAIN EVAL WORKDIR FLAVOUR
 set -uo pipefail
@@ -38,6 +38,8 @@ expect 2 "expected one of CartPole-v1" "$train" --env Breakout-v5
 expect 2 "--steps: expected a number > 0" "$train" --steps -5
 expect 2 "--steps: expected an integer" "$train" --steps many
 expect 2 "--clip-range: expected a number > 0" "$train" --clip-range 0
+expect 2 "--max-grad-norm: expected a number > 0" "$train" --max-grad-norm 0
+expect 0 "evaluation over" "$train" --steps 512 --quiet --eval-episodes 1 --max-grad-norm inf  # no clipping
 expect 2 "--gamma: expected a discount in (0, 1]" "$train" --gamma 0
 expect 2 "--gamma: expected a discount in (0, 1]" "$train" --algo a2c --gamma 1.5
 expect 2 "--gae-lambda: expected a number in [0, 1]" "$train" --algo trpo --gae-lambda 2
@@ -252,10 +254,23 @@ expect_sha() {
   actual=$(sha256sum "$file" | cut -d' ' -f1)
   [[ $actual == "$expected" ]] || fail "fingerprint of $file: got $actual, expected $expected"
 }
-if [[ $flavour == portable ]]; then
-  expect_sha run1.ckpt 7d39fbddec59ac025b3cbee43e8feb1c759fb92766e8ef8f7d8adef70d705987
-  expect_sha run1.nowall ae7b940aa23f8d6cffc89c7c4c13960b5cfbe37cf8294070a51a6fb6e79b66dc
-  expect_sha pendulum_full.ckpt f3a56080c77f126ff8cc5ea9d114110cef8f92d2c57b1bbdc146a1ec8cd2e0b0
+# run1.ckpt, run1.nowall and pendulum_full.ckpt, per build flavour (CMake's AC_ARCH).
+case $flavour in
+  portable) golden=(7d39fbddec59ac025b3cbee43e8feb1c759fb92766e8ef8f7d8adef70d705987
+                    ae7b940aa23f8d6cffc89c7c4c13960b5cfbe37cf8294070a51a6fb6e79b66dc
+                    f3a56080c77f126ff8cc5ea9d114110cef8f92d2c57b1bbdc146a1ec8cd2e0b0) ;;
+  x86-64-v3) golden=(485e2a11871ac1d26469112407691f301376eadef3a6f89c37bf45bafcc48b72
+                     c7da97e33a48614bdf320b5a2f7852d761f541ec39416d3957e8b409d58efb66
+                     734c1d4753b41b3f101b4acd1cffba8f12945b0348a0c321c5425e1478e908cf) ;;
+  x86-64-v4) golden=(41b835fe6e83c062873f30bc5f2e0faf220f101139ab67716e3c51c18f0a1533
+                     a5f1217569af6f6d99d9d4f2a15ebfdfd2018e6a28f8fff8cfef0723de4ba785
+                     bfbd0584d8820c50ca983800e654926dbd09824c5f59f6ca047d9be12dcf9055) ;;
+  *) golden=() ;;
+esac
+if [[ ${#golden[@]} -eq 3 ]]; then
+  expect_sha run1.ckpt "${golden[0]}"
+  expect_sha run1.nowall "${golden[1]}"
+  expect_sha pendulum_full.ckpt "${golden[2]}"
 else
   echo "no committed fingerprints for the build flavour '$flavour'"
 fi

@@ -32,4 +32,14 @@ foreach(mode find_package add_subdirectory)
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/build-${mode})
   run(${WORK_DIR}/build-${mode}/consumer)
 endforeach()
-message(STATUS "consumer built and ran via find_package and add_subdirectory")
+# Without a build type, both ways warn that the program would be unoptimized.
+foreach(mode find_package add_subdirectory)
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/untyped-${mode}
+                          -DCONSUMER_MODE=${mode} -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
+                          -DACTORCRITIC_SOURCE_DIR=${SOURCE_DIR}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0 OR NOT err MATCHES "actorcritic: CMAKE_BUILD_TYPE is not set")
+    message(FATAL_ERROR "configuring without a build type (${mode}): expected the warning, got (${code}):\n${err}")
+  endif()
+endforeach()
+message(STATUS "consumer built and ran via find_package and add_subdirectory; both warn without a build type")
