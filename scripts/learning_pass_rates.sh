@@ -4,15 +4,19 @@
 # two test cases at a time, and prints a Markdown table of pass rates with
 # each seed's score. The tests themselves train on seeds 0, 1, 2 and assert a
 # majority; a criterion belongs in the suite only at a budget where every one
-# of 10 seeds passes here.
-#   scripts/learning_pass_rates.sh [SEEDS (10)] [JOBS (2)] [TEST SPEC ("[learning]")]
+# of 10 seeds passes here, in every build flavour: measure each with its
+# build tree (cmake --preset release -B build/v3 -DAC_ARCH=x86-64-v3, ...).
+#   scripts/learning_pass_rates.sh [SEEDS (10)] [JOBS (2)] [TEST SPEC ("[learning]")] [BUILD DIR (build/release)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${1:-10}
 jobs=${2:-2}
 spec=${3:-[learning]}
-tests=build/release/tests/test_algorithms
-[[ -x $tests ]] || { cmake --preset release >/dev/null && cmake --build --preset release --target test_algorithms; }
+build=${4:-build/release}
+tests=$build/tests/test_algorithms
+[[ -x $tests ]] || { cmake --preset release -B "$build" >/dev/null && cmake --build "$build" --target test_algorithms; }
+echo "build flavour: $(sed -n 's/^AC_BUILD_FLAVOUR:[A-Z]*=//p' "$build/CMakeCache.txt")"
+echo
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 { "$tests" "$spec" --list-test-names-only || true; } | sed '/^$/d' > "$out/names"  # Catch exits with the count

@@ -181,6 +181,40 @@ TEST_CASE("assign_product and add_product compute the product, at every depth", 
   }
 }
 
+TEST_CASE("up to depth 64, assign_product gives Eigen's own dst = lhs * rhs bit for bit, into any destination",
+          "[core][product]") {
+  // assign_product zeroes a contiguous destination in one pass and adds the
+  // product into it; Eigen zeroes column by column, or, for tiny products,
+  // assigns a coefficient-based product. Shapes on both sides of that threshold,
+  // single rows and columns, contiguous and strided destinations.
+  ac::Generator rng(23);
+  const ac::Index shapes[][3] = {{1, 1, 1}, {2, 3, 4}, {5, 7, 7},  {3, 4, 12}, {4, 64, 1}, {1, 64, 9},
+                                 {64, 4, 256}, {64, 64, 256}, {2, 64, 256}, {33, 17, 5}, {64, 0, 8}};
+  for (const auto& shape : shapes) {
+    const ac::Index rows = shape[0], depth = shape[1], cols = shape[2];
+    ac::Matrix<float> a(rows, depth), b(depth, cols);
+    rng.fill_normal(a);
+    rng.fill_normal(b);
+    ac::Matrix<float> expected(rows, cols);
+    expected.noalias() = a * b;
+    INFO(rows << " x " << depth << " x " << cols);
+    ac::Matrix<float> whole = ac::Matrix<float>::Constant(rows, cols, 7.0f);
+    ac::assign_product(ac::MatrixRef<float>(whole), a, b);
+    CHECK(whole == expected);
+    ac::Matrix<float> wider = ac::Matrix<float>::Constant(rows, cols + 3, 7.0f);  // leftCols: contiguous
+    ac::assign_product(wider.leftCols(cols), a, b);
+    CHECK(wider.leftCols(cols) == expected);
+    CHECK((wider.rightCols(3).array() == 7.0f).all());
+    // Middle rows: strided. Eigen's coefficient-based product for tiny shapes
+    // vectorizes by the destination's layout, so the reference is Eigen's own
+    // product into a destination of the same layout.
+    ac::Matrix<float> taller = ac::Matrix<float>::Constant(rows + 2, cols, 7.0f), taller_eigen = taller;
+    ac::assign_product(ac::MatrixRef<float>(taller.middleRows(1, rows)), a, b);
+    taller_eigen.middleRows(1, rows).noalias() = a * b;
+    CHECK(taller == taller_eigen);
+  }
+}
+
 TEST_CASE("the library's products round the same for every L1 cache size; Eigen's own do not", "[core][product]") {
   ac::Generator rng(3);
   ac::Matrix<double> a(64, 2048), b(2048, 64);

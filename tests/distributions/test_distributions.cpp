@@ -5,11 +5,14 @@
 #include <actorcritic/distributions/categorical.hpp>
 #include <actorcritic/distributions/diag_gaussian.hpp>
 #include <actorcritic/kernels/categorical.hpp>
+#include <actorcritic/kernels/gaussian.hpp>
 #include <catch2/catch.hpp>
 
 #include <support/gradient_check.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 using ac::Categorical;
@@ -186,6 +189,46 @@ TEST_CASE("DiagGaussian: log-prob and KL against direct formulas, entropy by num
     CHECK(logp(0, j) == Approx(lpj).epsilon(1e-12));
     CHECK(kl(0, j) == Approx(kj).epsilon(1e-12));
     CHECK(h(0, j) == Approx(hj).epsilon(1e-7));
+  }
+}
+
+namespace {
+// The Gaussian kernels evaluate columns shorter than a SIMD packet in loops of
+// their own; they must give exactly what Eigen's column expressions give.
+template <class S>
+void check_gaussian_kernels_bit_exact(Index dims, bool shared_log_std) {
+  ac::Generator rng(static_cast<std::uint64_t>(dims) * 2 + (shared_log_std ? 1 : 0));
+  const Index batch = 37;
+  const Matrix<S> mp = normal_matrix(dims, batch, rng).cast<S>(), mq = normal_matrix(dims, batch, rng).cast<S>();
+  const Matrix<S> x = normal_matrix(dims, batch, rng, 2.0).cast<S>();
+  const Matrix<S> lp = normal_matrix(dims, shared_log_std ? 1 : batch, rng, 0.7).cast<S>();
+  const Matrix<S> lq = normal_matrix(dims, batch, rng, 0.7).cast<S>();
+  Matrix<S> log_prob(1, batch), kl(1, batch);
+  ac::kernels::diag_gaussian_log_prob(mp, lp, x, log_prob);
+  ac::kernels::diag_gaussian_kl(mp, lp, mq, lq, kl);
+  const S log_2pi = static_cast<S>(std::log(2.0 * std::numbers::pi));
+  for (Index j = 0; j < batch; ++j) {
+    const auto ls = lp.col(shared_log_std ? 0 : j).array();
+    const auto z = (x.col(j).array() - mp.col(j).array()) * (-ls).exp();
+    const S expected_log_prob = S(-0.5) * (z.square() + S(2) * ls + log_2pi).sum();
+    const auto lqj = lq.col(j).array();
+    const auto gap = (mp.col(j).array() - mq.col(j).array()) * (-lqj).exp();
+    const S expected_kl =
+        std::max(S(0), ((lqj - ls) + S(0.5) * ((S(2) * (ls - lqj)).exp() + gap.square()) - S(0.5)).sum());
+    INFO("dims " << dims << ", column " << j << (shared_log_std ? ", shared log σ" : ""));
+    CHECK(log_prob(0, j) == expected_log_prob);  // bit for bit, not approximately
+    CHECK(kl(0, j) == expected_kl);
+  }
+}
+}  // namespace
+
+TEST_CASE("DiagGaussian kernels: short columns give Eigen's column expressions bit for bit",
+          "[distributions][gaussian][kernels]") {
+  for (Index dims = 1; dims <= 20; ++dims) {
+    for (const bool shared : {false, true}) {
+      check_gaussian_kernels_bit_exact<float>(dims, shared);
+      check_gaussian_kernels_bit_exact<double>(dims, shared);
+    }
   }
 }
 

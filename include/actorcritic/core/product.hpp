@@ -18,6 +18,7 @@
 #include "actorcritic/core/types.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace ac {
 
@@ -34,16 +35,39 @@ void add_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
   }
 }
 
+namespace detail {
+/// dst = 0 in one pass over memory when dst's columns are contiguous (a whole
+/// matrix or a leftCols block of one), else column by column.
+template <class Dst>
+void set_zero(Dst& dst) {
+  if (dst.innerStride() == 1 && (dst.outerStride() == dst.innerSize() || dst.outerSize() <= 1)) {
+    using Scalar = typename std::remove_cvref_t<Dst>::Scalar;
+    Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, 1>>(dst.data(), dst.size()).setZero();
+  } else {
+    dst.setZero();
+  }
+}
+}  // namespace detail
+
 /// dst = lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
+///
+/// Eigen's own `dst = lhs * rhs` zeroes dst column by column and then adds the
+/// product into it (GeneralMatrixMatrix.h, evalTo), except for products so
+/// small that it computes them coefficient by coefficient. The first block
+/// here does the same, zeroing in one pass when it can: the same bits, and for
+/// a 32 x 1024 minibatch activation, a memset instead of a loop over columns
+/// (which took 6-9% of PPO's training time).
 template <class Dst, class Lhs, class Rhs>
 void assign_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
   const Index depth = lhs.cols();
-  if (depth <= kProductDepthBlock) {
-    dst.noalias() = lhs * rhs;
-    return;
+  const Index first = std::min(depth, kProductDepthBlock);
+  if (first == 0 || first + dst.rows() + dst.cols() < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
+    dst.noalias() = lhs.leftCols(first) * rhs.topRows(first);  // Eigen's coefficient-based (or empty) product
+  } else {
+    detail::set_zero(dst);
+    dst.noalias() += lhs.leftCols(first) * rhs.topRows(first);
   }
-  dst.noalias() = lhs.leftCols(kProductDepthBlock) * rhs.topRows(kProductDepthBlock);
-  add_product(dst, lhs.rightCols(depth - kProductDepthBlock), rhs.bottomRows(depth - kProductDepthBlock));
+  if (depth > first) add_product(dst, lhs.rightCols(depth - first), rhs.bottomRows(depth - first));
 }
 
 }  // namespace ac

@@ -25,6 +25,17 @@ template <class D>
 auto log_std_col(const Eigen::MatrixBase<D>& log_std, Index j) {
   return log_std.col(log_std.cols() == 1 ? 0 : j);
 }
+
+/// Whether a column of `dims` values is shorter than one SIMD packet. Eigen
+/// then evaluates a column's element-wise expression in scalar code (std::exp)
+/// and sums it in order from the first value, and so do the loops that take
+/// this path: the same bits, without Eigen's per-column expression setup
+/// (which cost PPO on Pendulum more than its GEMMs). Longer columns keep
+/// Eigen's vectorized expressions.
+template <class S>
+bool scalar_columns(Index dims) {
+  return dims < Index{Eigen::internal::packet_traits<S>::size};
+}
 }  // namespace detail
 
 /// log N(x; μ, σ²) summed over dims: −½ Σ [((x − μ)/σ)² + 2 log σ + log 2π], into 1 x batch.
@@ -39,6 +50,21 @@ void diag_gaussian_log_prob(const Eigen::MatrixBase<M>& mean, const Eigen::Matri
   using S = typename M::Scalar;
   const S log_2pi = static_cast<S>(std::log(2.0 * std::numbers::pi));
   auto& out = writable(out_);
+  if (detail::scalar_columns<S>(dims)) {
+    const bool shared = log_std.cols() == 1;
+    for (Index j = 0; j < batch; ++j) {
+      const Index c = shared ? 0 : j;
+      S sum = 0;
+      for (Index i = 0; i < dims; ++i) {
+        const S ls = log_std(i, c);
+        const S z = (x(i, j) - mean(i, j)) * std::exp(-ls);
+        const S term = (z * z + S(2) * ls) + log_2pi;
+        sum = i == 0 ? term : sum + term;
+      }
+      out(0, j) = S(-0.5) * sum;
+    }
+    return;
+  }
   for (Index j = 0; j < batch; ++j) {
     const auto ls = detail::log_std_col(log_std, j).array();
     const auto z = (x.col(j).array() - mean.col(j).array()) * (-ls).exp();
@@ -74,6 +100,20 @@ void diag_gaussian_kl(const Eigen::MatrixBase<MP>& mean_p, const Eigen::MatrixBa
   expect_shape(k, "kl", kl_, 1, batch);
   using S = typename MP::Scalar;
   auto& kl = writable(kl_);
+  if (detail::scalar_columns<S>(dims)) {
+    for (Index j = 0; j < batch; ++j) {
+      const Index cp = log_std_p.cols() == 1 ? 0 : j, cq = log_std_q.cols() == 1 ? 0 : j;
+      S sum = 0;
+      for (Index i = 0; i < dims; ++i) {
+        const S lp = log_std_p(i, cp), lq = log_std_q(i, cq);
+        const S scaled_gap = (mean_p(i, j) - mean_q(i, j)) * std::exp(-lq);
+        const S term = ((lq - lp) + S(0.5) * (std::exp(S(2) * (lp - lq)) + scaled_gap * scaled_gap)) - S(0.5);
+        sum = i == 0 ? term : sum + term;
+      }
+      kl(0, j) = std::max(S(0), sum);
+    }
+    return;
+  }
   for (Index j = 0; j < batch; ++j) {
     const auto lp = detail::log_std_col(log_std_p, j).array();
     const auto lq = detail::log_std_col(log_std_q, j).array();
