@@ -45,7 +45,7 @@ for pair in "${pairs[@]}"; do
   done
   awk -v algo="$algo" -v env="$env" -F'[:,]' '
     /"eval_return_mean"/ { r[n++] = $2 }
-    /"steps"/ && !/per_second/ { steps = $2 }
+    /^  "steps"/ { steps = $2 }  # the run's own count, not the config's budget
     /"wall_seconds"/ { wall += $2 }
     END {
       for (i = 0; i < n; ++i) mean += r[i] / n
