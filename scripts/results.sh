@@ -43,9 +43,10 @@ for pair in "${pairs[@]}"; do
   for ((seed = 0; seed < seeds; ++seed)); do
     "$train" --algo "$algo" --env "$env" --seed "$seed" --quiet --summary "out/results/${algo}_${env}_${seed}.json" >/dev/null
   done
+  # The top-level "steps" is the run's own count (the summary's config has a "steps" budget too).
   awk -v algo="$algo" -v env="$env" -F'[:,]' '
     /"eval_return_mean"/ { r[n++] = $2 }
-    /^  "steps"/ { steps = $2 }  # the run's own count, not the config's budget
+    /^  "steps"/ { steps = $2 }
     /"wall_seconds"/ { wall += $2 }
     END {
       for (i = 0; i < n; ++i) mean += r[i] / n
