@@ -56,10 +56,21 @@ MinibatchPlan plan_minibatches(C& comm, Index batch, Index batch_size) {
 
 namespace ac::detail {
 
-/// dst.col(k) = src.col(indices[first + k]) for k < dst.cols().
+/// dst.col(k) = src.col(indices[first + k]) for k < dst.cols(). Short columns
+/// (a reward, a log-prob, a few observation values) are copied element by
+/// element: an Eigen assignment per column costs more than the copy.
 template <class Src, class Dst>
 void gather_columns(const Src& src, const std::vector<Index>& indices, Index first, Dst& dst) {
-  for (Index k = 0; k < dst.cols(); ++k) dst.col(k) = src.col(indices[static_cast<std::size_t>(first + k)]);
+  constexpr Index kShortColumn = 8;
+  const Index rows = dst.rows();
+  for (Index k = 0; k < dst.cols(); ++k) {
+    const Index from = indices[static_cast<std::size_t>(first + k)];
+    if (rows < kShortColumn) {
+      for (Index i = 0; i < rows; ++i) dst.coeffRef(i, k) = src.coeff(i, from);
+    } else {
+      dst.col(k) = src.col(from);
+    }
+  }
 }
 
 /// Fisher–Yates with the library's generator (deterministic across platforms).

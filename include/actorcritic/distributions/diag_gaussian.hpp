@@ -48,7 +48,7 @@ class DiagGaussian {
     batch_ = mean.cols();
     mean_.leftCols(batch_) = mean;
     if (log_std.cols() == 1) {
-      for (Index j = 0; j < batch_; ++j) log_std_.col(j) = log_std.col(0);
+      log_std_.leftCols(batch_).colwise() = log_std.col(0);  // one pass, not one Eigen assignment per column
     } else {
       log_std_.leftCols(batch_) = log_std;
     }
