@@ -41,7 +41,7 @@ trap 'rm -rf "$work"' EXIT
 
 field() { sed -n "s/^  \"$2\": \\([^,]*\\),\$/\\1/p" "$1"; }  # a top-level number of a summary
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# run NAME LAUNCHER... -- FLAGS...: REPEATS runs; prints the median wall seconds
+# runs NAME COMMAND...: REPEATS runs of the command with --quiet --summary; prints the median wall seconds
 runs() {
   local name=$1 i
   shift
@@ -62,7 +62,8 @@ peak=$("$bench_mlp" --benchmark_filter=BM_SgemmPeak --benchmark_min_time=0.5 --b
 # distribution and the update's exact KL).
 cartpole=(--algo ppo-clip --env CartPole-v1)
 cartpole_s=$(runs cartpole "$train" "${cartpole[@]}")
-read -r cartpole_steps cartpole_eval < <(echo "$(field "$work/cartpole.0.json" steps) $(field "$work/cartpole.0.json" eval_return_mean)")
+cartpole_steps=$(field "$work/cartpole.0.json" steps)
+cartpole_eval=$(field "$work/cartpole.0.json" eval_return_mean)
 actor_macs=$((4 * 64 + 64 * 64 + 64 * 2)) critic_macs=$((4 * 64 + 64 * 64 + 64))
 cartpole_gflop=$(awk -v s="$cartpole_steps" -v a=$actor_macs -v c=$critic_macs \
                  'BEGIN { print (6 * (a + c) * s * 20 + 2 * (a + c) * s + 4 * a * s) / 1e9 }')
@@ -106,9 +107,9 @@ if command -v mpirun > /dev/null && [[ $(nproc) -ge 2 ]]; then
 fi
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-flavour=$(sed -n 's/^AC_BUILD_FLAVOUR:[A-Z]*=//p' "$build/CMakeCache.txt")
+flavour=$("$(dirname "$0")/../scripts/build_flavour.sh" "$build")
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-echo "Measured at commit $commit on $cpu ($(nproc) cores), $(date -u +%Y-%m-%d); ${flavour:-unknown} build;"
+echo "Measured at commit $commit on $cpu ($(nproc) cores), $(date -u +%Y-%m-%d); ${flavour} build;"
 echo "median of $repeats runs (b: of $seeds seeds); this build's square-sgemm peak: $peak GFLOP/s."
 echo
 awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$cartpole_steps" -v ceval="$cartpole_eval" \

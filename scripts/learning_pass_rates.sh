@@ -15,7 +15,7 @@ spec=${3:-[learning]}
 build=${4:-build/release}
 tests=$build/tests/test_algorithms
 [[ -x $tests ]] || { cmake --preset release -B "$build" >/dev/null && cmake --build "$build" --target test_algorithms; }
-echo "build flavour: $(sed -n 's/^AC_BUILD_FLAVOUR:[A-Z]*=//p' "$build/CMakeCache.txt")"
+echo "build flavour: $(scripts/build_flavour.sh "$build")"
 echo
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 # The instruction set the programs are built for (AC_ARCH, docs/building.md).
-echo "quickstart: built for $(sed -n 's/^AC_BUILD_FLAVOUR:[A-Z]*=//p' build/release/CMakeCache.txt)" \
+echo "quickstart: built for $(scripts/build_flavour.sh build/release)" \
      "(portable binaries: cmake --preset release -DAC_ARCH=portable)"
 cmake --build --preset release --target actorcritic-train actorcritic-eval -j "$(nproc)"
 mkdir -p out

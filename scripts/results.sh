@@ -29,11 +29,11 @@ mkdir -p out/results
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-flavour=$(sed -n 's/^AC_BUILD_FLAVOUR:[A-Z]*=//p' build/release/CMakeCache.txt)
+flavour=$(scripts/build_flavour.sh build/release)
 compiler=$(c++ --version | head -1)
 {
 echo "Measured at commit $commit on $cpu ($(nproc) cores), $(date -u +%Y-%m-%d);"
-echo "Release build, ${flavour:-unknown} flavour (docs/reproducibility.md), $compiler."
+echo "Release build, ${flavour} flavour (docs/reproducibility.md), $compiler."
 echo
 echo "| algorithm | environment | eval return (mean ± std over $seeds seeds) | steps | wall time per run |"
 echo "|---|---|---|---|---|"

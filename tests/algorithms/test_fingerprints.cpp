@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -166,6 +167,10 @@ static_assert(kFlavour == "other" || kFlavour == kMacroLevel,
 // rounds differently (measured here), see core/product.hpp.
 constexpr std::ptrdiff_t kSmallestL1 = kMacroLevel == "x86-64-v3" ? 32 * 1024 : 16 * 1024;
 
+/// The caches each run is repeated under (L1, L2, L3 bytes): the smallest and a large CPU's.
+constexpr std::array<std::array<std::ptrdiff_t, 3>, 2> kOtherCaches{
+    {{kSmallestL1, 256 * 1024, 4 << 20}, {48 * 1024, 2 << 20, 105 << 20}}};
+
 }  // namespace
 
 TEST_CASE("seeded training runs match their committed fingerprints on every CPU and cache size",
@@ -192,12 +197,8 @@ TEST_CASE("seeded training runs match their committed fingerprints on every CPU 
   for (const auto& golden : runs) {
     const std::uint64_t hash = golden.run();
     INFO(fmt::format("{}: 0x{:016x}ull", golden.name, hash));
-    {
-      const ac::test::CacheSizes sizes(kSmallestL1, 256 * 1024, 4 << 20);
-      CHECK(golden.run() == hash);
-    }
-    {
-      const ac::test::CacheSizes sizes(48 * 1024, 2 << 20, 105 << 20);
+    for (const auto& [l1, l2, l3] : kOtherCaches) {
+      const ac::test::CacheSizes sizes(l1, l2, l3);
       CHECK(golden.run() == hash);
     }
     if (const auto expected = committed(golden)) {

@@ -2,7 +2,6 @@
 // warning: importance-weight products spread out as θ drifts from β.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
 
@@ -45,8 +44,7 @@ ReplayRun train_from_replay(std::uint64_t seed, ac::ImportanceCorrection correct
 /// a run ends says less than whether it learned. The report gives the final
 /// evaluation and counts the solved runs.
 void record(ac::test::LearningTrials& trials, std::uint64_t seed, const ReplayRun& run) {
-  trials.record(seed, run.best, run.best >= 150.0,
-                fmt::format("final {:.1f}{}", run.final, run.final >= 475.0 ? ", solved" : ""));
+  ac::test::record_reaching(trials, seed, run.best, run.final, 150.0, run.final >= 475.0 ? ", solved" : "");
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // real learning on CartPole-v1.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
 
@@ -220,7 +219,7 @@ TEST_CASE("PPO-clip and PPO-KL reach 475 on CartPole-v1 within 150k steps on mos
   ac::test::LearningTrials kl_trials("PPO-KL, CartPole-v1, 150k steps: best evaluation >= 475");
   ac::test::LearningTrials all_trials("PPO-clip+KL+entropy, CartPole-v1, 150k steps: best evaluation >= 475");
   const auto record = [](ac::test::LearningTrials& trials, std::uint64_t seed, const PpoRun& run) {
-    trials.record(seed, run.best, run.best >= 475.0, fmt::format("final {:.1f}", run.evaluation));
+    ac::test::record_reaching(trials, seed, run.best, run.evaluation, 475.0);
   };
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
     const auto clip = train_ppo(seed, ac::presets::ppo_cartpole(ac::PPOConfig::clip()), 150'000);

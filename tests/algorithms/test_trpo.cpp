@@ -3,7 +3,6 @@
 // steps, the natural step's quadratic model, and TRPO learning CartPole-v1.
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
 
@@ -171,7 +170,7 @@ TEST_CASE("TRPO and the natural policy gradient reach 475 on CartPole-v1 within 
         evaluation(i);
       });
       const double best = evaluation.finish();
-      trials.record(seed, best, best >= 475.0, fmt::format("final {:.1f}", evaluation.final_return()));
+      ac::test::record_reaching(trials, seed, best, evaluation.final_return(), 475.0);
       INFO("TRPO seed " << seed << ": max KL " << max_kl);
       if (line_search) CHECK(max_kl <= 0.01);  // the trust region holds on every seed
     }

@@ -11,9 +11,12 @@
 
 #include <actorcritic/train/evaluate.hpp>
 #include <actorcritic/train/train.hpp>
+#include <fmt/format.h>
+#include <support/learning.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <string_view>
 
 namespace ac::test {
 
@@ -51,5 +54,12 @@ class BestEvaluation {
   long episodes_;
   double best_ = -1e300, final_ = 0.0;
 };
+
+/// Records a reaching criterion: the seed passes when the best evaluation meets
+/// `threshold`; the report gives the final evaluation (and `note`, if any).
+inline void record_reaching(LearningTrials& trials, std::uint64_t seed, double best, double final_return,
+                            double threshold, std::string_view note = "") {
+  trials.record(seed, best, best >= threshold, fmt::format("final {:.1f}{}", final_return, note));
+}
 
 }  // namespace ac::test

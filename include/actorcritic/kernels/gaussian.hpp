@@ -21,9 +21,14 @@ void expect_log_std(std::string_view kernel, std::string_view argument, const Ei
                            log_std.rows(), log_std.cols());
   }
 }
+/// The column of log σ for sample j: 0 when log σ is shared by the batch.
+template <class D>
+Index log_std_index(const Eigen::MatrixBase<D>& log_std, Index j) {
+  return log_std.cols() == 1 ? 0 : j;
+}
 template <class D>
 auto log_std_col(const Eigen::MatrixBase<D>& log_std, Index j) {
-  return log_std.col(log_std.cols() == 1 ? 0 : j);
+  return log_std.col(log_std_index(log_std, j));
 }
 
 /// Whether a column of `dims` values is shorter than one SIMD packet. Eigen
@@ -51,9 +56,8 @@ void diag_gaussian_log_prob(const Eigen::MatrixBase<M>& mean, const Eigen::Matri
   const S log_2pi = static_cast<S>(std::log(2.0 * std::numbers::pi));
   auto& out = writable(out_);
   if (detail::scalar_columns<S>(dims)) {
-    const bool shared = log_std.cols() == 1;
     for (Index j = 0; j < batch; ++j) {
-      const Index c = shared ? 0 : j;
+      const Index c = detail::log_std_index(log_std, j);
       S sum = 0;
       for (Index i = 0; i < dims; ++i) {
         const S ls = log_std(i, c);
@@ -102,7 +106,7 @@ void diag_gaussian_kl(const Eigen::MatrixBase<MP>& mean_p, const Eigen::MatrixBa
   auto& kl = writable(kl_);
   if (detail::scalar_columns<S>(dims)) {
     for (Index j = 0; j < batch; ++j) {
-      const Index cp = log_std_p.cols() == 1 ? 0 : j, cq = log_std_q.cols() == 1 ? 0 : j;
+      const Index cp = detail::log_std_index(log_std_p, j), cq = detail::log_std_index(log_std_q, j);
       S sum = 0;
       for (Index i = 0; i < dims; ++i) {
         const S lp = log_std_p(i, cp), lq = log_std_q(i, cq);
