@@ -15,6 +15,7 @@
 #include "actorcritic/algorithms/trpo.hpp"
 #include "actorcritic/algorithms/trust_region.hpp"
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/binary_io.hpp"
@@ -36,6 +37,7 @@
 #include "actorcritic/envs/clip_action.hpp"
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/envs/episode_statistics.hpp"
+#include "actorcritic/envs/grid_maze.hpp"
 #include "actorcritic/envs/k_armed_bandit.hpp"
 #include "actorcritic/envs/mountain_car.hpp"
 #include "actorcritic/envs/mountain_car_continuous.hpp"
@@ -48,6 +50,7 @@
 #include "actorcritic/envs/strict_fp.hpp"
 #include "actorcritic/envs/time_limit.hpp"
 #include "actorcritic/envs/vector_env.hpp"
+#include "actorcritic/envs/without_action_mask.hpp"
 #include "actorcritic/envs/wrapper.hpp"
 
 #include "actorcritic/kernels/advantages.hpp"

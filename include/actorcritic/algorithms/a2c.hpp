@@ -114,9 +114,11 @@ class ActorCriticStep {
   }
 
   /// The loss's gradient, then one global gradient-norm clip and the optimizer step.
+  /// `masks`: the samples' legal actions, for a masking environment (empty: all legal).
   UpdateDiagnostics apply(ConstMatrixRef<Scalar> observations, const Eigen::Ref<const typename P::Actions>& actions,
-                          Matrix<Scalar>& weights, const Matrix<Scalar>& targets) {
-    UpdateDiagnostics diagnostics = compute_gradients(observations, actions, weights, targets);
+                          Matrix<Scalar>& weights, const Matrix<Scalar>& targets,
+                          ActionMaskMap masks = no_action_masks()) {
+    UpdateDiagnostics diagnostics = compute_gradients(observations, actions, weights, targets, masks);
     diagnostics.grad_norm = clip_and_step();
     return diagnostics;
   }
@@ -144,7 +146,7 @@ class ActorCriticStep {
   /// first), without clipping or a step: what apply() steps along.
   UpdateDiagnostics compute_gradients(ConstMatrixRef<Scalar> observations,
                                       const Eigen::Ref<const typename P::Actions>& actions, Matrix<Scalar>& weights,
-                                      const Matrix<Scalar>& targets) {
+                                      const Matrix<Scalar>& targets, ActionMaskMap masks = no_action_masks()) {
     const Index batch = observations.cols();
     const double scale = 1.0 / double(batch);
     samples_ = double(batch);
@@ -155,7 +157,7 @@ class ActorCriticStep {
     const ConstMatrixMap<Scalar> target_row(targets.data(), 1, batch);
 
     // Policy: −mean(w log π) − c_H mean(H), differentiated with respect to the distribution parameters.
-    objective_.begin(actor_.distribution(observations), actions);
+    objective_.begin(actor_.distribution(observations, masks), actions);
     diagnostics.policy_loss = objective_.score_function(weight_row, scale);
     objective_.entropy_bonus(config_.ent_coef, scale);
     diagnostics.entropy = objective_.entropy();
@@ -246,7 +248,7 @@ class ActorCritic {
       targets_.resize(buffer.envs(), buffer.steps());
     }
     estimator_.estimate(buffer, config().gamma, weights_, targets_);
-    return step_.apply(buffer.observations, buffer.actions, weights_, targets_);
+    return step_.apply(buffer.observations, buffer.actions, weights_, targets_, buffer.action_masks());
   }
 
  private:

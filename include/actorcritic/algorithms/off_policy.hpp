@@ -93,23 +93,29 @@ class OffPolicyActorCritic {
       if constexpr (Archive::loading) replay_.reset();
       return;
     }
-    std::uint64_t envs = 0, observation_dim = 0, action_rows = 0;
+    std::uint64_t envs = 0, observation_dim = 0, action_rows = 0, mask_rows = 0;
     if (replay_) {
       const auto& newest = replay_->recent(0);
       envs = static_cast<std::uint64_t>(newest.envs());
       observation_dim = static_cast<std::uint64_t>(newest.observations.rows());
       action_rows = static_cast<std::uint64_t>(newest.actions.rows());
+      mask_rows = static_cast<std::uint64_t>(newest.masks.rows());
     }
     constexpr std::uint64_t kMax = std::uint64_t{1} << 20;
     a.field("envs", envs, archive::between(1, kMax));
     a.field("observation_dim", observation_dim, archive::between(1, kMax));
     a.field("action_rows", action_rows, archive::between(1, kMax));
+    // Only a masking environment's replay has masks (the field is absent otherwise).
+    bool has_masks = mask_rows > 0;
+    if constexpr (Archive::loading) has_masks = a.peek_name() == "mask_rows";
+    if (has_masks) a.field("mask_rows", mask_rows, archive::between(1, kMax));
     if constexpr (Archive::loading) {
       // Every stored rollout holds at least its observations: refuse shapes the file cannot hold before allocating.
       const auto per_rollout = observation_dim * envs * static_cast<std::uint64_t>(rollout_steps()) * sizeof(Scalar);
       a.require(per_rollout <= a.remaining(), "envs", "shapes the file holds data for");
       replay_.emplace(config_.replay_capacity, rollout_steps(), static_cast<Index>(envs),
-                      static_cast<Index>(observation_dim), static_cast<Index>(action_rows));
+                      static_cast<Index>(observation_dim), static_cast<Index>(action_rows),
+                      static_cast<Index>(mask_rows));
     }
     a.field("replay", *replay_);
   }
@@ -120,7 +126,7 @@ class OffPolicyActorCritic {
   UpdateDiagnostics update(const RolloutBufferFor<P>& fresh) {
     if (!replay_) {
       replay_.emplace(config_.replay_capacity, fresh.steps(), fresh.envs(), fresh.observations.rows(),
-                      fresh.actions.rows());
+                      fresh.actions.rows(), fresh.masks.rows());
     }
     replay_->push(fresh);
     return learn(replay_->recent(replay_->size() - 1));
@@ -144,7 +150,7 @@ class OffPolicyActorCritic {
     UpdateDiagnostics d;
 
     // 1. Current policy and critic on the replayed data.
-    const auto& dist = step_.actor().distribution(rollout.observations);
+    const auto& dist = step_.actor().distribution(rollout.observations, rollout.action_masks());
     MatrixMap<Scalar> log_prob_row(log_ratios_.data(), 1, batch);
     dist.log_prob(rollout.actions, log_prob_row);
     log_ratios_ -= rollout.log_probs;  // log ρ = log π_θ − log π_β (same N x T layout)
@@ -181,7 +187,7 @@ class OffPolicyActorCritic {
     }
 
     // 4. The shared actor-critic loss.
-    d = step_.compute_gradients(rollout.observations, rollout.actions, weights_, targets_);
+    d = step_.compute_gradients(rollout.observations, rollout.actions, weights_, targets_, rollout.action_masks());
     d.log_weight_mean = log_weight_mean;
     d.log_weight_std = log_weight_std;
     d.log_weight_max_abs = log_weight_max_abs;

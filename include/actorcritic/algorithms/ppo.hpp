@@ -244,7 +244,7 @@ class PPO {
     returns_ = advantages_ + buffer.values;
     d.explained_variance =
         kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
-    actor_.distribution(buffer.observations).write_parameters(old_parameters_);
+    actor_.distribution(buffer.observations, buffer.action_masks()).write_parameters(old_parameters_);
     old_full_.set_parameters(old_parameters_);
 
     // 2. Epochs of shuffled minibatches.
@@ -289,7 +289,7 @@ class PPO {
     d.epochs = comm_.size() == 1 ? epochs_run : last_epoch[6] / plan.global_batch;
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
-    actor_.distribution(buffer.observations);
+    actor_.distribution(buffer.observations, buffer.action_masks());
     old_full_.kl(actor_.last_distribution(), kl_row_);
     d.kl = static_cast<double>(kl_row_.mean());
     mean_across_ranks(comm_, double(batch), {&d.kl});
@@ -322,12 +322,18 @@ class PPO {
     detail::gather_columns(detail::as_row(returns_), order_, first, returns);
     detail::gather_columns(detail::as_row(buffer.values), order_, first, old_values);
     detail::gather_columns(old_parameters_, order_, first, old_parameters);
+    ActionMaskMap masks = no_action_masks();
+    if (buffer.masks.size() != 0) {
+      auto mb_masks = mb_masks_.leftCols(size);
+      detail::gather_columns(buffer.masks, order_, first, mb_masks);
+      masks = mask_columns(mb_masks_, 0, size);
+    }
     if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
       kernels::normalize_advantages(comm_, advantages);
     }
 
     // Policy terms.
-    const auto& dist = actor_.distribution(obs);
+    const auto& dist = actor_.distribution(obs, masks);
     objective_.begin(dist, actions);
     l.policy = objective_.ratio_surrogate(old_log_probs, advantages, clip_range, scale);
     const auto& stats = objective_.ratio_statistics();
@@ -403,6 +409,7 @@ class PPO {
       m->resize(1, minibatch);
     }
     mb_old_parameters_.resize(actor_.parameter_rows(), minibatch);
+    mb_masks_.resize(buffer.masks.rows(), buffer.masks.size() != 0 ? minibatch : 0);
   }
 
   P& actor_;
@@ -418,6 +425,7 @@ class PPO {
   Matrix<Scalar> advantages_, returns_, old_parameters_, kl_row_;
   Matrix<Scalar> mb_observations_, mb_old_log_probs_, mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_,
       mb_old_parameters_;
+  ActionMasks mb_masks_;
   typename P::Actions mb_actions_;
 };
 

@@ -100,7 +100,7 @@ class Reinforce {
     // 3. Loss −Σ m (G − b) log π / Σ m − c_H Σ m H / Σ m (the same score-function term as A2C's).
     const ConstMatrixMap<Scalar> weight_row(weights_.data(), 1, batch);
     const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask_.data(), 1, batch);
-    objective_.begin(actor_.distribution(buffer.observations), buffer.actions);
+    objective_.begin(actor_.distribution(buffer.observations, buffer.action_masks()), buffer.actions);
     diagnostics.policy_loss = objective_.score_function(weight_row, 1.0 / used);
     objective_.entropy_bonus(config_.ent_coef, 1.0 / used, &mask_row);
     diagnostics.entropy = objective_.entropy();

@@ -107,7 +107,8 @@ class TRPO {
     if (config_.normalize_advantage) kernels::normalize_advantages(comm_, advantages_);
 
     // 2. The policy's trust-region step.
-    step_.apply(buffer.observations, buffer.actions, detail::as_row(buffer.log_probs), detail::as_row(advantages_), d);
+    step_.apply(buffer.observations, buffer.actions, detail::as_row(buffer.log_probs), detail::as_row(advantages_), d,
+                buffer.action_masks());
 
     // 3. The critic: epochs of shuffled minibatch Adam on mean (R − V)² (data-parallel: global minibatches).
     const MinibatchPlan plan = plan_minibatches(comm_, batch, config_.critic_batch_size);

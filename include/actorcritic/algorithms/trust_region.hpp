@@ -63,11 +63,13 @@ class FisherVectorProduct {
  public:
   using Scalar = typename P::Scalar;
 
-  FisherVectorProduct(P& policy, ConstMatrixRef<Scalar> observations, CommunicatorRef comm = {})
-      : policy_(policy), observations_(observations), comm_(comm) {}
+  /// `masks`: the observations' legal actions (empty: all legal); the metric is then the masked distribution's.
+  FisherVectorProduct(P& policy, ConstMatrixRef<Scalar> observations, CommunicatorRef comm = {},
+                      ActionMaskMap masks = no_action_masks())
+      : policy_(policy), observations_(observations), comm_(comm), masks_(masks) {}
 
   void operator()(ConstVectorRef<Scalar> v, Vector<Scalar>& out) {
-    const auto tangent = policy_.jvp(observations_, v);  // J v, parameter_rows x B
+    const auto tangent = policy_.jvp(observations_, v, masks_);  // J v, parameter_rows x B
     const auto& dist = policy_.last_distribution();
     if (metric_.rows() != tangent.rows() || metric_.cols() != tangent.cols()) {
       metric_.resize(tangent.rows(), tangent.cols());
@@ -84,6 +86,7 @@ class FisherVectorProduct {
   P& policy_;
   ConstMatrixRef<Scalar> observations_;
   CommunicatorRef comm_;
+  ActionMaskMap masks_;
   Matrix<Scalar> metric_;
   std::vector<Scalar> workspace_;
 };
@@ -114,9 +117,10 @@ class TrustRegionStep {
   /// One trust-region update of the policy on a batch (advantages 1 x B,
   /// behavior log-probs 1 x B, taken at the current θ = θ_old). Fills the
   /// policy fields of `d`: policy_loss (−surrogate before), kl, step_size,
-  /// surrogate_improvement, entropy.
+  /// surrogate_improvement, entropy. `masks`: the samples' legal actions (empty: all legal).
   void apply(ConstMatrixRef<Scalar> observations, const Eigen::Ref<const typename P::Actions>& actions,
-             ConstMatrixRef<Scalar> old_log_probs, ConstMatrixRef<Scalar> advantages, UpdateDiagnostics& d) {
+             ConstMatrixRef<Scalar> old_log_probs, ConstMatrixRef<Scalar> advantages, UpdateDiagnostics& d,
+             ActionMaskMap masks = no_action_masks()) {
     const Index batch = observations.cols();
     const double scale = 1.0 / double(batch);
     theta_old_ = policy_.network().parameters();
@@ -126,7 +130,7 @@ class TrustRegionStep {
     }
 
     // 1. g = ∇L(θ_old): the objective gives ∇(−L), hence the minus.
-    const auto& dist = policy_.distribution(observations);
+    const auto& dist = policy_.distribution(observations, masks);
     dist.write_parameters(old_parameters_);
     old_.set_parameters(old_parameters_);
     objective_.begin(dist, actions);
@@ -141,7 +145,7 @@ class TrustRegionStep {
     gradient_ = -policy_.network().gradients();
 
     // 2. s ≈ F⁻¹ g.
-    FisherVectorProduct<P> fisher(policy_, observations, comm_);
+    FisherVectorProduct<P> fisher(policy_, observations, comm_, masks);
     cg_.solve(fisher, gradient_, direction_);
     // 3. β = √(2δ / sᵀFs), with the damped F the step was solved for.
     fisher(direction_, fisher_direction_);
@@ -161,7 +165,7 @@ class TrustRegionStep {
     double fraction = 1.0;
     for (int k = 0; k < (config_.line_search ? config_.line_search_steps : 1); ++k, fraction *= config_.shrink) {
       policy_.network().parameters() = theta_old_ + static_cast<Scalar>(beta * fraction) * direction_;
-      const auto& trial = policy_.distribution(observations);
+      const auto& trial = policy_.distribution(observations, masks);
       old_.kl(trial, kl_);
       double kl = static_cast<double>(kl_.mean());
       objective_.begin(trial, actions);

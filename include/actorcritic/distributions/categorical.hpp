@@ -9,13 +9,25 @@
 //   ∂KL(p‖q)/∂z_q = q − p,   ∂KL(p‖q)/∂z_p = p ⊙ (log p − log q − KL)
 //   Fisher in logits: M = diag(p) − p pᵀ, the Hessian of KL(p‖q) in z_q at q = p.
 // Gradient methods take per-column weights w (1 x batch) and write Σ_j w_j ∂f_j.
+//
+// Invalid-action masking (Huang & Ontañón 2020, arXiv 2006.14171): with
+// masks, an illegal action's logit is −∞, so p is exactly 0 there and every
+// quantity above runs over the legal actions only (the gradients and the
+// Fisher product are 0 in the illegal rows, because each carries a factor p
+// or is e_a − p with a legal a). The parameters such a distribution writes
+// hold the −∞, and set_parameters() of them restores it, masks included.
+// Without an illegal action the masked paths are not taken: the bits are the
+// unmasked distribution's.
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/kernels/categorical.hpp"
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 namespace ac {
 
@@ -37,13 +49,22 @@ class Categorical {
                              logits.rows(), logits.cols());
     }
     if (!logits.allFinite()) throw_invalid_argument("Categorical: logits: expected finite values");
-    if (logits.rows() != log_probs_.rows() || logits.cols() > log_probs_.cols()) {
-      log_probs_.resize(logits.rows(), logits.cols());
-      probs_.resize(logits.rows(), logits.cols());
-    }
-    batch_ = logits.cols();
+    reserve(logits.rows(), logits.cols());
     kernels::log_softmax(logits, writable_log_probs());
-    writable_probs().array() = writable_log_probs().array().exp();
+    finish(false);
+  }
+
+  /// The same over the legal actions only: `masks` (`actions x batch`, true =
+  /// legal, at least one per column) sets the other logits to −∞. Empty masks:
+  /// set_logits(logits).
+  void set_logits(ConstMatrixRef<Scalar> logits, ActionMaskMap masks) {
+    if (masks.size() == 0) return set_logits(logits);
+    if (logits.rows() < 1 || logits.cols() < 1) set_logits(logits);  // throws the shape error
+    check_action_masks("Categorical: masks", masks, logits.rows(), logits.cols());
+    if (!logits.allFinite()) throw_invalid_argument("Categorical: logits: expected finite values");
+    reserve(logits.rows(), logits.cols());
+    kernels::masked_log_softmax(logits, masks, writable_log_probs());
+    finish(!masks.all());
   }
 
   [[nodiscard]] Index actions() const { return log_probs_.rows(); }
@@ -51,14 +72,37 @@ class Categorical {
   [[nodiscard]] Index parameter_rows() const { return actions(); }
   /// Rows of an action column (1: the index).
   [[nodiscard]] static constexpr Index action_rows() { return 1; }
-  /// The distribution's parameters as logits (normalized: the log-probabilities),
-  /// `actions x batch`; set_parameters() of them restores the same distribution.
+  /// The distribution's parameters as logits (normalized: the log-probabilities,
+  /// −∞ for masked actions), `actions x batch`; set_parameters() of them
+  /// restores the same distribution.
   void write_parameters(MatrixRef<Scalar> out) const {
     check_shape("Categorical::write_parameters: out", out.rows(), out.cols(), actions(), batch_);
     out = log_probs();
   }
-  void set_parameters(ConstMatrixRef<Scalar> logits) { set_logits(logits); }
+  /// Logits as write_parameters() writes them: finite, or −∞ for a masked
+  /// action (at least one finite per column).
+  void set_parameters(ConstMatrixRef<Scalar> logits) {
+    if (logits.allFinite() || logits.rows() < 1 || logits.cols() < 1) return set_logits(logits);
+    constexpr Scalar kMasked = -std::numeric_limits<Scalar>::infinity();
+    for (Index j = 0; j < logits.cols(); ++j) {
+      bool legal = false;
+      for (Index i = 0; i < logits.rows(); ++i) {
+        const Scalar z = logits(i, j);
+        if (std::isnan(z) || z == -kMasked) {
+          throw_invalid_argument("Categorical::set_parameters: logits({}, {}) = {}: expected a finite value or -inf",
+                                 i, j, z);
+        }
+        legal = legal || z != kMasked;
+      }
+      if (!legal) throw_invalid_argument("Categorical::set_parameters: logits: column {} masks every action", j);
+    }
+    reserve(logits.rows(), logits.cols());
+    kernels::log_softmax(logits, writable_log_probs());
+    finish(true);
+  }
   [[nodiscard]] Index batch() const { return batch_; }
+  /// Whether some action of the batch is masked (its probability exactly 0).
+  [[nodiscard]] bool masked() const { return masked_; }
   [[nodiscard]] auto log_probs() const { return log_probs_.leftCols(batch_); }
   [[nodiscard]] auto probs() const { return probs_.leftCols(batch_); }
 
@@ -68,7 +112,7 @@ class Categorical {
     for (Index j = 0; j < batch_; ++j) {
       const double u = rng.uniform();
       double cumulative = 0.0;
-      Index a = actions() - 1;  // rounding can leave the total a hair under 1
+      Index a = last_possible(j);  // rounding can leave the total a hair under 1
       for (Index i = 0; i < actions(); ++i) {
         cumulative += static_cast<double>(probs_(i, j));
         if (u < cumulative) {
@@ -93,11 +137,21 @@ class Categorical {
   void log_prob(const Eigen::Ref<const ActionIndices>& a, MatrixRef<Scalar> out) const {
     kernels::categorical_log_prob(log_probs(), a, out);
   }
-  void entropy(MatrixRef<Scalar> out) const { kernels::categorical_entropy(log_probs(), out); }
-  /// KL(this ‖ other).
+  void entropy(MatrixRef<Scalar> out) const {
+    if (masked_) {
+      kernels::masked_categorical_entropy(log_probs(), out);
+    } else {
+      kernels::categorical_entropy(log_probs(), out);
+    }
+  }
+  /// KL(this ‖ other); +∞ where other masks an action this one allows.
   void kl(const Categorical& other, MatrixRef<Scalar> out) const {
     check_same_shape(other, "kl");
-    kernels::categorical_kl(log_probs(), other.log_probs(), out);
+    if (masked_ || other.masked_) {
+      kernels::masked_categorical_kl(log_probs(), other.log_probs(), out);
+    } else {
+      kernels::categorical_kl(log_probs(), other.log_probs(), out);
+    }
   }
 
   /// grad = Σ_j w_j ∂ log p(a_j)/∂z = w ⊙ (e_a − p).
@@ -111,6 +165,9 @@ class Categorical {
         throw_invalid_argument("Categorical::log_prob_gradient: actions(0, {}) = {} is outside [0, {})", j, action,
                                actions());
       }
+      if (masked_ && log_probs_(action, j) == -std::numeric_limits<Scalar>::infinity()) {
+        throw_invalid_argument("Categorical::log_prob_gradient: actions(0, {}) = {} is a masked action", j, action);
+      }
       grad(action, j) += weights(0, j);
     }
   }
@@ -118,6 +175,15 @@ class Categorical {
   /// grad = w ⊙ ∂H/∂z = −w p ⊙ (log p + H).
   void entropy_gradient(ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
     expect_gradient_args("entropy_gradient", weights, grad);
+    if (masked_) {  // log p = −∞ where p = 0: the term's limit, 0
+      for (Index j = 0; j < batch_; ++j) {
+        const auto lp = (probs_.col(j).array() > Scalar(0)).select(log_probs_.col(j).array(), Scalar(0));
+        const auto p = probs_.col(j).array();
+        const Scalar h = -(p * lp).sum();
+        grad.col(j).array() = -weights(0, j) * p * (lp + h);
+      }
+      return;
+    }
     for (Index j = 0; j < batch_; ++j) {
       const auto lp = log_probs_.col(j).array();
       const auto p = probs_.col(j).array();
@@ -137,6 +203,15 @@ class Categorical {
   void kl_gradient_wrt_self(const Categorical& other, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad) const {
     check_same_shape(other, "kl_gradient_wrt_self");
     expect_gradient_args("kl_gradient_wrt_self", weights, grad);
+    if (masked_ || other.masked_) {  // the terms where p = 0 have the limit 0
+      for (Index j = 0; j < batch_; ++j) {
+        const auto p = probs_.col(j).array();
+        const auto gap = (p > Scalar(0)).select(log_probs_.col(j).array() - other.log_probs_.col(j).array(), Scalar(0));
+        const Scalar kl = (p * gap).sum();
+        grad.col(j).array() = weights(0, j) * p * (gap - kl);
+      }
+      return;
+    }
     for (Index j = 0; j < batch_; ++j) {
       const auto gap = log_probs_.col(j).array() - other.log_probs_.col(j).array();
       const auto p = probs_.col(j).array();
@@ -159,6 +234,31 @@ class Categorical {
   auto writable_log_probs() { return log_probs_.leftCols(batch_); }
   auto writable_probs() { return probs_.leftCols(batch_); }
 
+  void reserve(Index rows, Index cols) {
+    if (rows != log_probs_.rows() || cols > log_probs_.cols()) {
+      log_probs_.resize(rows, cols);
+      probs_.resize(rows, cols);
+    }
+    batch_ = cols;
+  }
+  /// p from log p. Eigen's vectorized exp clamps its argument (exp(−∞) comes
+  /// out as the smallest normal number), so a masked action's p is set to 0 itself.
+  void finish(bool masked) {
+    writable_probs().array() = writable_log_probs().array().exp();
+    masked_ = masked;
+    if (!masked) return;
+    constexpr Scalar kMasked = -std::numeric_limits<Scalar>::infinity();
+    writable_probs() = (writable_log_probs().array() == kMasked).select(Scalar(0), writable_probs().array()).matrix();
+  }
+  /// The last action sampling may fall back to: the last one, or with masks the last legal one.
+  [[nodiscard]] Index last_possible(Index j) const {
+    Index a = actions() - 1;
+    if (masked_) {
+      while (a > 0 && probs_(a, j) == Scalar(0)) --a;
+    }
+    return a;
+  }
+
   void expect_batch(std::string_view what, Index cols) const {
     if (cols != batch_) throw_invalid_argument("Categorical::{}: out: expected {} columns, got {}", what, batch_, cols);
   }
@@ -175,6 +275,7 @@ class Categorical {
 
   Matrix<Scalar> log_probs_, probs_;
   Index batch_ = 0;
+  bool masked_ = false;
 };
 
 }  // namespace ac

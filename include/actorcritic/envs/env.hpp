@@ -58,6 +58,16 @@ concept ContinuousEnv = Env<E> && std::same_as<typename E::Action, Eigen::Vector
   { env.action_space() } -> std::convertible_to<Box>;
 };
 
+/// A DiscreteEnv that says which of its actions are legal in the current
+/// state (invalid-action masking, Huang & Ontañón 2020): `action_mask()`
+/// returns n flags, true = legal, at least one of them true while an episode
+/// runs. VectorEnv collects the masks, and every algorithm then samples,
+/// evaluates and updates over the legal actions only.
+template <class E>
+concept MaskedEnv = DiscreteEnv<E> && requires(const E& env) {
+  { env.action_mask() } -> std::convertible_to<Eigen::Array<bool, Eigen::Dynamic, 1>>;
+};
+
 template <class>
 inline constexpr bool kAlwaysFalse = false;
 

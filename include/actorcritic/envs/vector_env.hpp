@@ -6,7 +6,11 @@
 // observation of its next episode. Observations are batched `obs_dim x N`.
 // Single-threaded: for these environments a step costs nanoseconds and
 // handing work to threads costs more (see benchmarks/bench_envs.cpp).
+// For an environment that masks its actions (MaskedEnv), action_masks() holds
+// the legal actions of every copy's current state, `actions x N`, kept with
+// the observations (after autoreset: the new episode's).
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
@@ -43,6 +47,7 @@ class VectorEnv {
     episode_returns_ = Eigen::VectorXd::Zero(count);
     episode_lengths_ = Eigen::Matrix<long, Eigen::Dynamic, 1>::Zero(count);
     if constexpr (ContinuousEnv<E>) action_scratch_.resize(prototype.action_space().dim());
+    if constexpr (MaskedEnv<E>) masks_.resize(prototype.action_space().n, count);
     reset(seed);
   }
 
@@ -99,6 +104,12 @@ class VectorEnv {
     }
   }
 
+  /// Whether the copies mask their actions (E is a MaskedEnv).
+  static constexpr bool kMasked = MaskedEnv<E>;
+  /// The legal actions of every copy's current state, `actions x N`; empty
+  /// (0 x 0) for an environment that does not mask.
+  [[nodiscard]] const ActionMasks& action_masks() const { return masks_; }
+
   /// Observations after the last step (after autoreset), obs_dim x N.
   [[nodiscard]] const Matrix<float>& observations() const { return observations_; }
   /// Column i: the last observation of the episode copy i ended in the last step (valid where ended()).
@@ -140,6 +151,7 @@ class VectorEnv {
     if constexpr (Archive::loading) {
       terminated_ = terminated != 0;
       truncated_ = truncated != 0;
+      for (Index i = 0; i < size(); ++i) store_mask(i);  // a function of each copy's restored state
     }
   }
 
@@ -158,11 +170,31 @@ class VectorEnv {
     for (Index k = 0; k < observation.size(); ++k) destination(k, column) = observation(k);
   }
 
+  /// Column i of the masks from copy i's current state; a state without a
+  /// legal action is an error naming the environment, the copy and the step.
+  void store_mask(Index i) {
+    if constexpr (MaskedEnv<E>) {
+      const E& env = envs_[static_cast<std::size_t>(i)];
+      const auto& mask = env.action_mask();  // as the env returns it: a fixed-size mask allocates nothing
+      if (mask.size() != masks_.rows()) {
+        throw_invalid_argument("{}: action_mask(): expected {} flags (one per action), got {}", id(), masks_.rows(),
+                               mask.size());
+      }
+      if (!mask.any()) {
+        throw_invalid_argument("{}: copy {}: the state after step {} of its episode has no legal action "
+                               "(action_mask() is all false)",
+                               id(), i, episode_lengths_(i));
+      }
+      masks_.col(i) = mask;
+    }
+  }
+
   void store_reset(Index i, const Observation& observation) {
     copy_column(observations_, i, observation);
     episode_returns_(i) = 0.0;
     episode_lengths_(i) = 0;
     terminated_(i) = truncated_(i) = false;
+    store_mask(i);
   }
 
   template <class Integer>
@@ -191,6 +223,7 @@ class VectorEnv {
     } else {
       copy_column(observations_, i, result.observation);
     }
+    store_mask(i);
   }
 
   std::vector<E> envs_;
@@ -202,6 +235,7 @@ class VectorEnv {
   Eigen::Matrix<long, Eigen::Dynamic, 1> episode_lengths_;
   EpisodeWindow episodes_;
   Eigen::VectorXf action_scratch_;
+  ActionMasks masks_;  // actions x N (MaskedEnv), else empty
   long total_steps_ = 0;
 };
 

@@ -29,6 +29,12 @@ class Wrapper {
   void set_state(const Eigen::VectorXd& state) { inner_.set_state(state); }
   [[nodiscard]] long max_episode_steps() const { return inner_.max_episode_steps(); }
   void set_max_episode_steps(long steps) { inner_.set_max_episode_steps(steps); }
+  /// The legal actions, for an inner environment that masks (MaskedEnv).
+  [[nodiscard]] decltype(auto) action_mask() const
+    requires MaskedEnv<Inner>
+  {
+    return inner_.action_mask();
+  }
 
   /// Checkpoints: the inner environment's state as the record "inner"; a
   /// wrapper with state of its own adds its fields after calling this.

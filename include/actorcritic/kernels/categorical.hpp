@@ -3,12 +3,20 @@
 // `actions x batch` matrix. Everything goes through the log-sum-exp with the
 // column maximum subtracted, so logits of ±1e4 give finite results, and the
 // p·log p terms use 0·(finite) = 0 where p underflows.
+//
+// Masked distributions (Huang & Ontañón 2020, arXiv 2006.14171): an illegal
+// action's logit is −∞, so its probability is exactly 0 and the softmax
+// renormalizes over the legal actions. The masked_ kernels accept −∞ logits
+// (at least one finite per column) and give an illegal action's p·log p and
+// p·(log p − log q) terms their limit, 0, where the unmasked formulas would
+// compute 0·(−∞) = NaN. A column without −∞ gives the unmasked kernel's bits.
 
 #include "actorcritic/kernels/common.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 namespace ac::kernels {
 
@@ -29,6 +37,23 @@ void log_softmax(const Eigen::MatrixBase<L>& logits, const Eigen::MatrixBase<Out
     const auto lse = log_sum_exp(logits, j);
     out.col(j).array() = logits.col(j).array() - lse;
   }
+}
+
+/// out = logits where `masks` is true, −∞ where it is false, then log_softmax:
+/// the log-probabilities over the legal actions. `out` may alias `logits`.
+template <class L, class M, class Out>
+void masked_log_softmax(const Eigen::MatrixBase<L>& logits, const Eigen::DenseBase<M>& masks,
+                        const Eigen::MatrixBase<Out>& out_) {
+  expect_shape("masked_log_softmax", "masks", masks, logits.rows(), logits.cols());
+  expect_shape("masked_log_softmax", "out", out_, logits.rows(), logits.cols());
+  using Scalar = typename L::Scalar;
+  auto& out = writable(out_);
+  for (Index j = 0; j < logits.cols(); ++j) {
+    for (Index i = 0; i < logits.rows(); ++i) {
+      out(i, j) = masks(i, j) ? logits(i, j) : -std::numeric_limits<Scalar>::infinity();
+    }
+  }
+  log_softmax(out, out);
 }
 
 /// softmax per column. `out` may alias `logits`.
@@ -82,6 +107,47 @@ void categorical_kl(const Eigen::MatrixBase<P>& logits_p, const Eigen::MatrixBas
     const auto log_q = logits_q.col(j).array() - lse_q;
     // Clamped at 0: the exact value is ≥ 0, rounding can make it −1e-9.
     kl(0, j) = std::max(decltype(lse_p)(0), (log_p.exp() * (log_p - log_q)).sum());
+  }
+}
+
+/// categorical_entropy for logits that may hold −∞ (masked actions): an illegal
+/// action's p log p is 0.
+template <class L, class Out>
+void masked_categorical_entropy(const Eigen::MatrixBase<L>& logits, const Eigen::MatrixBase<Out>& out_) {
+  expect_shape("masked_categorical_entropy", "out", out_, 1, logits.cols());
+  using Scalar = typename L::Scalar;
+  auto& out = writable(out_);
+  for (Index j = 0; j < logits.cols(); ++j) {
+    const auto lse = log_sum_exp(logits, j);
+    Scalar h = 0;
+    for (Index i = 0; i < logits.rows(); ++i) {
+      const Scalar log_p = logits(i, j) - lse;
+      if (log_p != -std::numeric_limits<Scalar>::infinity()) h -= std::exp(log_p) * log_p;
+    }
+    out(0, j) = h;
+  }
+}
+
+/// categorical_kl for logits that may hold −∞ (masked actions): the sum runs
+/// over the actions p allows; it is +∞ where q masks an action p allows.
+template <class P, class Q, class Out>
+void masked_categorical_kl(const Eigen::MatrixBase<P>& logits_p, const Eigen::MatrixBase<Q>& logits_q,
+                           const Eigen::MatrixBase<Out>& kl_) {
+  constexpr std::string_view k = "masked_categorical_kl";
+  expect_shape(k, "logits_q", logits_q, logits_p.rows(), logits_p.cols());
+  expect_shape(k, "kl", kl_, 1, logits_p.cols());
+  using Scalar = typename P::Scalar;
+  auto& kl = writable(kl_);
+  for (Index j = 0; j < logits_p.cols(); ++j) {
+    const auto lse_p = log_sum_exp(logits_p, j);
+    const auto lse_q = log_sum_exp(logits_q, j);
+    Scalar sum = 0;
+    for (Index i = 0; i < logits_p.rows(); ++i) {
+      const Scalar log_p = logits_p(i, j) - lse_p;
+      if (log_p == -std::numeric_limits<Scalar>::infinity()) continue;
+      sum += std::exp(log_p) * (log_p - (logits_q(i, j) - lse_q));
+    }
+    kl(0, j) = std::max(Scalar(0), sum);
   }
 }
 

@@ -18,7 +18,7 @@ D& writable(const Eigen::MatrixBase<D>& out) {
 }
 
 template <class D>
-void expect_shape(std::string_view kernel, std::string_view argument, const Eigen::MatrixBase<D>& m, Index rows,
+void expect_shape(std::string_view kernel, std::string_view argument, const Eigen::DenseBase<D>& m, Index rows,
                   Index cols) {
   if (m.rows() != rows || m.cols() != cols) {
     throw_invalid_argument("{}: {}: expected a {}x{} matrix, got {}x{}", kernel, argument, rows, cols, m.rows(),

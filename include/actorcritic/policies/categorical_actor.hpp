@@ -30,10 +30,12 @@ class CategoricalActor {
                    Generator& rng)
       : net_(network_mlp_config(observation_dim, action_count, config), true, rng) {}
 
-  /// The action distribution at a batch of observations (`obs_dim x batch`).
+  /// The action distribution at a batch of observations (`obs_dim x batch`),
+  /// over the legal actions of `masks` (`actions x batch`; empty: all legal).
   /// Caches the network's forward pass for backward().
-  const Categorical<Scalar>& distribution(ConstMatrixRef<Scalar> observations) {
-    dist_.set_logits(net_.forward(observations));
+  const Categorical<Scalar>& distribution(ConstMatrixRef<Scalar> observations,
+                                          ActionMaskMap masks = no_action_masks()) {
+    dist_.set_logits(net_.forward(observations), masks);
     return dist_;
   }
   [[nodiscard]] const Categorical<Scalar>& last_distribution() const { return dist_; }
@@ -43,9 +45,10 @@ class CategoricalActor {
 
   /// The logits' tangent (∂z/∂θ) v at the observations, `actions x batch`; the
   /// distribution there is left in last_distribution() and backward() applies.
-  ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v) {
+  ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v,
+                             ActionMaskMap masks = no_action_masks()) {
     const auto tangent = net_.jvp(observations, v);
-    dist_.set_logits(net_.last_output());
+    dist_.set_logits(net_.last_output(), masks);
     if (!net_.has_value_row()) return {tangent.data(), tangent.rows(), tangent.cols()};
     if (tangent_.cols() < tangent.cols()) tangent_.resize(tangent.rows(), tangent.cols());
     tangent_.leftCols(tangent.cols()) = tangent;  // contiguous, without the value row

@@ -7,6 +7,7 @@
 // checkpoints see one vector. Gradients and tangents are in the stacked
 // distribution parameters [μ; log σ] (`2·dims x batch`).
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/diag_gaussian.hpp"
@@ -39,7 +40,11 @@ class GaussianActor {
   }
 
   /// The action distribution at a batch of observations (`obs_dim x batch`).
-  const DiagGaussian<Scalar>& distribution(ConstMatrixRef<Scalar> observations) {
+  /// `masks` exist for the algorithms' one call shape: continuous actions have
+  /// none, so they must be empty.
+  const DiagGaussian<Scalar>& distribution(ConstMatrixRef<Scalar> observations,
+                                           ActionMaskMap masks = no_action_masks()) {
+    expect_no_masks(masks);
     dist_.set(net_.forward(observations), log_std());
     return dist_;
   }
@@ -55,7 +60,9 @@ class GaussianActor {
   }
 
   /// The tangent of [μ; log σ] along the parameter direction v, `2·dims x batch`.
-  ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v) {
+  ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v,
+                             ActionMaskMap masks = no_action_masks()) {
+    expect_no_masks(masks);
     const Index d = action_dim(), batch = observations.cols();
     auto mean_tangent = net_.jvp(observations, v);
     dist_.set(net_.last_output(), log_std());
@@ -79,6 +86,12 @@ class GaussianActor {
   [[nodiscard]] const nn::Mlp<Scalar>& network() const { return net_.mlp(); }
 
  private:
+  static void expect_no_masks(ActionMaskMap masks) {
+    if (masks.size() != 0) {
+      throw_invalid_argument("GaussianActor: masks: action masks apply to discrete actions only, got {}x{}",
+                             masks.rows(), masks.cols());
+    }
+  }
   static nn::MlpConfig mlp_config(Index observation_dim, Index action_dim, const ActorConfig& config) {
     auto c = network_mlp_config(observation_dim, action_dim, config);
     c.trailing_parameters = action_dim;

@@ -4,6 +4,7 @@
 // distribution's parameters (logits for Categorical, [μ; log σ] for
 // DiagGaussian), so that one objective or trust-region step serves both.
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/mlp.hpp"
 
@@ -20,6 +21,9 @@ concept Policy = requires(P policy, const P& const_policy, ConstMatrixRef<typena
   typename P::Actions;
   // The distribution at a batch of observations (obs_dim x batch); caches the forward pass.
   { policy.distribution(observations) } -> std::same_as<const typename P::Distribution&>;
+  // The same over the legal actions of masks (empty: all legal; continuous policies take only empty masks).
+  { policy.distribution(observations, no_action_masks()) } -> std::same_as<const typename P::Distribution&>;
+  policy.jvp(observations, direction, no_action_masks());
   // Accumulates dL/dθ into network().gradients() given dL/d(distribution parameters).
   policy.backward(grad);
   // Forward at the observations, then the distribution parameters' tangent along θ-direction v.

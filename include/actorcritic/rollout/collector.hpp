@@ -43,11 +43,21 @@ class Collector {
           env.observation_dim(), policy.action_rows(), buffer.envs(), buffer.observations.rows(),
           buffer.actions.rows());
     }
+    if (buffer.masks.rows() != env.action_masks().rows()) {
+      throw_invalid_argument("collect_rollout: buffer: expected {} mask rows ({}), got {}", env.action_masks().rows(),
+                             VectorEnv<E>::kMasked ? "the environment masks its actions" : "no masks",
+                             buffer.masks.rows());
+    }
     if (normalizer_ != nullptr) normalizer_->observe_reset(env.observations());
     for (Index t = 0; t < steps; ++t) {
       auto observations = buffer.observations_at(t);
       load(env.observations(), observations);
-      const auto& dist = policy.distribution(observations);
+      ActionMaskMap masks = no_action_masks();
+      if constexpr (VectorEnv<E>::kMasked) {
+        buffer.masks_at(t) = env.action_masks();
+        masks = mask_columns(buffer.masks, t * n, n);
+      }
+      const auto& dist = policy.distribution(observations, masks);
       auto actions = buffer.actions_at(t);
       dist.sample(rng, actions);
       Eigen::Map<Matrix<Scalar>> log_prob_row(buffer.log_probs.col(t).data(), 1, n);
@@ -104,7 +114,8 @@ class Collector {
   const RolloutBufferFor<P>& collect(VectorEnv<E>& env, P& policy, Critic<Scalar>* critic, Generator& rng,
                                      Index steps) {
     if (!buffer_ || buffer_->steps() != steps || buffer_->envs() != env.size() ||
-        buffer_->observations.rows() != env.observation_dim()) {
+        buffer_->observations.rows() != env.observation_dim() ||
+        buffer_->masks.rows() != env.action_masks().rows()) {
       buffer_.emplace(make_rollout_buffer(steps, env, policy));
     }
     collect(env, policy, critic, rng, *buffer_);

@@ -14,18 +14,21 @@ class ReplayBuffer {
  public:
   using Rollout = RolloutBuffer<Scalar, Actions>;
 
-  /// Room for `capacity` rollouts of `steps x envs` (allocated once, here).
-  ReplayBuffer(std::size_t capacity, Index steps, Index envs, Index observation_dim, Index action_rows = 1) {
+  /// Room for `capacity` rollouts of `steps x envs` (allocated once, here);
+  /// `mask_rows` as RolloutBuffer's (the actions of a masking environment, else 0).
+  ReplayBuffer(std::size_t capacity, Index steps, Index envs, Index observation_dim, Index action_rows = 1,
+               Index mask_rows = 0) {
     check_positive("ReplayBuffer: capacity", capacity);
     slots_.reserve(capacity);
-    for (std::size_t i = 0; i < capacity; ++i) slots_.emplace_back(steps, envs, observation_dim, action_rows);
+    for (std::size_t i = 0; i < capacity; ++i) slots_.emplace_back(steps, envs, observation_dim, action_rows, mask_rows);
   }
 
   /// Copies a rollout in, replacing the oldest when full.
   void push(const Rollout& rollout) {
     Rollout& slot = slots_[next_];
     if (slot.steps() != rollout.steps() || slot.envs() != rollout.envs() ||
-        slot.observations.rows() != rollout.observations.rows() || slot.actions.rows() != rollout.actions.rows()) {
+        slot.observations.rows() != rollout.observations.rows() || slot.actions.rows() != rollout.actions.rows() ||
+        slot.masks.rows() != rollout.masks.rows()) {
       throw_invalid_argument("ReplayBuffer::push: rollout: expected {} steps x {} envs, got {} x {}", slot.steps(),
                              slot.envs(), rollout.steps(), rollout.envs());
     }

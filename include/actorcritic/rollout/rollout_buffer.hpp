@@ -6,8 +6,12 @@
 // layout of an `N x T` matrix, and the two can be viewed as each other with an
 // Eigen::Map. Actions are kept as sampled: for a Gaussian policy, before the
 // clipping to the action space that the environment receives, so that their
-// log-probabilities stay those of the behavior distribution.
+// log-probabilities stay those of the behavior distribution. For an
+// environment that masks its actions, `masks` holds each sample's legal
+// actions (`actions x (T·N)`), so that an update recomputes the log-probabilities
+// of the distribution the actions were sampled from; otherwise it is empty.
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
@@ -19,8 +23,11 @@ namespace ac {
 template <RealScalar Scalar, class Actions = ActionIndices>
 class RolloutBuffer {
  public:
-  RolloutBuffer(Index steps, Index envs, Index observation_dim, Index action_rows = 1) : steps_(steps), envs_(envs) {
+  /// `mask_rows`: the number of actions when the environment masks them, else 0.
+  RolloutBuffer(Index steps, Index envs, Index observation_dim, Index action_rows = 1, Index mask_rows = 0)
+      : steps_(steps), envs_(envs) {
     check_positive("RolloutBuffer: steps", steps);
+    check_non_negative("RolloutBuffer: mask_rows", mask_rows);
     check_positive("RolloutBuffer: envs", envs);
     check_positive("RolloutBuffer: observation_dim", observation_dim);
     check_positive("RolloutBuffer: action_rows", action_rows);
@@ -31,6 +38,7 @@ class RolloutBuffer {
     observations.resize(observation_dim, steps * envs);
     next_observations.resize(observation_dim, steps * envs);
     actions.resize(action_rows, steps * envs);
+    if (mask_rows > 0) masks.setConstant(mask_rows, steps * envs, true);
     for (Matrix<Scalar>* m : {&rewards, &values, &log_probs, &terminated, &truncated, &ended, &next_values}) {
       m->setZero(envs, steps);
     }
@@ -53,16 +61,25 @@ class RolloutBuffer {
     a.field("truncated", truncated);
     a.field("ended", ended);
     a.field("next_values", next_values);
+    if (masks.size() != 0) {  // a masking environment's buffer (the reader's is shaped the same)
+      Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> flags = masks.template cast<std::uint8_t>();
+      a.field("masks", flags, archive::Check{[](const auto& f) { return (f <= 1).all(); }, "flags of 0 or 1"});
+      if constexpr (Archive::loading) masks = flags != 0;
+    }
   }
 
   /// The N observations of step t, `obs_dim x N`.
   auto observations_at(Index t) { return observations.middleCols(t * envs_, envs_); }
   auto next_observations_at(Index t) { return next_observations.middleCols(t * envs_, envs_); }
   auto actions_at(Index t) { return actions.middleCols(t * envs_, envs_); }
+  auto masks_at(Index t) { return masks.middleCols(t * envs_, envs_); }
+  /// Every sample's masks, or no_action_masks() when the environment does not mask.
+  [[nodiscard]] ActionMaskMap action_masks() const { return mask_columns(masks, 0, masks.cols()); }
 
   Matrix<Scalar> observations;       // obs_dim x (T·N)
   Matrix<Scalar> next_observations;  // s_{t+1}, or the final observation where the episode ended
   Actions actions;                   // action_rows x (T·N), as sampled
+  ActionMasks masks;                 // actions x (T·N) for a masking environment, else 0 x 0
   // N x T. log_probs are the behavior policy's, as sampled (what off-policy updates weight against).
   Matrix<Scalar> rewards, values, log_probs, terminated, truncated, ended, next_values;
 
@@ -77,7 +94,9 @@ using RolloutBufferFor = RolloutBuffer<typename Policy::Scalar, typename Policy:
 /// A buffer shaped for `steps` steps of `env` under `policy`.
 template <class Policy, class VecEnv>
 RolloutBufferFor<Policy> make_rollout_buffer(Index steps, const VecEnv& env, const Policy& policy) {
-  return RolloutBufferFor<Policy>(steps, env.size(), env.observation_dim(), policy.action_rows());
+  Index mask_rows = 0;
+  if constexpr (VecEnv::kMasked) mask_rows = env.action_count();
+  return RolloutBufferFor<Policy>(steps, env.size(), env.observation_dim(), policy.action_rows(), mask_rows);
 }
 
 }  // namespace ac

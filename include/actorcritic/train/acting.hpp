@@ -5,7 +5,9 @@
 // policy's distribution at it, its mode (deterministic) or a draw from it
 // (stochastic, with the caller's generator), and for continuous actions the
 // result clipped to the action space, as Gymnasium's ClipAction wrapper and
-// SB3's predict() do, because the Gaussian's support is unbounded.
+// SB3's predict() do, because the Gaussian's support is unbounded. For an
+// environment that masks its actions, the distribution is over the state's
+// legal actions: the mode and the draws are always legal.
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
@@ -36,9 +38,10 @@ class ActionChooser {
   /// The action of `policy` at one raw observation (any vector expression of
   /// observation_dim values): the mode, or a draw from `sampler` when it is given.
   /// `normalizer` (optional) normalizes with its statistics as they are.
+  /// `mask` (optional, `actions x 1`): the legal actions of the state.
   template <class Observation>
   const Actions& operator()(P& policy, const Observation& observation, const VecNormalize* normalizer,
-                            Generator* sampler = nullptr) {
+                            Generator* sampler = nullptr, ActionMaskMap mask = no_action_masks()) {
     if (static_cast<Index>(observation.size()) != raw_.rows()) {
       throw_invalid_argument("{}: observation: expected {} values, got {}", caller_, raw_.rows(),
                              observation.size());
@@ -51,7 +54,7 @@ class ActionChooser {
     } else {
       input_ = raw_.template cast<Scalar>();
     }
-    const auto& distribution = policy.distribution(input_);
+    const auto& distribution = policy.distribution(input_, mask);
     if (sampler != nullptr) {
       distribution.sample(*sampler, action_);
     } else {

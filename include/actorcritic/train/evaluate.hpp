@@ -2,7 +2,8 @@
 // Evaluation of a policy on a separate environment, K full episodes: by default
 // the deterministic policy (the distribution's mode; for a Gaussian policy the
 // mean, clipped to the action space), or the stochastic one, with the
-// training's observation normalization applied frozen when there is one.
+// training's observation normalization applied frozen when there is one. An
+// environment that masks its actions (MaskedEnv) has its masks applied.
 
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/policies/policy.hpp"
@@ -49,6 +50,8 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
   Generator* draws = mode == EvaluationMode::stochastic ? &sampler : nullptr;
   [[maybe_unused]] typename E::Action env_action{};
   const auto space = env.action_space();
+  [[maybe_unused]] ActionMasks mask;
+  if constexpr (envs::MaskedEnv<E>) mask.resize(space.n, 1);
   double sum = 0.0, sum_sq = 0.0;
   std::vector<double> returns;
   returns.reserve(static_cast<std::size_t>(episodes));
@@ -57,7 +60,18 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
     double episode_return = 0.0;
     long steps = 0;
     while (true) {
-      const auto& action = choose(policy, o, normalizer, draws);
+      ActionMaskMap legal = no_action_masks();
+      if constexpr (envs::MaskedEnv<E>) {
+        const auto& m = env.action_mask();
+        if (m.size() != space.n || !m.any()) {
+          throw_invalid_argument("{}: evaluation episode {}, step {}: action_mask(): expected {} flags with at least "
+                                 "one legal action, got {} with {} legal",
+                                 env.id(), k, steps, space.n, m.size(), m.count());
+        }
+        mask.col(0) = m;
+        legal = mask_columns(mask, 0, 1);
+      }
+      const auto& action = choose(policy, o, normalizer, draws, legal);
       if constexpr (envs::ContinuousEnv<E>) {
         env_action = clip_action(action, space.low, space.high);
       } else {

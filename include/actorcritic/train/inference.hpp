@@ -74,10 +74,12 @@ class InferencePolicy {
     return policy;
   }
 
-  /// The deterministic action for one raw observation (observation_dim values).
+  /// The deterministic action for one raw observation (observation_dim values);
+  /// with `mask` (`actions x 1`, true = legal; for an environment that masks
+  /// its actions), the most likely legal action.
   template <class Observation>
-  Action act(const Observation& observation) {
-    const auto& action = (*chooser_)(*actor_, observation, normalizer_ ? &*normalizer_ : nullptr);
+  Action act(const Observation& observation, ActionMaskMap mask = no_action_masks()) {
+    const auto& action = (*chooser_)(*actor_, observation, normalizer_ ? &*normalizer_ : nullptr, nullptr, mask);
     if constexpr (kDiscrete) {
       return action(0, 0);
     } else {

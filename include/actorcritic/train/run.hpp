@@ -294,10 +294,12 @@ class Run {
   /// The deterministic action for one raw observation, as evaluation takes it:
   /// normalized with the run's current statistics (not updated), the
   /// distribution's mode, clipped to the action space for continuous actions.
+  /// `mask`: the state's legal actions (`actions x 1`) for an environment that
+  /// masks them (as its action_mask() gives them); empty: all legal.
   /// Allocates nothing after the first call.
-  typename E::Action act(const typename E::Observation& observation) {
+  typename E::Action act(const typename E::Observation& observation, ActionMaskMap mask = no_action_masks()) {
     if (!chooser_) chooser_.emplace(actor(), "Run::act");
-    const auto& action = (*chooser_)(actor(), observation, normalizer_.get());
+    const auto& action = (*chooser_)(actor(), observation, normalizer_.get(), nullptr, mask);
     if constexpr (envs::ContinuousEnv<E>) {
       const auto space = prototype_.action_space();
       return clip_action(action, space.low, space.high);
