@@ -7,7 +7,8 @@
 // The policy (loaded with ac::InferencePolicy: no training state; its mode, or
 // with --deterministic false actions sampled from it) runs K episodes; the mean
 // and std of the returns are printed. --record writes every step (episode, step,
-// observation, action, reward, terminated, truncated) as CSV.
+// observation, action, reward, terminated, truncated; for an environment that
+// masks its actions, then the state's legal actions as legal_0, ... of 0 or 1) as CSV.
 // Exit codes: 0 success, 2 bad command line, 1 a checkpoint that cannot be used.
 #include "session.hpp"
 
@@ -40,7 +41,11 @@ int evaluate_checkpoint(const EvalOptions& options) {
     trajectory = "episode,step";
     for (ac::Index i = 0; i < observation_dim; ++i) trajectory += fmt::format(",observation_{}", i);
     for (ac::Index i = 0; i < (discrete ? 1 : head); ++i) trajectory += fmt::format(",action_{}", i);
-    trajectory += ",reward,terminated,truncated\n";
+    trajectory += ",reward,terminated,truncated";
+    if constexpr (ac::envs::MaskedEnv<E>) {
+      for (ac::Index i = 0; i < head; ++i) trajectory += fmt::format(",legal_{}", i);
+    }
+    trajectory += "\n";
   }
   const auto result = ac::evaluate(policy.actor(), E{}, options.episodes, options.seed, policy.normalizer(),
                                    [&](const ac::EvaluationStep<E>& s) {
@@ -56,7 +61,11 @@ int evaluate_checkpoint(const EvalOptions& options) {
                                          trajectory += fmt::format(",{}", s.action(i));
                                        }
                                      }
-                                     trajectory += fmt::format(",{},{:d},{:d}\n", s.reward, s.terminated, s.truncated);
+                                     trajectory += fmt::format(",{},{:d},{:d}", s.reward, s.terminated, s.truncated);
+                                     for (ac::Index i = 0; i < s.legal.size(); ++i) {
+                                       trajectory += fmt::format(",{:d}", s.legal(i));
+                                     }
+                                     trajectory += "\n";
                                    },
                                    options.deterministic ? ac::EvaluationMode::deterministic
                                                          : ac::EvaluationMode::stochastic);

@@ -12,6 +12,7 @@
 #include <actorcritic/algorithms/presets.hpp>
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
+#include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
 #include <actorcritic/envs/mountain_car_continuous.hpp>
 #include <actorcritic/envs/pendulum.hpp>
@@ -27,7 +28,15 @@
 
 namespace cli {
 
-enum class EnvironmentKey { cartpole, pendulum, mountain_car, mountain_car_continuous, acrobot, single_state_bandit };
+enum class EnvironmentKey {
+  cartpole,
+  pendulum,
+  mountain_car,
+  mountain_car_continuous,
+  acrobot,
+  single_state_bandit,
+  grid_maze
+};
 
 struct Environment {
   EnvironmentKey key;
@@ -44,7 +53,8 @@ struct Environment {
 
 /// Sources: rl-baselines3-zoo's hyperparameter files for CartPole, Acrobot and
 /// MountainCar; RLtools (ac::presets) for Pendulum, and its sizes for the
-/// other continuous task; small and short for the lecture's bandit.
+/// other continuous task; small and short for the lecture's bandit; the
+/// masking demonstration's own (ac::presets::ppo_grid_maze, docs/policies.md).
 inline const std::vector<Environment>& environment_table() {
   static const std::vector<Environment> table{
       {EnvironmentKey::cartpole, "CartPole-v1", false, 8, 100'000, false, false, {64, 64}, 0.0, "rl-baselines3-zoo"},
@@ -57,6 +67,8 @@ inline const std::vector<Environment>& environment_table() {
       {EnvironmentKey::acrobot, "Acrobot-v1", false, 16, 500'000, true, false, {64, 64}, 0.0, "rl-baselines3-zoo"},
       {EnvironmentKey::single_state_bandit, "SingleStateBandit-v0", true, 8, 4'000, false, false, {16}, 0.0,
        "the lecture's bandit"},
+      {EnvironmentKey::grid_maze, "GridMaze-v0", false, ac::presets::kPpoGridMazeEnvs, 50'000, false, false, {64, 64},
+       0.0, "the action-masking demo (ac::presets)"},
   };
   return table;
 }
@@ -88,7 +100,8 @@ inline const Environment& find_environment(std::string_view id, std::string_view
 inline std::string environment_help() {
   std::string out;
   for (const auto& e : environment_table()) {
-    out += fmt::format("  {:<24}   {:<24} {} actions; defaults: {}\n", "", e.id, e.continuous ? "continuous" : "discrete",
+    out += fmt::format("  {:<24}   {:<24} {} actions; defaults: {}\n", "", e.id,
+                       e.continuous ? "continuous" : (e.key == EnvironmentKey::grid_maze ? "masked discrete" : "discrete"),
                        e.source);
   }
   return out;
@@ -111,6 +124,7 @@ int with_environment(const Environment& environment, F&& f) {
     case EnvironmentKey::mountain_car_continuous: return call.template operator()<e::MountainCarContinuous>();
     case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot>();
     case EnvironmentKey::single_state_bandit: return call.template operator()<e::SingleStateBandit>();
+    case EnvironmentKey::grid_maze: return call.template operator()<e::GridMaze>();
   }
   throw std::logic_error("with_environment: a key without a type");
 }

@@ -42,7 +42,8 @@ void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& 
   switch (env.key) {
     case EnvironmentKey::cartpole:
     case EnvironmentKey::acrobot:
-    case EnvironmentKey::mountain_car: break;
+    case EnvironmentKey::mountain_car:
+    case EnvironmentKey::grid_maze: break;
     case EnvironmentKey::pendulum:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 8;

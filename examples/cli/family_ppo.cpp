@@ -8,7 +8,8 @@ namespace {
 /// Acrobot-v1 and MountainCar-v0: zoo's ppo.yml (16 envs; 256 steps, 4 epochs, λ 0.94 /
 /// 16 steps, 4 epochs, λ 0.98). Pendulum-v1: ac::presets::ppo_pendulum (after RLtools);
 /// MountainCarContinuous-v0 the same with γ 0.99 (zoo's values rely on gSDE, which we lack).
-/// The bandit: short one-step episodes, small batches.
+/// The bandit: short one-step episodes, small batches. GridMaze-v0: ac::presets::ppo_grid_maze
+/// (its clip variant; another variant keeps its own objective with the preset's sizes).
 ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
   ac::PPOConfig variant = algo == "ppo-kl"        ? ac::PPOConfig::kl_penalty()
                           : algo == "ppo-clip-kl" ? ac::PPOConfig::clip_kl()
@@ -17,6 +18,18 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
   ac::PPOConfig c = variant;
   switch (env.key) {
     case EnvironmentKey::cartpole: return ac::presets::ppo_cartpole(variant);
+    case EnvironmentKey::grid_maze: {
+      const auto maze = ac::presets::ppo_grid_maze();
+      c.n_steps = maze.n_steps;
+      c.batch_size = maze.batch_size;
+      c.epochs = maze.epochs;
+      c.gamma = maze.gamma;
+      c.gae_lambda = maze.gae_lambda;
+      c.ent_coef = maze.ent_coef;
+      c.set_learning_rate(maze.learning_rate);
+      if (c.clipped()) c.clip_range = maze.clip_range;
+      return c;
+    }
     case EnvironmentKey::acrobot:
       c.n_steps = 256;
       c.epochs = 4;

@@ -1,8 +1,10 @@
 // Checks an exported policy header (actorcritic-export) against the actions
 // actorcritic-eval --record took on the same observations. Compiled with no
 // include path but the header's folder:
-//   c++ -std=c++17 -I DIR -DPOLICY_NAMESPACE=NAME -DPOLICY_DISCRETE=0|1 check_policy.cpp
+//   c++ -std=c++17 -I DIR -DPOLICY_NAMESPACE=NAME -DPOLICY_DISCRETE=0|1 [-DPOLICY_MASKED=1] check_policy.cpp
 //   check_policy RECORD.csv
+// With POLICY_MASKED (an environment that masks its actions), the record ends
+// with the legal actions (legal_0, ...), and the header's act(observation, legal) is checked.
 // Continuous actions must agree within 1e-5 · max(1, |action|); a discrete
 // action must be the recorded one, unless the header's own logits of the two
 // tie within that tolerance (the library and the header sum in different orders).
@@ -18,6 +20,10 @@
 #include "policy.hpp"
 
 namespace policy_under_test = POLICY_NAMESPACE;
+
+#ifndef POLICY_MASKED
+#define POLICY_MASKED 0
+#endif
 
 namespace {
 
@@ -59,13 +65,16 @@ int main(int argc, char** argv) {
   constexpr int observations = policy_under_test::observation_dim;
 #if POLICY_DISCRETE
   constexpr int actions = 1;
+  constexpr int mask_columns = POLICY_MASKED ? policy_under_test::action_count : 0;
 #else
+  constexpr int mask_columns = 0;
   constexpr int actions = policy_under_test::action_dim;
 #endif
   const std::vector<std::string> header = split(line);
   // episode, step, observations, actions, reward, terminated, truncated
-  if (header.size() != static_cast<std::size_t>(2 + observations + actions + 3) || header[2] != "observation_0" ||
-      header[static_cast<std::size_t>(2 + observations)] != "action_0") {
+  if (header.size() != static_cast<std::size_t>(2 + observations + actions + 3 + mask_columns) ||
+      header[2] != "observation_0" || header[static_cast<std::size_t>(2 + observations)] != "action_0" ||
+      (mask_columns > 0 && header[static_cast<std::size_t>(2 + observations + actions + 3)] != "legal_0")) {
     std::fprintf(stderr, "check_policy: %s: columns do not match %d observations and %d action values\n", argv[1],
                  observations, actions);
     return 1;
@@ -84,7 +93,13 @@ int main(int argc, char** argv) {
     ++rows;
 #if POLICY_DISCRETE
     const int recorded = std::atoi(cells[static_cast<std::size_t>(2 + observations)].c_str());
+#if POLICY_MASKED
+    bool legal[policy_under_test::action_count];
+    for (int i = 0; i < mask_columns; ++i) legal[i] = cells[static_cast<std::size_t>(2 + observations + 4 + i)] == "1";
+    const int action = policy_under_test::act(observation, legal);
+#else
     const int action = policy_under_test::act(observation);
+#endif
     if (action == recorded) {
       ++identical;
       continue;

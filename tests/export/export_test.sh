@@ -14,7 +14,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 # compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
 compile_check() {
   "$cxx" -std=c++17 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -I "$1" \
-    -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" "$source/check_policy.cpp" -o "$4"
+    -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" -DPOLICY_MASKED="${5:-0}" "$source/check_policy.cpp" -o "$4"
 }
 
 # A categorical policy (layer norm, ReLU) and a Gaussian one (shared trunk, tanh), both normalized.
@@ -22,17 +22,20 @@ compile_check() {
   --layer-norm true --activation relu --save cartpole.ckpt --quiet >/dev/null || fail "training CartPole"
 "$train" --algo ppo-clip --env Pendulum-v1 --steps 20000 --envs 8 --normalize-observations true \
   --shared-trunk true --save pendulum.ckpt --quiet >/dev/null || fail "training Pendulum"
+# A policy over masked actions (GridMaze-v0): the record holds the legal actions, the header's masked act() takes them.
+"$train" --algo ppo-clip --env GridMaze-v0 --steps 8192 --save maze.ckpt --quiet >/dev/null || fail "training GridMaze"
 
-for run in cartpole:1:cartpole pendulum:0:control::pendulum; do
+for run in cartpole:1:0:cartpole pendulum:0:0:control::pendulum maze:1:1:maze; do
   name=${run%%:*} rest=${run#*:}
-  discrete=${rest%%:*} namespace=${rest#*:}
+  discrete=${rest%%:*} rest=${rest#*:}
+  masked=${rest%%:*} namespace=${rest#*:}
   mkdir -p "$name"
   "$eval" --load "$name.ckpt" --episodes 4 --seed 7 --record "$name.csv" >/dev/null || fail "evaluating $name"
   "$export" --load "$name.ckpt" --out "$name/policy.hpp" --namespace "$namespace" >/dev/null || fail "exporting $name"
   # Dependency-free: the header includes <cmath> and <cstddef>, nothing else.
   includes=$(grep '^#include' "$name/policy.hpp" | tr '\n' ' ')
   [[ $includes == "#include <cmath> #include <cstddef> " ]] || fail "$name/policy.hpp includes $includes"
-  compile_check "$name" "$namespace" "$discrete" "check_$name" || fail "compiling the check of $name/policy.hpp"
+  compile_check "$name" "$namespace" "$discrete" "check_$name" "$masked" || fail "compiling the check of $name/policy.hpp"
   ./"check_$name" "$name.csv" || fail "$name/policy.hpp does not act as actorcritic-eval did"
   # The same checkpoint exports to the same bytes.
   "$export" --load "$name.ckpt" --out "$name/again.hpp" --namespace "$namespace" >/dev/null

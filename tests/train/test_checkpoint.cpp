@@ -129,6 +129,15 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
   SECTION("the off-policy actor-critic with its replay") {
     check_resume<ac::OffPolicyActorCritic<Categorical>, CartPole>({}, cartpole);
   }
+  SECTION("masked actions (GridMaze-v0): PPO, TRPO, and the off-policy replay with its masks") {
+    auto ppo = ac::presets::ppo_grid_maze();
+    ppo.n_steps = 64;
+    check_resume<ac::PPO<Categorical>, ac::envs::GridMaze>(ppo, cartpole);
+    auto trpo = ac::presets::trpo_cartpole();
+    trpo.n_steps = 64;
+    check_resume<ac::TRPO<Categorical>, ac::envs::GridMaze>(trpo, cartpole);
+    check_resume<ac::OffPolicyActorCritic<Categorical>, ac::envs::GridMaze>({}, cartpole);
+  }
   SECTION("PPO, Gaussian, shared trunk, observation and reward normalization") {
     auto config = small_run(3000);
     config.shared_trunk = true;

@@ -322,12 +322,11 @@ class PPO {
     detail::gather_columns(detail::as_row(returns_), order_, first, returns);
     detail::gather_columns(detail::as_row(buffer.values), order_, first, old_values);
     detail::gather_columns(old_parameters_, order_, first, old_parameters);
-    ActionMaskMap masks = no_action_masks();
     if (buffer.masks.size() != 0) {
       auto mb_masks = mb_masks_.leftCols(size);
       detail::gather_columns(buffer.masks, order_, first, mb_masks);
-      masks = mask_columns(mb_masks_, 0, size);
     }
+    const ActionMaskMap masks = mask_columns(mb_masks_, 0, size);  // empty without masks
     if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
       kernels::normalize_advantages(comm_, advantages);
     }

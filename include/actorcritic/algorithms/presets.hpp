@@ -31,6 +31,25 @@ inline PPOConfig ppo_cartpole(PPOConfig variant = PPOConfig::clip()) {
 }
 inline constexpr Index kPpoCartPoleEnvs = 8;
 
+/// PPO-clip on GridMaze-v0, the action-masking demonstration (this library's
+/// choice, measured in docs/policies.md): 8 envs × 128 steps, minibatch 256,
+/// 4 epochs, γ 0.99, λ 0.95, learning rate 3e-4 and clip range 0.2 constant,
+/// entropy bonus 0.01 (CleanRL's invalid-action-masking PPO for μRTS uses the
+/// same rollout shape, epochs and entropy coefficient).
+inline PPOConfig ppo_grid_maze() {
+  PPOConfig c = PPOConfig::clip();
+  c.n_steps = 128;
+  c.batch_size = 256;
+  c.epochs = 4;
+  c.gamma = 0.99;
+  c.gae_lambda = 0.95;
+  c.ent_coef = 0.01;
+  c.set_learning_rate(optim::Schedule::constant(3e-4));
+  c.clip_range = optim::Schedule::constant(0.2);
+  return c;
+}
+inline constexpr Index kPpoGridMazeEnvs = 8;
+
 /// TRPO on CartPole-v1: sb3-contrib's defaults (δ 0.01, 15 CG steps, damping 0.1,
 /// backtracking 0.8 × 10) with 8 envs × 64 steps, λ 0.98 and 20 critic epochs
 /// (rl-baselines3-zoo's trpo.yml uses n_steps 512 per update, λ 0.98, 20 critic updates).

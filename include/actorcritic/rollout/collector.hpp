@@ -52,11 +52,8 @@ class Collector {
     for (Index t = 0; t < steps; ++t) {
       auto observations = buffer.observations_at(t);
       load(env.observations(), observations);
-      ActionMaskMap masks = no_action_masks();
-      if constexpr (VectorEnv<E>::kMasked) {
-        buffer.masks_at(t) = env.action_masks();
-        masks = mask_columns(buffer.masks, t * n, n);
-      }
+      if constexpr (VectorEnv<E>::kMasked) buffer.masks_at(t) = env.action_masks();
+      const ActionMaskMap masks = mask_columns(buffer.masks, t * n, n);  // empty without masks
       const auto& dist = policy.distribution(observations, masks);
       auto actions = buffer.actions_at(t);
       dist.sample(rng, actions);

@@ -34,6 +34,7 @@ struct EvaluationStep {
   double reward = 0.0;
   bool terminated = false;
   bool truncated = false;
+  ActionMaskMap legal = no_action_masks();  // the state's legal actions (`actions x 1`), for a MaskedEnv
 };
 
 /// Runs K episodes of `policy` on `env` (reset with `seed`, then continuing):
@@ -60,7 +61,6 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
     double episode_return = 0.0;
     long steps = 0;
     while (true) {
-      ActionMaskMap legal = no_action_masks();
       if constexpr (envs::MaskedEnv<E>) {
         const auto& m = env.action_mask();
         if (m.size() != space.n || !m.any()) {
@@ -69,8 +69,8 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
                                  env.id(), k, steps, space.n, m.size(), m.count());
         }
         mask.col(0) = m;
-        legal = mask_columns(mask, 0, 1);
       }
+      const ActionMaskMap legal = mask_columns(mask, 0, mask.cols());  // empty without masks
       const auto& action = choose(policy, o, normalizer, draws, legal);
       if constexpr (envs::ContinuousEnv<E>) {
         env_action = clip_action(action, space.low, space.high);
@@ -78,7 +78,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
         env_action = static_cast<typename E::Action>(action(0, 0));
       }
       const auto result = env.step(env_action);
-      on_step(EvaluationStep<E>{k, steps++, o, env_action, result.reward, result.terminated, result.truncated});
+      on_step(EvaluationStep<E>{k, steps++, o, env_action, result.reward, result.terminated, result.truncated, legal});
       episode_return += result.reward;
       o = result.observation;
       if (result.terminated || result.truncated) break;

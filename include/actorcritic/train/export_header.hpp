@@ -12,6 +12,7 @@
 // The generated interface, in namespace `name_space`:
 //   constexpr int observation_dim;
 //   discrete:   constexpr int action_count;  int act(const float* observation);
+//               int act(const float* observation, const bool* legal);  // masked: the most likely legal action
 //   continuous: constexpr int action_dim;    void act(const float* observation, float* action);
 //   void forward(const float* observation, float* output);  // logits, or the Gaussian mean, before the action rule
 //
@@ -278,6 +279,18 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  int best = 0;\n"
         "  for (int i = 1; i < action_count; ++i) {\n"
         "    if (logits[i] > logits[best]) best = i;\n"
+        "  }\n"
+        "  return best;\n"
+        "}\n\n"
+        "/// The most likely legal action (the first on ties) for one raw observation, for an environment\n"
+        "/// that masks its actions: legal[i] says whether action i is allowed (action_count flags, as the\n"
+        "/// environment's action mask gives them). Returns -1 when no action is legal.\n"
+        "inline int act(const float* observation, const bool* legal) {\n"
+        "  float logits[action_count];\n"
+        "  forward(observation, logits);\n"
+        "  int best = -1;\n"
+        "  for (int i = 0; i < action_count; ++i) {\n"
+        "    if (legal[i] && (best < 0 || logits[i] > logits[best])) best = i;\n"
         "  }\n"
         "  return best;\n"
         "}\n\n";
