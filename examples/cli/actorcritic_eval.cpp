@@ -30,8 +30,8 @@ constexpr std::string_view kUsage =
 
 template <class E>
 int evaluate_checkpoint(const EvalOptions& options) {
-  constexpr bool discrete = ac::envs::DiscreteEnv<E>;
-  using Actor = std::conditional_t<discrete, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
+  constexpr bool discrete = ac::envs::DiscreteEnv<E>;  // one action index per step; else a vector of components
+  using Actor = ac::PolicyFor<E>;
   auto policy = ac::InferencePolicy<Actor>::load(options.load);
   ac::check_checkpoint_environment(policy.environment(), ac::describe_environment(E{}), options.load);
   const ac::Index observation_dim = policy.observation_dim();
@@ -43,7 +43,7 @@ int evaluate_checkpoint(const EvalOptions& options) {
     for (ac::Index i = 0; i < (discrete ? 1 : head); ++i) trajectory += fmt::format(",action_{}", i);
     trajectory += ",reward,terminated,truncated";
     if constexpr (ac::envs::MaskedEnv<E>) {
-      for (ac::Index i = 0; i < head; ++i) trajectory += fmt::format(",legal_{}", i);
+      for (ac::Index i = 0; i < ac::envs::mask_rows(E{}.action_space()); ++i) trajectory += fmt::format(",legal_{}", i);
     }
     trajectory += "\n";
   }

@@ -68,8 +68,13 @@ int export_policy(const ExportOptions& options) {
 int main(int argc, char** argv) {
   return cli::guarded_main("actorcritic-export", [&] {
     const ExportOptions options = parse(argc, argv);
-    return ac::read_run_header(options.load).header.environment.discrete
-               ? export_policy<ac::CategoricalActor<float>>(options)
-               : export_policy<ac::GaussianActor<float>>(options);
+    const auto environment = ac::read_run_header(options.load).header.environment;
+    if (!environment.multi_kind.empty()) {
+      ac::throw_io_error("{}: a policy with {} actions ({}) cannot be exported as a header yet: only Discrete and Box "
+                         "action spaces are",
+                         options.load, environment.action_kind(), environment.id);
+    }
+    return environment.discrete ? export_policy<ac::CategoricalActor<float>>(options)
+                                : export_policy<ac::GaussianActor<float>>(options);
   });
 }

@@ -12,6 +12,7 @@
 #include <actorcritic/algorithms/presets.hpp>
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
+#include <actorcritic/envs/copy_task.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
 #include <actorcritic/envs/mountain_car_continuous.hpp>
@@ -35,7 +36,9 @@ enum class EnvironmentKey {
   mountain_car_continuous,
   acrobot,
   single_state_bandit,
-  grid_maze
+  grid_maze,
+  copy_digits,
+  copy_bits
 };
 
 struct Environment {
@@ -69,6 +72,10 @@ inline const std::vector<Environment>& environment_table() {
        "the lecture's bandit"},
       {EnvironmentKey::grid_maze, "GridMaze-v0", false, ac::presets::kPpoGridMazeEnvs, 50'000, false, false, {64, 64},
        0.0, "the action-masking demo (ac::presets)"},
+      {EnvironmentKey::copy_digits, "CopyDigits-v0", false, 8, 60'000, false, false, {64}, 0.0,
+       "the MultiDiscrete demo (ac::presets)"},
+      {EnvironmentKey::copy_bits, "CopyBits-v0", false, 8, 60'000, false, false, {64}, 0.0,
+       "the MultiBinary demo (ac::presets)"},
   };
   return table;
 }
@@ -96,12 +103,22 @@ inline const Environment& find_environment(std::string_view id, std::string_view
   return *row;
 }
 
+/// How --help names an environment's actions.
+inline std::string_view action_kind_name(const Environment& e) {
+  switch (e.key) {
+    case EnvironmentKey::grid_maze: return "masked discrete";
+    case EnvironmentKey::copy_digits: return "multi-discrete";
+    case EnvironmentKey::copy_bits: return "multi-binary";
+    default: return e.continuous ? "continuous" : "discrete";
+  }
+}
+
 /// The table for --help: one line per environment with its action kind.
 inline std::string environment_help() {
   std::string out;
   for (const auto& e : environment_table()) {
     out += fmt::format("  {:<24}   {:<24} {} actions; defaults: {}\n", "", e.id,
-                       e.continuous ? "continuous" : (e.key == EnvironmentKey::grid_maze ? "masked discrete" : "discrete"),
+                       action_kind_name(e),
                        e.source);
   }
   return out;
@@ -125,6 +142,8 @@ int with_environment(const Environment& environment, F&& f) {
     case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot>();
     case EnvironmentKey::single_state_bandit: return call.template operator()<e::SingleStateBandit>();
     case EnvironmentKey::grid_maze: return call.template operator()<e::GridMaze>();
+    case EnvironmentKey::copy_digits: return call.template operator()<e::CopyDigits>();
+    case EnvironmentKey::copy_bits: return call.template operator()<e::CopyBits>();
   }
   throw std::logic_error("with_environment: a key without a type");
 }

@@ -53,7 +53,7 @@ template <template <ac::Policy> class Algorithm, class Settings>
 int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
                          double gamma) {
   return with_environment(invocation.environment(), [&]<class E>() {
-    using Actor = std::conditional_t<ac::envs::DiscreteEnv<E>, ac::CategoricalActor<float>, ac::GaussianActor<float>>;
+    using Actor = ac::PolicyFor<E>;  // categorical, factored categorical, Bernoulli bits or Gaussian
     using RunSession = Session<Algorithm<Actor>, E>;
     if (common.seeds.empty()) {
       RunSession(invocation, common, settings, gamma).run();

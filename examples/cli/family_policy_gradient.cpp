@@ -43,7 +43,9 @@ void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& 
     case EnvironmentKey::cartpole:
     case EnvironmentKey::acrobot:
     case EnvironmentKey::mountain_car:
-    case EnvironmentKey::grid_maze: break;
+    case EnvironmentKey::grid_maze:
+    case EnvironmentKey::copy_digits:
+    case EnvironmentKey::copy_bits: break;
     case EnvironmentKey::pendulum:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 8;

@@ -18,6 +18,16 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
   ac::PPOConfig c = variant;
   switch (env.key) {
     case EnvironmentKey::cartpole: return ac::presets::ppo_cartpole(variant);
+    case EnvironmentKey::copy_digits:
+    case EnvironmentKey::copy_bits: {
+      const auto copy = ac::presets::ppo_copy_task();
+      c.n_steps = copy.n_steps;
+      c.batch_size = copy.batch_size;
+      c.epochs = copy.epochs;
+      c.set_learning_rate(copy.learning_rate);
+      if (c.clipped()) c.clip_range = copy.clip_range;
+      return c;
+    }
     case EnvironmentKey::grid_maze: {
       const auto maze = ac::presets::ppo_grid_maze();
       c.n_steps = maze.n_steps;

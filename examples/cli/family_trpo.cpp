@@ -11,7 +11,9 @@ ac::TRPOConfig trpo_defaults(const Environment& env) {
   ac::TRPOConfig c = ac::presets::trpo_cartpole();
   switch (env.key) {
     case EnvironmentKey::cartpole:
-    case EnvironmentKey::grid_maze: break;
+    case EnvironmentKey::grid_maze:
+    case EnvironmentKey::copy_digits:
+    case EnvironmentKey::copy_bits: break;
     case EnvironmentKey::acrobot:
     case EnvironmentKey::mountain_car: c.n_steps = 256; break;
     case EnvironmentKey::pendulum:

@@ -27,7 +27,7 @@ double ppo_policy_loss(Actor& actor, const ac::test::PolicyBatch<Actor>& b, doub
                        ac::RatioStatistics* stats = nullptr) {
   const double scale = 1.0 / double(b.observations.cols());
   ac::PolicyObjective<Actor> objective;
-  typename Actor::Distribution old;
+  typename Actor::Distribution old = actor.last_distribution();  // the head's kind and shape
   old.set_parameters(b.old_parameters);
   objective.begin(actor.distribution(b.observations), b.actions);
   double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, clip, scale);
@@ -81,6 +81,12 @@ TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the 
   SECTION("Gaussian policy, clipped") { check_objective_gradient(ac::GaussianActor<double>(3, 2, config, 6), kClip); }
   SECTION("Gaussian policy, unclipped") {
     check_objective_gradient(ac::GaussianActor<double>(3, 2, config, 6), std::numeric_limits<double>::infinity());
+  }
+  SECTION("MultiDiscrete policy (factored categorical), clipped") {
+    check_objective_gradient(ac::MultiCategoricalActor<double>(3, {3, 2, 4}, config, 7), kClip);
+  }
+  SECTION("MultiBinary policy (Bernoulli bits), clipped") {
+    check_objective_gradient(ac::BernoulliActor<double>(3, 4, config, 8), kClip);
   }
 }
 

@@ -62,6 +62,10 @@ TEST_CASE("the Fisher-vector product equals the finite-difference Hessian of the
   const ac::ActorConfig config{.hidden = {4, 3}, .output_gain = 1.0, .initial_log_std = 0.2};
   SECTION("categorical") { check_fisher_vector_product(ac::CategoricalActor<double>(3, 3, config, 4)); }
   SECTION("Gaussian") { check_fisher_vector_product(ac::GaussianActor<double>(3, 2, config, 5)); }
+  SECTION("MultiDiscrete (factored categorical)") {
+    check_fisher_vector_product(ac::MultiCategoricalActor<double>(3, {3, 2, 2}, config, 7));
+  }
+  SECTION("MultiBinary (Bernoulli bits)") { check_fisher_vector_product(ac::BernoulliActor<double>(3, 3, config, 8)); }
   SECTION("with layer norm") {
     ac::ActorConfig normed = config;
     normed.layer_norm = true;

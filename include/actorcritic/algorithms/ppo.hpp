@@ -194,7 +194,9 @@ class PPO {
 
   PPO(P& actor, Critic<Scalar>& critic, const PPOConfig& config = {})
       : actor_(actor), critic_(critic), config_(config), kl_coef_(config.kl_coef),
-        parameters_(actor.network(), critic.network(), config.optimizer) {
+        parameters_(actor.network(), critic.network(), config.optimizer),
+        // Copies of the policy's head: a MultiCategorical knows its components from its construction.
+        old_full_(actor.last_distribution()), old_mb_(actor.last_distribution()) {
     config_.validate();
   }
 

@@ -50,6 +50,19 @@ inline PPOConfig ppo_grid_maze() {
 }
 inline constexpr Index kPpoGridMazeEnvs = 8;
 
+/// PPO-clip on the copy tasks (CopyDigits-v0, CopyBits-v0: several bandits at
+/// once), this library's choice: 8 envs × 64 steps, minibatch 128, 4 epochs,
+/// learning rate 1e-3 and clip range 0.2 constant, no entropy bonus.
+inline PPOConfig ppo_copy_task() {
+  PPOConfig c = PPOConfig::clip();
+  c.n_steps = 64;
+  c.batch_size = 128;
+  c.epochs = 4;
+  c.set_learning_rate(optim::Schedule::constant(1e-3));
+  c.clip_range = optim::Schedule::constant(0.2);
+  return c;
+}
+
 /// TRPO on CartPole-v1: sb3-contrib's defaults (δ 0.01, 15 CG steps, damping 0.1,
 /// backtracking 0.8 × 10) with 8 envs × 64 steps, λ 0.98 and 20 critic epochs
 /// (rl-baselines3-zoo's trpo.yml uses n_steps 512 per update, λ 0.98, 20 critic updates).

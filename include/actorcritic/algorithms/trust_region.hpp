@@ -101,7 +101,8 @@ class TrustRegionStep {
   TrustRegionStep(P& policy, const TrustRegionConfig& config)
       : policy_(policy), config_(config),
         cg_(policy.network().parameter_count(),
-            {.max_iterations = config.cg_iterations, .residual_tolerance = 1e-10, .damping = config.cg_damping}) {
+            {.max_iterations = config.cg_iterations, .residual_tolerance = 1e-10, .damping = config.cg_damping}),
+        old_(policy.last_distribution()) {  // a copy of the head (a MultiCategorical knows its components)
     config_.validate();
     const Index n = policy.network().parameter_count();
     gradient_.setZero(n);

@@ -52,19 +52,40 @@ concept DiscreteEnv = Env<E> && std::integral<typename E::Action> && requires(co
   { env.action_space() } -> std::convertible_to<Discrete>;
 };
 
+/// The action of a MultiDiscrete or MultiBinary environment: one integer per component.
+using IndexVector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
+
+/// An Env whose actions are vectors of integers in a MultiDiscrete space.
+template <class E>
+concept MultiDiscreteEnv = Env<E> && std::same_as<typename E::Action, IndexVector> && requires(const E& env) {
+  { env.action_space() } -> std::convertible_to<MultiDiscrete>;
+};
+
+/// An Env whose actions are vectors of bits in a MultiBinary space.
+template <class E>
+concept MultiBinaryEnv = Env<E> && std::same_as<typename E::Action, IndexVector> && requires(const E& env) {
+  { env.action_space() } -> std::convertible_to<MultiBinary>;
+};
+
+/// MultiDiscrete or MultiBinary: actions are integer vectors, `components x N` for a VectorEnv.
+template <class E>
+concept MultiActionEnv = MultiDiscreteEnv<E> || MultiBinaryEnv<E>;
+
 /// An Env whose actions are float vectors in a Box.
 template <class E>
 concept ContinuousEnv = Env<E> && std::same_as<typename E::Action, Eigen::VectorXf> && requires(const E& env) {
   { env.action_space() } -> std::convertible_to<Box>;
 };
 
-/// A DiscreteEnv that says which of its actions are legal in the current
-/// state (invalid-action masking, Huang & Ontañón 2020): `action_mask()`
-/// returns n flags, true = legal, at least one of them true while an episode
-/// runs. VectorEnv collects the masks, and every algorithm then samples,
-/// evaluates and updates over the legal actions only.
+/// A Discrete or MultiDiscrete Env that says which of its actions are legal
+/// in the current state (invalid-action masking, Huang & Ontañón 2020):
+/// `action_mask()` returns one flag per action, true = legal — n for
+/// Discrete(n), Σ nvec for MultiDiscrete(nvec), component after component —
+/// with at least one legal action (per component) while an episode runs.
+/// VectorEnv collects the masks, and every algorithm then samples, evaluates
+/// and updates over the legal actions only.
 template <class E>
-concept MaskedEnv = DiscreteEnv<E> && requires(const E& env) {
+concept MaskedEnv = (DiscreteEnv<E> || MultiDiscreteEnv<E>) && requires(const E& env) {
   { env.action_mask() } -> std::convertible_to<Eigen::Array<bool, Eigen::Dynamic, 1>>;
 };
 
@@ -78,7 +99,8 @@ template <class E>
 consteval bool check_env() {
   if constexpr (!requires { typename E::Action; }) {
     static_assert(kAlwaysFalse<E>, "Env: the type must declare `using Action = ...` "
-                                   "(an integer type, or Eigen::VectorXf for continuous actions)");
+                                   "(an integer type, ac::envs::IndexVector for MultiDiscrete or MultiBinary "
+                                   "actions, or Eigen::VectorXf for continuous actions)");
   } else if constexpr (!requires { typename E::Observation; }) {
     static_assert(kAlwaysFalse<E>, "Env: the type must declare `using Observation = ...` (an Eigen float vector)");
   } else if constexpr (!requires(const E& e) { { e.id() } -> std::convertible_to<std::string_view>; }) {
@@ -96,7 +118,8 @@ consteval bool check_env() {
   } else if constexpr (!requires(const E& e) { { e.observation_space() } -> std::convertible_to<Box>; }) {
     static_assert(kAlwaysFalse<E>, "Env: missing `Box observation_space() const`");
   } else if constexpr (!requires(const E& e) { e.action_space(); }) {
-    static_assert(kAlwaysFalse<E>, "Env: missing `action_space() const` (returning Discrete or Box)");
+    static_assert(kAlwaysFalse<E>,
+                  "Env: missing `action_space() const` (returning Discrete, MultiDiscrete, MultiBinary or Box)");
   } else if constexpr (!requires(const E& e) { { e.state() } -> std::convertible_to<Eigen::VectorXd>; }) {
     static_assert(kAlwaysFalse<E>, "Env: missing `Eigen::VectorXd state() const`");
   } else if constexpr (!requires(E& e, const Eigen::VectorXd& s) { e.set_state(s); }) {
@@ -117,6 +140,26 @@ inline void check_action(std::string_view env_id, const Discrete& space, std::in
     throw_invalid_argument("{}: action {} is outside the action space {}", env_id, action, space.describe());
   }
 }
+
+/// A MultiDiscrete action: one integer per component, each within its range.
+inline void check_action(std::string_view env_id, const MultiDiscrete& space, const IndexVector& action) {
+  if (!space.contains(action)) {
+    throw_invalid_argument("{}: action [{}] is outside the action space {}", env_id,
+                           fmt::join(action.data(), action.data() + action.size(), ", "), space.describe());
+  }
+}
+
+/// A MultiBinary action: n values, each 0 or 1.
+inline void check_action(std::string_view env_id, const MultiBinary& space, const IndexVector& action) {
+  if (!space.contains(action)) {
+    throw_invalid_argument("{}: action [{}] is outside the action space {}", env_id,
+                           fmt::join(action.data(), action.data() + action.size(), ", "), space.describe());
+  }
+}
+
+/// The rows of a batch of masks for a space: one per action, Σ nvec for MultiDiscrete.
+inline Index mask_rows(const Discrete& space) { return static_cast<Index>(space.n); }
+inline Index mask_rows(const MultiDiscrete& space) { return space.total(); }
 
 /// A continuous action needs the right dimension and finite values; values
 /// outside the bounds are allowed (Gymnasium's envs clip them themselves).

@@ -8,8 +8,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <string>
+#include <utility>
 
 namespace ac::envs {
 
@@ -22,6 +24,49 @@ struct Discrete {
   [[nodiscard]] bool contains(std::int64_t action) const { return action >= 0 && action < n; }
   [[nodiscard]] std::string describe() const { return fmt::format("Discrete({})", n); }
   friend bool operator==(const Discrete&, const Discrete&) = default;
+};
+
+/// Vectors of K integers, component k in {0, ..., nvec[k] - 1} (Gymnasium's
+/// MultiDiscrete): K discrete choices made together, e.g. one per joint.
+struct MultiDiscrete {
+  Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> nvec;
+
+  explicit MultiDiscrete(Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> counts) : nvec(std::move(counts)) {
+    if (nvec.size() == 0 || (nvec.array() < 1).any()) {
+      throw_invalid_argument("MultiDiscrete: nvec: expected at least one component, each with n >= 1");
+    }
+  }
+  MultiDiscrete(std::initializer_list<std::int64_t> counts)
+      : MultiDiscrete(Eigen::Map<const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>>(
+            counts.begin(), static_cast<Index>(counts.size()))) {}
+
+  /// K, the number of components.
+  [[nodiscard]] Index dim() const { return nvec.size(); }
+  /// Σ nvec: the logits a factored categorical policy needs.
+  [[nodiscard]] Index total() const { return static_cast<Index>(nvec.sum()); }
+  template <class Derived>
+  [[nodiscard]] bool contains(const Eigen::MatrixBase<Derived>& action) const {
+    return action.size() == dim() && (action.array() >= 0).all() && (action.array() < nvec.array()).all();
+  }
+  [[nodiscard]] std::string describe() const {
+    return fmt::format("MultiDiscrete([{}])", fmt::join(nvec.data(), nvec.data() + nvec.size(), " "));
+  }
+  friend bool operator==(const MultiDiscrete& a, const MultiDiscrete& b) { return a.nvec == b.nvec; }
+};
+
+/// Vectors of n bits, each 0 or 1 (Gymnasium's MultiBinary): n on/off switches.
+struct MultiBinary {
+  Index n = 0;
+
+  explicit MultiBinary(Index bits) : n(bits) { check_positive("MultiBinary: n", bits); }
+
+  [[nodiscard]] Index dim() const { return n; }
+  template <class Derived>
+  [[nodiscard]] bool contains(const Eigen::MatrixBase<Derived>& action) const {
+    return action.size() == n && ((action.array() == 0) || (action.array() == 1)).all();
+  }
+  [[nodiscard]] std::string describe() const { return fmt::format("MultiBinary({})", n); }
+  friend bool operator==(const MultiBinary&, const MultiBinary&) = default;
 };
 
 /// A box of float32 vectors, low ≤ x ≤ high component-wise (bounds may be ±inf).

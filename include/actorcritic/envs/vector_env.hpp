@@ -20,6 +20,7 @@
 #include <concepts>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace ac::envs {
@@ -46,8 +47,8 @@ class VectorEnv {
     truncated_ = terminated_;
     episode_returns_ = Eigen::VectorXd::Zero(count);
     episode_lengths_ = Eigen::Matrix<long, Eigen::Dynamic, 1>::Zero(count);
-    if constexpr (ContinuousEnv<E>) action_scratch_.resize(prototype.action_space().dim());
-    if constexpr (MaskedEnv<E>) masks_.resize(prototype.action_space().n, count);
+    if constexpr (ContinuousEnv<E> || MultiActionEnv<E>) action_scratch_.resize(prototype.action_space().dim());
+    if constexpr (MaskedEnv<E>) masks_.resize(mask_rows(prototype.action_space()), count);
     reset(seed);
   }
 
@@ -61,8 +62,9 @@ class VectorEnv {
   {
     return envs_.front().action_space().n;
   }
+  /// Box: the action's dimension; MultiDiscrete and MultiBinary: its components.
   [[nodiscard]] Index action_dim() const
-    requires ContinuousEnv<E>
+    requires ContinuousEnv<E> || MultiActionEnv<E>
   {
     return envs_.front().action_space().dim();
   }
@@ -109,6 +111,17 @@ class VectorEnv {
   /// The legal actions of every copy's current state, `actions x N`; empty
   /// (0 x 0) for an environment that does not mask.
   [[nodiscard]] const ActionMasks& action_masks() const { return masks_; }
+
+  /// One step of every copy with MultiDiscrete or MultiBinary actions, `components x N`.
+  void step(const Eigen::Ref<const Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>>& actions)
+    requires MultiActionEnv<E>
+  {
+    check_shape({"VectorEnv<", id(), ">::step: actions"}, actions.rows(), actions.cols(), action_dim(), size());
+    for (Index i = 0; i < size(); ++i) {
+      action_scratch_ = actions.col(i);
+      advance(i, action_scratch_);
+    }
+  }
 
   /// Observations after the last step (after autoreset), obs_dim x N.
   [[nodiscard]] const Matrix<float>& observations() const { return observations_; }
@@ -234,7 +247,7 @@ class VectorEnv {
   Eigen::VectorXd episode_returns_;
   Eigen::Matrix<long, Eigen::Dynamic, 1> episode_lengths_;
   EpisodeWindow episodes_;
-  Eigen::VectorXf action_scratch_;
+  std::conditional_t<MultiActionEnv<E>, IndexVector, Eigen::VectorXf> action_scratch_;
   ActionMasks masks_;  // actions x N (MaskedEnv), else empty
   long total_steps_ = 0;
 };

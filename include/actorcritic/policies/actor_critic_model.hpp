@@ -17,9 +17,9 @@ class ActorCriticModel {
  public:
   using Scalar = typename Actor::Scalar;
 
-  /// `action_size`: actions (Categorical) or action dimensions (Gaussian). The
-  /// networks are initialized from `init` in a fixed order: actor, then critic.
-  ActorCriticModel(Index observation_dim, Index action_size, const ActorConfig& actor_config,
+  /// `action_size`: the actor's Shape (actions, action dimensions, bits, or nvec).
+  /// The networks are initialized from `init` in a fixed order: actor, then critic.
+  ActorCriticModel(Index observation_dim, const typename Actor::Shape& action_size, const ActorConfig& actor_config,
                    const CriticConfig& critic_config, bool with_critic, bool shared_trunk, Generator& init) {
     if (shared_trunk && !with_critic) {
       throw_invalid_argument("ActorCriticModel: shared_trunk: expected a model with a critic to share it with");

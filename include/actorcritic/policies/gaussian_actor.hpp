@@ -21,6 +21,8 @@ namespace ac {
 template <RealScalar Scalar_>
 class GaussianActor {
  public:
+  /// What describes the action space to the constructor: the action's dimension.
+  using Shape = Index;
   using Scalar = Scalar_;
   using Distribution = DiagGaussian<Scalar>;
   using Actions = Matrix<Scalar>;

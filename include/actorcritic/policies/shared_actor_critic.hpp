@@ -24,6 +24,7 @@
 #include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/gaussian_actor.hpp"
+#include "actorcritic/policies/multi_discrete_actors.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/policy_network.hpp"
 
@@ -35,17 +36,18 @@ class SharedActorCritic {
  public:
   using Scalar = typename Actor::Scalar;
 
-  /// `action_size`: the number of actions (Categorical) or action dimensions (Gaussian).
-  SharedActorCritic(Index observation_dim, Index action_size, const ActorConfig& config, Generator& rng,
-                    double value_output_gain = 1.0)
+  /// `action_size`: the actor's Shape — the number of actions (Categorical), action
+  /// dimensions (Gaussian) or bits (Bernoulli), or nvec (MultiCategorical).
+  SharedActorCritic(Index observation_dim, const typename Actor::Shape& action_size, const ActorConfig& config,
+                    Generator& rng, double value_output_gain = 1.0)
       : actor_(WithValueRow{}, observation_dim, action_size, config, rng), critic_(actor_.network()) {
     initialize_value_row(value_output_gain, rng);
   }
-  SharedActorCritic(Index observation_dim, Index action_size, const ActorConfig& config = {},
+  SharedActorCritic(Index observation_dim, const typename Actor::Shape& action_size, const ActorConfig& config = {},
                     std::uint64_t seed = 0, double value_output_gain = 1.0)
       : SharedActorCritic(observation_dim, action_size, config, Generator(seed), value_output_gain) {}
-  SharedActorCritic(Index observation_dim, Index action_size, const ActorConfig& config, Generator&& rng,
-                    double value_output_gain = 1.0)
+  SharedActorCritic(Index observation_dim, const typename Actor::Shape& action_size, const ActorConfig& config,
+                    Generator&& rng, double value_output_gain = 1.0)
       : SharedActorCritic(observation_dim, action_size, config, rng, value_output_gain) {}
 
   // The critic views the actor's network: neither may be copied or moved apart.

@@ -7,6 +7,7 @@
 // only on their way to the environment (as SB3 does).
 
 #include "actorcritic/core/generator.hpp"
+#include "actorcritic/distributions/multi_categorical.hpp"
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
@@ -140,8 +141,14 @@ class Collector {
                     "collect_rollout: a Discrete environment needs a policy with discrete actions (CategoricalActor)");
       // VectorEnv converts the indices to the environment's own integer Action type.
       env.step(std::span<const std::int64_t>(actions.data(), static_cast<std::size_t>(env.size())));
+    } else if constexpr (envs::MultiActionEnv<E>) {
+      static_assert(std::is_same_v<typename P::Actions, ActionIndexMatrix>,
+                    "collect_rollout: a MultiDiscrete or MultiBinary environment needs a policy with integer action "
+                    "vectors (MultiCategoricalActor or BernoulliActor)");
+      env.step(actions);
     } else {
-      static_assert(!std::is_same_v<typename P::Actions, ActionIndices>,
+      static_assert(!std::is_same_v<typename P::Actions, ActionIndices> &&
+                        !std::is_same_v<typename P::Actions, ActionIndexMatrix>,
                     "collect_rollout: a Box environment needs a policy with continuous actions (GaussianActor)");
       if (env_actions_.rows() != env.action_dim() || env_actions_.cols() != env.size()) {
         const auto space = env.action_space();  // a Box holds vectors: fetched once, not every step

@@ -39,11 +39,28 @@ inline constexpr std::uint32_t kCheckpointVersion = 2;
 struct CheckpointEnvironment {
   std::string id;
   Index observation_dim = 0;
-  bool discrete = true;
-  Index action_size = 0;                       // actions (Discrete) or dimensions (Box)
-  std::vector<float> action_low, action_high;  // Box bounds; empty for Discrete
+  bool discrete = true;                        // integer actions (Discrete, MultiDiscrete, MultiBinary)
+  Index action_size = 0;                       // actions (Discrete), dimensions (Box), components (Multi*)
+  std::vector<float> action_low, action_high;  // Box bounds; empty for the others
+  /// "multi_discrete" or "multi_binary" for those spaces (with their nvec; a 2 per bit
+  /// for MultiBinary); empty for Discrete and Box, whose records then end with action_high.
+  std::string multi_kind{};
+  std::vector<std::int64_t> nvec{};
 
   friend bool operator==(const CheckpointEnvironment&, const CheckpointEnvironment&) = default;
+
+  /// Rows of the policy network's head: Σ nvec for MultiDiscrete, else action_size.
+  [[nodiscard]] Index head_rows() const {
+    if (multi_kind != "multi_discrete") return action_size;
+    Index total = 0;
+    for (const auto n : nvec) total += static_cast<Index>(n);
+    return total;
+  }
+  /// "discrete", "continuous", "multi_discrete" or "multi_binary".
+  [[nodiscard]] std::string action_kind() const {
+    if (!multi_kind.empty()) return multi_kind;
+    return discrete ? "discrete" : "continuous";
+  }
 
   template <class Archive>
   void serialize(Archive& a) {
@@ -53,7 +70,23 @@ struct CheckpointEnvironment {
     a.field("action_size", action_size, archive::between(1, nn::MlpConfig::kMaxWidth));
     a.field("action_low", action_low);
     a.field("action_high", action_high);
+    bool multi = !multi_kind.empty();
+    if constexpr (Archive::loading) multi = a.peek_name() == "multi_kind";
+    if (multi) {
+      a.field("multi_kind", multi_kind,
+              archive::Check{[](const std::string& k) { return k == "multi_discrete" || k == "multi_binary"; },
+                             "\"multi_discrete\" or \"multi_binary\""});
+      a.field("nvec", nvec);
+    }
     if constexpr (Archive::loading) {
+      if (multi) {
+        a.require(discrete && nvec.size() == static_cast<std::size_t>(action_size), "nvec",
+                  "one count per component of integer actions");
+        for (const auto n : nvec) {
+          a.require(n >= 1 && static_cast<std::uint64_t>(n) <= nn::MlpConfig::kMaxWidth && (multi_kind == "multi_discrete" || n == 2), "nvec",
+                    "counts >= 1 (2 for each bit of a multi_binary space)");
+        }
+      }
       const std::size_t bounds = discrete ? 0 : static_cast<std::size_t>(action_size);
       a.require(action_low.size() == bounds && action_high.size() == bounds, "action_low",
                 discrete ? "no bounds for discrete actions" : "one bound per action dimension");
@@ -73,6 +106,17 @@ CheckpointEnvironment describe_environment(const E& env) {
   if constexpr (envs::DiscreteEnv<E>) {
     d.discrete = true;
     d.action_size = env.action_space().n;
+  } else if constexpr (envs::MultiDiscreteEnv<E>) {
+    const auto nvec = env.action_space().nvec;
+    d.discrete = true;
+    d.action_size = nvec.size();
+    d.multi_kind = "multi_discrete";
+    d.nvec.assign(nvec.data(), nvec.data() + nvec.size());
+  } else if constexpr (envs::MultiBinaryEnv<E>) {
+    d.discrete = true;
+    d.action_size = env.action_space().n;
+    d.multi_kind = "multi_binary";
+    d.nvec.assign(static_cast<std::size_t>(d.action_size), 2);
   } else {
     const auto space = env.action_space();
     d.discrete = false;

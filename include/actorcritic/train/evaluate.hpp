@@ -52,7 +52,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
   [[maybe_unused]] typename E::Action env_action{};
   const auto space = env.action_space();
   [[maybe_unused]] ActionMasks mask;
-  if constexpr (envs::MaskedEnv<E>) mask.resize(space.n, 1);
+  if constexpr (envs::MaskedEnv<E>) mask.resize(envs::mask_rows(space), 1);
   double sum = 0.0, sum_sq = 0.0;
   std::vector<double> returns;
   returns.reserve(static_cast<std::size_t>(episodes));
@@ -63,10 +63,10 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
     while (true) {
       if constexpr (envs::MaskedEnv<E>) {
         const auto& m = env.action_mask();
-        if (m.size() != space.n || !m.any()) {
+        if (m.size() != envs::mask_rows(space) || !m.any()) {
           throw_invalid_argument("{}: evaluation episode {}, step {}: action_mask(): expected {} flags with at least "
                                  "one legal action, got {} with {} legal",
-                                 env.id(), k, steps, space.n, m.size(), m.count());
+                                 env.id(), k, steps, envs::mask_rows(space), m.size(), m.count());
         }
         mask.col(0) = m;
       }
@@ -74,6 +74,8 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
       const auto& action = choose(policy, o, normalizer, draws, legal);
       if constexpr (envs::ContinuousEnv<E>) {
         env_action = clip_action(action, space.low, space.high);
+      } else if constexpr (envs::MultiActionEnv<E>) {
+        env_action = action.col(0);
       } else {
         env_action = static_cast<typename E::Action>(action(0, 0));
       }

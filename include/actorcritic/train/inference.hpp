@@ -31,8 +31,18 @@ class InferencePolicy {
  public:
   using Scalar = typename Actor::Scalar;
   static constexpr bool kDiscrete = std::is_same_v<typename Actor::Actions, ActionIndices>;
-  /// What act() returns: an action index, or a vector of action components.
-  using Action = std::conditional_t<kDiscrete, Index, Eigen::VectorXf>;
+  /// MultiDiscrete or MultiBinary: an integer per component.
+  static constexpr bool kMultiAction = std::is_same_v<typename Actor::Actions, ActionIndexMatrix>;
+  /// What act() returns: an action index, a vector of integer components, or a vector of action components.
+  using Action = std::conditional_t<kDiscrete, Index, std::conditional_t<kMultiAction, envs::IndexVector, Eigen::VectorXf>>;
+
+  /// The checkpoint action kind this policy type loads (CheckpointEnvironment::action_kind()).
+  static std::string action_kind() {
+    if constexpr (kDiscrete) return "discrete";
+    if constexpr (std::is_same_v<typename Actor::Distribution, MultiCategorical<Scalar>>) return "multi_discrete";
+    if constexpr (std::is_same_v<typename Actor::Distribution, Bernoulli<Scalar>>) return "multi_binary";
+    return "continuous";
+  }
 
   static InferencePolicy load(const std::filesystem::path& path) {
     return from_checkpoint_bytes(read_file(path), path.string());
@@ -45,19 +55,25 @@ class InferencePolicy {
     InferencePolicy policy;
     policy.run_ = read_run_header(in);
     const auto& e = policy.run_.header.environment;
-    if (e.discrete != kDiscrete) {
+    if (e.action_kind() != action_kind()) {
       throw_io_error("{}: the checkpoint's policy has {} actions ({}), this program loads a policy with {} actions",
-                     source, e.discrete ? "discrete" : "continuous", e.id, kDiscrete ? "discrete" : "continuous");
+                     source, e.action_kind(), e.id, action_kind());
     }
     check_run_fits<Scalar>(policy.run_, in, false);
     in.skip("settings");
     NetworkRecord<Scalar> actor;
     in.field("actor", actor);
     Generator unused(0);
+    typename Actor::Shape shape{};
+    if constexpr (std::is_same_v<typename Actor::Shape, Index>) {
+      shape = e.action_size;
+    } else {
+      shape.assign(e.nvec.begin(), e.nvec.end());
+    }
     policy.actor_ = policy.run_.config.shared_trunk
-                        ? std::make_unique<Actor>(WithValueRow{}, e.observation_dim, e.action_size,
-                                                  policy.run_.config.actor, unused)
-                        : std::make_unique<Actor>(e.observation_dim, e.action_size, policy.run_.config.actor, unused);
+                        ? std::make_unique<Actor>(WithValueRow{}, e.observation_dim, shape, policy.run_.config.actor,
+                                                  unused)
+                        : std::make_unique<Actor>(e.observation_dim, shape, policy.run_.config.actor, unused);
     actor.restore(policy.actor_->network(), "actor", source);
     if (in.peek_name() == "critic") in.skip("critic");
     if (policy.run_.config.normalization) {
@@ -82,6 +98,8 @@ class InferencePolicy {
     const auto& action = (*chooser_)(*actor_, observation, normalizer_ ? &*normalizer_ : nullptr, nullptr, mask);
     if constexpr (kDiscrete) {
       return action(0, 0);
+    } else if constexpr (kMultiAction) {
+      return action.col(0);
     } else {
       return clip_action(action, low_, high_);
     }

@@ -113,7 +113,7 @@ template <RealScalar Scalar>
 void check_run_fits(const RunHeader& run, const InputArchive& in, bool separate_critic) {
   const auto& e = run.header.environment;
   std::uint64_t parameters =
-      nn::MlpConfig{.inputs = e.observation_dim, .hidden = run.config.actor.hidden, .outputs = e.action_size}
+      nn::MlpConfig{.inputs = e.observation_dim, .hidden = run.config.actor.hidden, .outputs = e.head_rows()}
           .parameter_count();
   if (separate_critic) {
     parameters += nn::MlpConfig{.inputs = e.observation_dim, .hidden = run.config.critic.hidden, .outputs = 1}
@@ -303,6 +303,8 @@ class Run {
     if constexpr (envs::ContinuousEnv<E>) {
       const auto space = prototype_.action_space();
       return clip_action(action, space.low, space.high);
+    } else if constexpr (envs::MultiActionEnv<E>) {
+      return action.col(0);
     } else {
       return static_cast<typename E::Action>(action(0, 0));
     }
@@ -363,11 +365,14 @@ class Run {
 
   static std::unique_ptr<ActorCriticModel<Actor>> make_model(const RunConfig& config, const VectorEnv<E>& env) {
     Generator init(config.seed);
-    Index action_size = 0;
+    typename Actor::Shape action_size{};
     if constexpr (envs::DiscreteEnv<E>) {
       action_size = env.action_count();
+    } else if constexpr (envs::MultiDiscreteEnv<E>) {
+      const auto nvec = env.action_space().nvec;
+      action_size.assign(nvec.data(), nvec.data() + nvec.size());
     } else {
-      action_size = env.action_dim();
+      action_size = env.action_dim();  // Box dimensions, MultiBinary bits
     }
     return std::make_unique<ActorCriticModel<Actor>>(env.observation_dim(), action_size, config.actor, config.critic,
                                                      kHasCritic<Algorithm>, config.shared_trunk, init);
