@@ -31,7 +31,8 @@ constexpr std::string_view kUsage =
     "usage: actorcritic-export --load PATH.ckpt --out policy.hpp [--namespace NAME]\n\n"
     "Writes the deterministic policy of a checkpoint (actorcritic-train --save, ac::Run::save) as a\n"
     "dependency-free C++17 header: NAME::observation_dim, NAME::action_count and int NAME::act(const float*)\n"
-    "for discrete actions, NAME::action_dim and void NAME::act(const float*, float*) for continuous ones.\n";
+    "for discrete actions, NAME::action_dim and void NAME::act(const float*, float*) for continuous ones,\n"
+    "NAME::action_components and void NAME::act(const float*, int*) for MultiDiscrete and MultiBinary ones.\n";
 
 ExportOptions parse(int argc, char** argv) {
   ExportOptions o;
@@ -59,7 +60,9 @@ int export_policy(const ExportOptions& options) {
                             ac::policy_header_source(policy, {.name_space = options.name_space, .source = options.load}));
   const auto& env = policy.environment();
   fmt::print("{}: {} policy for {} ({} observations, {} {}) in namespace {}\n", options.out, policy.algorithm(), env.id,
-             env.observation_dim, env.action_size, env.discrete ? "actions" : "action dimensions", options.name_space);
+             env.observation_dim, env.action_size,
+             !env.multi_kind.empty() ? "action components" : (env.discrete ? "actions" : "action dimensions"),
+             options.name_space);
   return 0;
 }
 
@@ -68,13 +71,10 @@ int export_policy(const ExportOptions& options) {
 int main(int argc, char** argv) {
   return cli::guarded_main("actorcritic-export", [&] {
     const ExportOptions options = parse(argc, argv);
-    const auto environment = ac::read_run_header(options.load).header.environment;
-    if (!environment.multi_kind.empty()) {
-      ac::throw_io_error("{}: a policy with {} actions ({}) cannot be exported as a header yet: only Discrete and Box "
-                         "action spaces are",
-                         options.load, environment.action_kind(), environment.id);
-    }
-    return environment.discrete ? export_policy<ac::CategoricalActor<float>>(options)
-                                : export_policy<ac::GaussianActor<float>>(options);
+    const std::string kind = ac::read_run_header(options.load).header.environment.action_kind();
+    if (kind == "multi_discrete") return export_policy<ac::MultiCategoricalActor<float>>(options);
+    if (kind == "multi_binary") return export_policy<ac::BernoulliActor<float>>(options);
+    return kind == "discrete" ? export_policy<ac::CategoricalActor<float>>(options)
+                              : export_policy<ac::GaussianActor<float>>(options);
   });
 }

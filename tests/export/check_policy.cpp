@@ -1,10 +1,14 @@
 // Checks an exported policy header (actorcritic-export) against the actions
 // actorcritic-eval --record took on the same observations. Compiled with no
 // include path but the header's folder:
-//   c++ -std=c++17 -I DIR -DPOLICY_NAMESPACE=NAME -DPOLICY_DISCRETE=0|1 [-DPOLICY_MASKED=1] check_policy.cpp
+//   c++ -std=c++17 -I DIR -DPOLICY_NAMESPACE=NAME -DPOLICY_DISCRETE=0|1 [-DPOLICY_MASKED=1] [-DPOLICY_MULTI=1]
+//       check_policy.cpp
 //   check_policy RECORD.csv
 // With POLICY_MASKED (an environment that masks its actions), the record ends
 // with the legal actions (legal_0, ...), and the header's act(observation, legal) is checked.
+// With POLICY_MULTI=1 (MultiDiscrete) or 2 (MultiBinary), and POLICY_DISCRETE=0, every
+// component must be the recorded one, unless the header's own logits tie within the tolerance
+// (for a bit: its logit is within it of 0).
 // Continuous actions must agree within 1e-5 · max(1, |action|); a discrete
 // action must be the recorded one, unless the header's own logits of the two
 // tie within that tolerance (the library and the header sum in different orders).
@@ -23,6 +27,9 @@ namespace policy_under_test = POLICY_NAMESPACE;
 
 #ifndef POLICY_MASKED
 #define POLICY_MASKED 0
+#endif
+#ifndef POLICY_MULTI
+#define POLICY_MULTI 0
 #endif
 
 namespace {
@@ -66,6 +73,9 @@ int main(int argc, char** argv) {
 #if POLICY_DISCRETE
   constexpr int actions = 1;
   constexpr int mask_columns = POLICY_MASKED ? policy_under_test::action_count : 0;
+#elif POLICY_MULTI
+  constexpr int mask_columns = 0;
+  constexpr int actions = policy_under_test::action_components;
 #else
   constexpr int mask_columns = 0;
   constexpr int actions = policy_under_test::action_dim;
@@ -113,6 +123,39 @@ int main(int argc, char** argv) {
     } else {
       if (++failures <= 10)
         std::fprintf(stderr, "row %ld: the header acts %d, actorcritic-eval took %d\n", rows, action, recorded);
+    }
+#elif POLICY_MULTI
+    int action[actions];
+    policy_under_test::act(observation, action);
+#if POLICY_MULTI == 1
+    float logits[policy_under_test::logit_count];
+#else
+    float logits[actions];
+#endif
+    policy_under_test::forward(observation, logits);
+    bool same = true, tie = true;
+    [[maybe_unused]] int offset = 0;
+    for (int k = 0; k < actions; ++k) {
+      const int recorded = std::atoi(cells[static_cast<std::size_t>(2 + observations + k)].c_str());
+#if POLICY_MULTI == 1
+      const int n = policy_under_test::nvec[k];
+      const bool close_logits =
+          recorded >= 0 && recorded < n && close(double(logits[offset + action[k]]), double(logits[offset + recorded]));
+      offset += n;
+#else
+      const bool close_logits = close(double(logits[k]), 0.0);
+#endif
+      if (action[k] != recorded) {
+        same = false;
+        tie = tie && close_logits;
+      }
+    }
+    if (same) {
+      ++identical;
+    } else if (tie) {
+      ++near_ties;
+    } else if (++failures <= 10) {
+      std::fprintf(stderr, "row %ld: the header's action differs from actorcritic-eval's\n", rows);
     }
 #else
     float action[actions];

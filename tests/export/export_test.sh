@@ -14,7 +14,8 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 # compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
 compile_check() {
   "$cxx" -std=c++17 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -I "$1" \
-    -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" -DPOLICY_MASKED="${5:-0}" "$source/check_policy.cpp" -o "$4"
+    -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" -DPOLICY_MASKED="${5:-0}" -DPOLICY_MULTI="${6:-0}" \
+    "$source/check_policy.cpp" -o "$4"
 }
 
 # A categorical policy (layer norm, ReLU) and a Gaussian one (shared trunk, tanh), both normalized.
@@ -24,18 +25,25 @@ compile_check() {
   --shared-trunk true --save pendulum.ckpt --quiet >/dev/null || fail "training Pendulum"
 # A policy over masked actions (GridMaze-v0): the record holds the legal actions, the header's masked act() takes them.
 "$train" --algo ppo-clip --env GridMaze-v0 --steps 8192 --save maze.ckpt --quiet >/dev/null || fail "training GridMaze"
+# MultiDiscrete and MultiBinary policies: act(observation, int*) gives every component.
+"$train" --algo ppo-clip --env CopyDigits-v0 --steps 8192 --save digits.ckpt --quiet >/dev/null || fail "training CopyDigits"
+"$train" --algo ppo-clip --env CopyBits-v0 --steps 8192 --save bits.ckpt --quiet >/dev/null || fail "training CopyBits"
 
-for run in cartpole:1:0:cartpole pendulum:0:0:control::pendulum maze:1:1:maze; do
+# name:discrete:masked:multi:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
+for run in cartpole:1:0:0:cartpole pendulum:0:0:0:control::pendulum maze:1:1:0:maze digits:0:0:1:digits \
+           bits:0:0:2:bits; do
   name=${run%%:*} rest=${run#*:}
   discrete=${rest%%:*} rest=${rest#*:}
-  masked=${rest%%:*} namespace=${rest#*:}
+  masked=${rest%%:*} rest=${rest#*:}
+  multi=${rest%%:*} namespace=${rest#*:}
   mkdir -p "$name"
   "$eval" --load "$name.ckpt" --episodes 4 --seed 7 --record "$name.csv" >/dev/null || fail "evaluating $name"
   "$export" --load "$name.ckpt" --out "$name/policy.hpp" --namespace "$namespace" >/dev/null || fail "exporting $name"
   # Dependency-free: the header includes <cmath> and <cstddef>, nothing else.
   includes=$(grep '^#include' "$name/policy.hpp" | tr '\n' ' ')
   [[ $includes == "#include <cmath> #include <cstddef> " ]] || fail "$name/policy.hpp includes $includes"
-  compile_check "$name" "$namespace" "$discrete" "check_$name" "$masked" || fail "compiling the check of $name/policy.hpp"
+  compile_check "$name" "$namespace" "$discrete" "check_$name" "$masked" "$multi" ||
+    fail "compiling the check of $name/policy.hpp"
   ./"check_$name" "$name.csv" || fail "$name/policy.hpp does not act as actorcritic-eval did"
   # The same checkpoint exports to the same bytes.
   "$export" --load "$name.ckpt" --out "$name/again.hpp" --namespace "$namespace" >/dev/null

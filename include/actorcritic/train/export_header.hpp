@@ -13,6 +13,9 @@
 //   constexpr int observation_dim;
 //   discrete:   constexpr int action_count;  int act(const float* observation);
 //               int act(const float* observation, const bool* legal);  // masked: the most likely legal action
+//   MultiDiscrete: constexpr int action_components, nvec[action_components], logit_count;
+//               void act(const float* observation, int* action);      // each component's most likely value
+//   MultiBinary: constexpr int action_components;  void act(const float* observation, int* action);  // bits
 //   continuous: constexpr int action_dim;    void act(const float* observation, float* action);
 //   void forward(const float* observation, float* output);  // logits, or the Gaussian mean, before the action rule
 //
@@ -122,12 +125,14 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
                 "policy_header_source: the exported forward pass computes in float; export a float policy");
   detail::check_namespace_name(options.name_space);
   constexpr bool discrete = InferencePolicy<Actor>::kDiscrete;
+  constexpr bool multi = InferencePolicy<Actor>::kMultiAction;  // MultiDiscrete or MultiBinary
   const CheckpointEnvironment& env = policy.environment();
+  const bool binary = env.multi_kind == "multi_binary";
   const auto& net = policy.actor().network();
   const nn::MlpConfig& architecture = net.config();
   const auto& linears = net.linear_layers();
   const auto& norms = net.layer_norms();
-  const Index head_rows = env.action_size;  // logits or means; a shared trunk's value row is left out
+  const Index head_rows = env.head_rows();  // logits or means; a shared trunk's value row is left out
   const float* parameters = net.parameters().data();
 
   Index widest = std::max<Index>(env.observation_dim, head_rows);
@@ -138,7 +143,11 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
     hidden += fmt::format(" → {}{} {}", width, architecture.layer_norm ? " layer-norm" : "",
                           nn::to_string(architecture.activation));
   }
-  hidden += fmt::format(" → {} ({})", head_rows, discrete ? "logits" : "mean");
+  hidden += fmt::format(" → {} ({})", head_rows, discrete || multi ? "logits" : "mean");
+  const char* action_rule = discrete ? "the most likely one (the first on ties)"
+                            : !multi ? "the Gaussian mean, clipped to the action space"
+                            : binary ? "each bit 1 where its logit is > 0"
+                                     : "the most likely value of each component (the first on ties)";
 
   std::string out;
   out += fmt::format(
@@ -156,12 +165,22 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
           ? fmt::format("normalized with the run's frozen statistics, clipped to ±{}",
                         static_cast<float>(policy.normalizer()->config().clip_observation))
           : std::string("used as it is"),
-      discrete ? "the most likely one (the first on ties)" : "the Gaussian mean, clipped to the action space");
+      action_rule);
   out += "#pragma once\n\n#include <cmath>\n#include <cstddef>\n\n";
   out += fmt::format("namespace {} {{\n\n", options.name_space);
   out += fmt::format("constexpr int observation_dim = {};\n", env.observation_dim);
-  out += discrete ? fmt::format("constexpr int action_count = {};\n\n", head_rows)
-                  : fmt::format("constexpr int action_dim = {};\n\n", head_rows);
+  if (discrete) {
+    out += fmt::format("constexpr int action_count = {};\n\n", head_rows);
+  } else if (multi) {
+    out += fmt::format("constexpr int action_components = {};\n", env.action_size);
+    if (!binary) {
+      out += fmt::format("constexpr int nvec[action_components] = {{{}}};\n", fmt::join(env.nvec, ", "));
+      out += fmt::format("constexpr int logit_count = {};\n", head_rows);
+    }
+    out += "\n";
+  } else {
+    out += fmt::format("constexpr int action_dim = {};\n\n", head_rows);
+  }
 
   out += "namespace detail {\n\n";
   out += fmt::format("constexpr std::size_t kWidest = {};  // the widest layer, for the work buffers\n\n", widest);
@@ -196,7 +215,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
     }
     out += "\n";
   }
-  if constexpr (!discrete) {
+  if constexpr (!discrete && !multi) {
     out += detail::float_array("action_low", env.action_low, "the action space's lower bounds");
     out += detail::float_array("action_high", env.action_high, "the action space's upper bounds");
     out += "\n";
@@ -241,7 +260,9 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
       "/// The network's {} for one raw observation, before the action rule.\n"
       "inline void forward(const float* observation, float* output) {{\n"
       "  float a[detail::kWidest];\n{}",
-      discrete ? "logits (action_count values)" : "Gaussian mean (action_dim values)",
+      discrete ? "logits (action_count values)"
+      : multi  ? (binary ? "logits (one per bit)" : "logits (logit_count values, component after component)")
+               : "Gaussian mean (action_dim values)",
       architecture.hidden.empty() ? "" : "  float b[detail::kWidest];\n");
   if (normalize) {
     out +=
@@ -294,6 +315,34 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  }\n"
         "  return best;\n"
         "}\n\n";
+  } else if constexpr (multi) {
+    if (binary) {
+      out +=
+          "/// The action's bits (action_components values of 0 or 1) for one raw observation: each bit is\n"
+          "/// 1 where its logit is > 0 (its probability above one half).\n"
+          "inline void act(const float* observation, int* action) {\n"
+          "  float logits[action_components];\n"
+          "  forward(observation, logits);\n"
+          "  for (int i = 0; i < action_components; ++i) action[i] = logits[i] > 0.0f ? 1 : 0;\n"
+          "}\n\n";
+    } else {
+      out +=
+          "/// The action (action_components values) for one raw observation: the most likely value of\n"
+          "/// each component (the first on ties), component k over its nvec[k] logits.\n"
+          "inline void act(const float* observation, int* action) {\n"
+          "  float logits[logit_count];\n"
+          "  forward(observation, logits);\n"
+          "  int offset = 0;\n"
+          "  for (int k = 0; k < action_components; ++k) {\n"
+          "    int best = 0;\n"
+          "    for (int i = 1; i < nvec[k]; ++i) {\n"
+          "      if (logits[offset + i] > logits[offset + best]) best = i;\n"
+          "    }\n"
+          "    action[k] = best;\n"
+          "    offset += nvec[k];\n"
+          "  }\n"
+          "}\n\n";
+    }
   } else {
     out +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: the\n"
