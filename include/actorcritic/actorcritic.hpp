@@ -33,6 +33,7 @@
 #include "actorcritic/distributions/categorical.hpp"
 #include "actorcritic/distributions/diag_gaussian.hpp"
 #include "actorcritic/distributions/multi_categorical.hpp"
+#include "actorcritic/distributions/squashed_gaussian.hpp"
 
 #include "actorcritic/envs/acrobot.hpp"
 #include "actorcritic/envs/cart_pole.hpp"

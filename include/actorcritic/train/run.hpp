@@ -311,6 +311,20 @@ class Run {
   }
 
   [[nodiscard]] const RunConfig& config() const { return config_; }
+  /// What the actor's constructor takes for env's action space (Actor::Shape): the
+  /// actions (Discrete), nvec (MultiDiscrete), the bits (MultiBinary) or the dimensions (Box).
+  static typename Actor::Shape action_shape(const VectorEnv<E>& env) {
+    typename Actor::Shape shape{};
+    if constexpr (envs::DiscreteEnv<E>) {
+      shape = env.action_count();
+    } else if constexpr (envs::MultiDiscreteEnv<E>) {
+      const auto nvec = env.action_space().nvec;
+      shape.assign(nvec.data(), nvec.data() + nvec.size());
+    } else {
+      shape = env.action_dim();  // Box dimensions, MultiBinary bits
+    }
+    return shape;
+  }
   /// The ranks this run is one of.
   [[nodiscard]] CommunicatorRef communicator() const { return comm_; }
   /// The algorithm's hyperparameters (the algorithm holds them).
@@ -365,17 +379,8 @@ class Run {
 
   static std::unique_ptr<ActorCriticModel<Actor>> make_model(const RunConfig& config, const VectorEnv<E>& env) {
     Generator init(config.seed);
-    typename Actor::Shape action_size{};
-    if constexpr (envs::DiscreteEnv<E>) {
-      action_size = env.action_count();
-    } else if constexpr (envs::MultiDiscreteEnv<E>) {
-      const auto nvec = env.action_space().nvec;
-      action_size.assign(nvec.data(), nvec.data() + nvec.size());
-    } else {
-      action_size = env.action_dim();  // Box dimensions, MultiBinary bits
-    }
-    return std::make_unique<ActorCriticModel<Actor>>(env.observation_dim(), action_size, config.actor, config.critic,
-                                                     kHasCritic<Algorithm>, config.shared_trunk, init);
+    return std::make_unique<ActorCriticModel<Actor>>(env.observation_dim(), action_shape(env), config.actor,
+                                                     config.critic, kHasCritic<Algorithm>, config.shared_trunk, init);
   }
   static Algorithm make_algorithm(ActorCriticModel<Actor>& model, const Settings& settings) {
     if constexpr (kHasCritic<Algorithm>) {
