@@ -85,6 +85,9 @@ TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the 
   SECTION("MultiDiscrete policy (factored categorical), clipped") {
     check_objective_gradient(ac::MultiCategoricalActor<double>(3, {3, 2, 4}, config, 7), kClip);
   }
+  SECTION("tanh-squashed Gaussian policy, clipped") {
+    check_objective_gradient(ac::SquashedGaussianActor<double>(3, 2, config, 9), kClip);
+  }
   SECTION("MultiBinary policy (Bernoulli bits), clipped") {
     check_objective_gradient(ac::BernoulliActor<double>(3, 4, config, 8), kClip);
   }

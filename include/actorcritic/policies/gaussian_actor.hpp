@@ -6,11 +6,15 @@
 // trailing_parameters), so optimizers, clipping, the trust-region step and
 // checkpoints see one vector. Gradients and tangents are in the stacked
 // distribution parameters [μ; log σ] (`2·dims x batch`).
+//
+// `Head` is DiagGaussian by default; SquashedGaussianActor is the same actor
+// with a SquashedDiagGaussian head (actions tanh(u), for bounded Box spaces).
 
 #include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/diag_gaussian.hpp"
+#include "actorcritic/distributions/squashed_gaussian.hpp"
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
@@ -18,13 +22,13 @@
 
 namespace ac {
 
-template <RealScalar Scalar_>
+template <RealScalar Scalar_, template <class> class Head = DiagGaussian>
 class GaussianActor {
  public:
   /// What describes the action space to the constructor: the action's dimension.
   using Shape = Index;
   using Scalar = Scalar_;
-  using Distribution = DiagGaussian<Scalar>;
+  using Distribution = Head<Scalar>;
   using Actions = Matrix<Scalar>;
 
   GaussianActor(Index observation_dim, Index action_dim, const ActorConfig& config, Generator& rng)
@@ -44,13 +48,13 @@ class GaussianActor {
   /// The action distribution at a batch of observations (`obs_dim x batch`).
   /// `masks` exist for the algorithms' one call shape: continuous actions have
   /// none, so they must be empty.
-  const DiagGaussian<Scalar>& distribution(ConstMatrixRef<Scalar> observations,
+  const Distribution& distribution(ConstMatrixRef<Scalar> observations,
                                            ActionMaskMap masks = no_action_masks()) {
     expect_no_masks(masks);
     dist_.set(net_.forward(observations), log_std());
     return dist_;
   }
-  [[nodiscard]] const DiagGaussian<Scalar>& last_distribution() const { return dist_; }
+  [[nodiscard]] const Distribution& last_distribution() const { return dist_; }
 
   /// Accumulates dL/dθ given dL/d[μ; log σ] (`2·dims x batch`) for the last
   /// distribution() or jvp() batch: μ's part through the network, log σ's
@@ -107,8 +111,14 @@ class GaussianActor {
   }
 
   PolicyNetwork<Scalar> net_;
-  DiagGaussian<Scalar> dist_;
+  Distribution dist_;
   Matrix<Scalar> tangent_;
 };
+
+/// A Gaussian policy whose actions are squashed by tanh into a bounded Box
+/// (SquashedDiagGaussian): the rollout keeps the pre-squash u, the environment
+/// receives low + (tanh(u) + 1) (high − low) / 2.
+template <RealScalar Scalar>
+using SquashedGaussianActor = GaussianActor<Scalar, SquashedDiagGaussian>;
 
 }  // namespace ac

@@ -8,6 +8,7 @@
 
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/distributions/multi_categorical.hpp"
+#include "actorcritic/distributions/squashed_gaussian.hpp"
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
@@ -154,11 +155,18 @@ class Collector {
         const auto space = env.action_space();  // a Box holds vectors: fetched once, not every step
         low_ = space.low;
         high_ = space.high;
+        check_action_bounds<typename P::Distribution>(low_, high_, env.id());
         env_actions_.resize(env.action_dim(), env.size());
       }
-      env_actions_ = actions.template cast<float>();
-      for (Index j = 0; j < env_actions_.cols(); ++j) {
-        env_actions_.col(j) = env_actions_.col(j).cwiseMax(low_).cwiseMin(high_);
+      if constexpr (kSquashedActions<typename P::Distribution>) {
+        for (Index j = 0; j < env_actions_.cols(); ++j) {
+          squash_to_bounds_into(actions.col(j), low_, high_, env_actions_.col(j));
+        }
+      } else {
+        env_actions_ = actions.template cast<float>();
+        for (Index j = 0; j < env_actions_.cols(); ++j) {
+          env_actions_.col(j) = env_actions_.col(j).cwiseMax(low_).cwiseMin(high_);
+        }
       }
       env.step(env_actions_);
     }

@@ -12,6 +12,7 @@
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
+#include "actorcritic/distributions/squashed_gaussian.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
 
@@ -75,5 +76,17 @@ template <class Actions>
 Eigen::VectorXf clip_action(const Actions& action, const Eigen::VectorXf& low, const Eigen::VectorXf& high) {
   return action.col(0).template cast<float>().cwiseMax(low).cwiseMin(high);
 }
+
+/// The Box action the environment receives for policy P's output (one column):
+/// clipped to [low, high], or for a squashed policy tanh(u) rescaled to them.
+template <Policy P, class Actions>
+Eigen::VectorXf box_action(const Actions& action, const Eigen::VectorXf& low, const Eigen::VectorXf& high) {
+  if constexpr (kSquashedActions<typename P::Distribution>) {
+    return squash_to_bounds(action.col(0), low, high);
+  } else {
+    return clip_action(action, low, high);
+  }
+}
+
 
 }  // namespace ac

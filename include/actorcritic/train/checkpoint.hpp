@@ -19,6 +19,7 @@
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
+#include "actorcritic/distributions/squashed_gaussian.hpp"
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/nn/mlp.hpp"
 
@@ -232,12 +233,39 @@ std::string_view open_checkpoint(std::string_view bytes, const std::string& sour
 struct CheckpointHeader {
   std::string algorithm;  // the algorithm class's kName ("ppo", "a2c", ...)
   CheckpointEnvironment environment;
+  /// The policy's distribution where the space alone does not say it: "squashed_gaussian"
+  /// for a SquashedGaussianActor; empty (and not written) for the default of each space.
+  std::string policy{};
 
   template <class Archive>
   void serialize(Archive& a) {
     a.field("algorithm", algorithm);
     a.field("environment", environment);
+    bool has_policy = !policy.empty();
+    if constexpr (Archive::loading) has_policy = a.peek_name() == "policy";
+    if (has_policy) {
+      a.field("policy", policy,
+              archive::Check{[](const std::string& p) { return p == "squashed_gaussian"; }, "\"squashed_gaussian\""});
+    }
   }
 };
+
+/// What CheckpointHeader::policy records for an actor type.
+template <class Actor>
+std::string checkpoint_policy_kind() {
+  if constexpr (kSquashedActions<typename Actor::Distribution>) return "squashed_gaussian";
+  return {};
+}
+
+/// Throws IoError unless the checkpoint's policy is the one Actor loads.
+template <class Actor>
+void check_checkpoint_policy(const CheckpointHeader& header, const std::string& source) {
+  const std::string expected = checkpoint_policy_kind<Actor>();
+  if (header.policy != expected) {
+    throw_io_error("{}: the checkpoint's policy is {}, this program loads a {} policy", source,
+                   header.policy.empty() ? "the space's default" : header.policy,
+                   expected.empty() ? "default" : expected);
+  }
+}
 
 }  // namespace ac

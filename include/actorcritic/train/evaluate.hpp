@@ -51,6 +51,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
   Generator* draws = mode == EvaluationMode::stochastic ? &sampler : nullptr;
   [[maybe_unused]] typename E::Action env_action{};
   const auto space = env.action_space();
+  if constexpr (envs::ContinuousEnv<E>) check_action_bounds<typename P::Distribution>(space.low, space.high, env.id());
   [[maybe_unused]] ActionMasks mask;
   if constexpr (envs::MaskedEnv<E>) mask.resize(envs::mask_rows(space), 1);
   double sum = 0.0, sum_sq = 0.0;
@@ -73,7 +74,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
       const ActionMaskMap legal = mask_columns(mask, 0, mask.cols());  // empty without masks
       const auto& action = choose(policy, o, normalizer, draws, legal);
       if constexpr (envs::ContinuousEnv<E>) {
-        env_action = clip_action(action, space.low, space.high);
+        env_action = box_action<P>(action, space.low, space.high);
       } else if constexpr (envs::MultiActionEnv<E>) {
         env_action = action.col(0);
       } else {

@@ -126,6 +126,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   detail::check_namespace_name(options.name_space);
   constexpr bool discrete = InferencePolicy<Actor>::kDiscrete;
   constexpr bool multi = InferencePolicy<Actor>::kMultiAction;  // MultiDiscrete or MultiBinary
+  constexpr bool squashed = kSquashedActions<typename Actor::Distribution>;  // tanh, then the bounds
   const CheckpointEnvironment& env = policy.environment();
   const bool binary = env.multi_kind == "multi_binary";
   const auto& net = policy.actor().network();
@@ -145,6 +146,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   }
   hidden += fmt::format(" → {} ({})", head_rows, discrete || multi ? "logits" : "mean");
   const char* action_rule = discrete ? "the most likely one (the first on ties)"
+                            : squashed ? "tanh of the Gaussian mean, rescaled to the action space"
                             : !multi ? "the Gaussian mean, clipped to the action space"
                             : binary ? "each bit 1 where its logit is > 0"
                                      : "the most likely value of each component (the first on ties)";
@@ -343,6 +345,17 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
           "  }\n"
           "}\n\n";
     }
+  } else if constexpr (squashed) {
+    out +=
+        "/// The action (action_dim values) for one raw observation of observation_dim values: tanh of the\n"
+        "/// Gaussian mean, rescaled from (-1, 1) to the action space.\n"
+        "inline void act(const float* observation, float* action) {\n"
+        "  forward(observation, action);\n"
+        "  for (int i = 0; i < action_dim; ++i) {\n"
+        "    const float y = std::tanh(action[i]);\n"
+        "    action[i] = detail::action_low[i] + (y + 1.0f) * 0.5f * (detail::action_high[i] - detail::action_low[i]);\n"
+        "  }\n"
+        "}\n\n";
   } else {
     out +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: the\n"

@@ -59,6 +59,7 @@ class InferencePolicy {
       throw_io_error("{}: the checkpoint's policy has {} actions ({}), this program loads a policy with {} actions",
                      source, e.action_kind(), e.id, action_kind());
     }
+    check_checkpoint_policy<Actor>(policy.run_.header, source);
     check_run_fits<Scalar>(policy.run_, in, false);
     in.skip("settings");
     NetworkRecord<Scalar> actor;
@@ -101,7 +102,7 @@ class InferencePolicy {
     } else if constexpr (kMultiAction) {
       return action.col(0);
     } else {
-      return clip_action(action, low_, high_);
+      return box_action<Actor>(action, low_, high_);
     }
   }
 

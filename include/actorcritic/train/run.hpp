@@ -196,6 +196,7 @@ class Run {
       throw_io_error("{}: the checkpoint was trained by {}, not {}", source, header.algorithm, Algorithm::kName);
     }
     check_checkpoint_environment(header.environment, describe_environment(prototype), source);
+    check_checkpoint_policy<Actor>(header, source);
     check_run_fits<Scalar>({header, config}, in, kHasCritic<Algorithm> && !config.shared_trunk);
     Settings settings{};
     in.field("settings", settings);
@@ -302,7 +303,7 @@ class Run {
     const auto& action = (*chooser_)(actor(), observation, normalizer_.get(), nullptr, mask);
     if constexpr (envs::ContinuousEnv<E>) {
       const auto space = prototype_.action_space();
-      return clip_action(action, space.low, space.high);
+      return box_action<Actor>(action, space.low, space.high);
     } else if constexpr (envs::MultiActionEnv<E>) {
       return action.col(0);
     } else {
@@ -391,7 +392,8 @@ class Run {
   }
 
   void write(OutputArchive& out) const {
-    CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_)};
+    CheckpointHeader header{std::string(Algorithm::kName), describe_environment(prototype_),
+                            checkpoint_policy_kind<Actor>()};
     out.field("header", header);
     out.field("config", config_);
     out.field("settings", algorithm_.settings());
