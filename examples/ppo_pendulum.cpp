@@ -6,29 +6,54 @@
 // environments receive them clipped to [−2, 2]. Evaluation uses the mean action
 // and the frozen normalization statistics.
 //
-//   ppo_pendulum [--steps N (300000)] [--seed S (0)] [--csv PATH] [--plot PATH.png]
+// --squashed true trains a tanh-squashed Gaussian instead (ac::SquashedGaussianActor,
+// initial σ 1 before the squash): the environments receive 2 tanh(u), never clipped.
+// --save writes the run (ac::Run) for actorcritic-eval and actorcritic-export.
+//
+//   ppo_pendulum [--steps N (300000)] [--seed S (0)] [--squashed false] [--save PATH] [--csv PATH] [--plot PATH.png]
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
 
 #include "example_options.hpp"
 
+#include <string>
+
+namespace {
+
+template <class Actor>
+int train(const ExampleCommandLine& options, const std::string& save, const std::string& name) {
+  ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs,
+                       .seed = options.seed,
+                       .total_steps = options.steps,
+                       .actor = ac::presets::pendulum_actor(),
+                       .critic = ac::presets::pendulum_critic(),
+                       .normalization = ac::presets::pendulum_normalization()};
+  if constexpr (ac::kSquashedActions<typename Actor::Distribution>) config.actor.initial_log_std = 0.0;
+  ac::Run<ac::PPO<Actor>, ac::envs::Pendulum> run(config, ac::presets::ppo_pendulum());
+  ExampleProgress progress(options, options.steps, name + " on Pendulum-v1");
+  run.train([&](const ac::IterationInfo& info) { progress(info); });
+  progress.finish();
+  if (!save.empty()) {
+    run.save(save);
+    fmt::print("run saved to {}\n", save);
+  }
+  print_evaluation(name, run.evaluate(20, options.seed + 1000), options);
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   return cli::guarded_main("ppo_pendulum", [&] {
     ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1 (RLtools' configuration).");
     options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
+    bool squashed = false;
+    std::string save;
+    options.flags.boolean("--squashed", "a tanh-squashed Gaussian policy (bounded torques, no clipping)", squashed);
+    options.flags.text("--save", "write the whole run here when training ends", save);
     options.parse(argc, argv);
-
-    ac::VectorEnv<ac::envs::Pendulum> env(ac::presets::kPpoPendulumEnvs, options.seed);
-    ac::Generator init(options.seed);
-    ac::GaussianActor<float> actor(env.observation_dim(), env.action_dim(), ac::presets::pendulum_actor(), init);
-    ac::Critic<float> critic(env.observation_dim(), ac::presets::pendulum_critic(), init);
-    ac::VecNormalize normalize(env.observation_dim(), env.size(), ac::presets::pendulum_normalization());
-    ac::PPO ppo(actor, critic, ac::presets::ppo_pendulum());
-
-    train_with_progress(ppo, env, options, "PPO on Pendulum-v1", &normalize);
-    normalize.set_training(false);
-    print_evaluation("PPO", ac::evaluate(actor, ac::envs::Pendulum{}, 20, options.seed + 1000, &normalize), options);
-    return 0;
+    return squashed ? train<ac::SquashedGaussianActor<float>>(options, save, "PPO (squashed Gaussian)")
+                    : train<ac::GaussianActor<float>>(options, save, "PPO");
   });
 }

@@ -28,10 +28,9 @@ constexpr std::string_view kUsage =
     "                        [--record PATH.csv]\n\n"
     "Evaluates the policy of a checkpoint written by actorcritic-train --save.\n";
 
-template <class E>
+template <class E, class Actor = ac::PolicyFor<E>>
 int evaluate_checkpoint(const EvalOptions& options) {
   constexpr bool discrete = ac::envs::DiscreteEnv<E>;  // one action index per step; else a vector of components
-  using Actor = ac::PolicyFor<E>;
   auto policy = ac::InferencePolicy<Actor>::load(options.load);
   ac::check_checkpoint_environment(policy.environment(), ac::describe_environment(E{}), options.load);
   const ac::Index observation_dim = policy.observation_dim();
@@ -104,6 +103,13 @@ int main(int argc, char** argv) {
     }
     const cli::Environment* row = cli::environment_named(id);
     if (row == nullptr) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
-    return cli::with_environment(*row, [&]<class E>() { return evaluate_checkpoint<E>(options); });
+    return cli::with_environment(*row, [&]<class E>() {
+      if constexpr (ac::envs::ContinuousEnv<E>) {  // a library run's squashed Gaussian (ac::SquashedGaussianActor)
+        if (stored.header.policy == "squashed_gaussian") {
+          return evaluate_checkpoint<E, ac::SquashedGaussianActor<float>>(options);
+        }
+      }
+      return evaluate_checkpoint<E>(options);
+    });
   });
 }

@@ -71,7 +71,9 @@ int export_policy(const ExportOptions& options) {
 int main(int argc, char** argv) {
   return cli::guarded_main("actorcritic-export", [&] {
     const ExportOptions options = parse(argc, argv);
-    const std::string kind = ac::read_run_header(options.load).header.environment.action_kind();
+    const auto header = ac::read_run_header(options.load).header;
+    const std::string kind = header.environment.action_kind();
+    if (header.policy == "squashed_gaussian") return export_policy<ac::SquashedGaussianActor<float>>(options);
     if (kind == "multi_discrete") return export_policy<ac::MultiCategoricalActor<float>>(options);
     if (kind == "multi_binary") return export_policy<ac::BernoulliActor<float>>(options);
     return kind == "discrete" ? export_policy<ac::CategoricalActor<float>>(options)

@@ -5,10 +5,10 @@
 # separate program whose only include path is the header's folder, and check
 # that the header acts as the evaluator did on every recorded observation
 # (check_policy.cpp). A header with one weight changed must fail the same check.
-#   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR
+#   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR PPO_PENDULUM
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
-train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6
+train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6 ppo_pendulum=$7
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
 # compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
@@ -28,10 +28,13 @@ compile_check() {
 # MultiDiscrete and MultiBinary policies: act(observation, int*) gives every component.
 "$train" --algo ppo-clip --env CopyDigits-v0 --steps 8192 --save digits.ckpt --quiet >/dev/null || fail "training CopyDigits"
 "$train" --algo ppo-clip --env CopyBits-v0 --steps 8192 --save bits.ckpt --quiet >/dev/null || fail "training CopyBits"
+# A tanh-squashed Gaussian (the library's SquashedGaussianActor, trained by the ppo_pendulum example).
+"$ppo_pendulum" --squashed true --steps 16384 --save squashed.ckpt --csv squashed_train.csv >/dev/null ||
+  fail "training the squashed Pendulum policy"
 
 # name:discrete:masked:multi:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
 for run in cartpole:1:0:0:cartpole pendulum:0:0:0:control::pendulum maze:1:1:0:maze digits:0:0:1:digits \
-           bits:0:0:2:bits; do
+           bits:0:0:2:bits squashed:0:0:0:squashed; do
   name=${run%%:*} rest=${run#*:}
   discrete=${rest%%:*} rest=${rest#*:}
   masked=${rest%%:*} rest=${rest#*:}
