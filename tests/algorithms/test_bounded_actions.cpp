@@ -117,8 +117,35 @@ TEST_CASE("a squashed policy on an unbounded Box is refused naming the environme
   CHECK_THROWS_WITH(ac::evaluate(actor, Unbounded{}, 1, 0), Catch::Contains("bounded action space"));
 }
 
+TEST_CASE("a state-dependent log sigma is a network output that starts at the initial value",
+          "[algorithms][bounded]") {
+  ac::Generator rng(7);
+  const ac::ActorConfig config{.hidden = {8}, .initial_log_std = -0.7, .state_dependent_std = true};
+  ac::GaussianActor<double> actor(3, 2, config, rng);
+  CHECK(actor.state_dependent_std());
+  CHECK(actor.parameter_rows() == 4);
+  const ac::Matrix<double> x = ac::test::normal_matrix(3, 5, rng);
+  const auto& d = actor.distribution(x);
+  const ac::Matrix<double> log_std = d.log_std();
+  CHECK((log_std.array() - -0.7).abs().maxCoeff() < 0.05);  // the head's weights start at gain 0.01
+  CHECK((log_std.col(0) - log_std.col(1)).norm() > 0.0);     // and differ from state to state
+  CHECK_THROWS_WITH(actor.log_std(), Catch::Contains("depends on the state"));
+  // The log σ rows' gradient flows into the network: a unit gradient on them moves the last layer's log σ bias.
+  actor.network().zero_gradients();
+  ac::Matrix<double> grad = ac::Matrix<double>::Zero(4, 5);
+  grad.bottomRows(2).setOnes();
+  actor.backward(grad);
+  const auto& net = actor.network();
+  const auto bias_gradient = net.linear_layers().back().bias(net.gradients().data());
+  CHECK(bias_gradient(2) == Approx(5.0));
+  CHECK(bias_gradient(0) == 0.0);
+}
+
 TEST_CASE("PPO with a tanh-squashed Gaussian swings Pendulum-v1 up (-300) on most seeds",
           "[algorithms][bounded][learning]") {
+  // Measured over seeds 0-9 (x86-64-v4): 10/10, worst -235. With a state-dependent log σ the same
+  // budget gave 9/10 (seed 3: -568 at 300k, best periodic evaluation -485), so that option is not
+  // asserted here; its gradients and Fisher product are (test_ppo.cpp, test_trpo.cpp).
   ac::test::LearningTrials trials("PPO, squashed Gaussian, Pendulum-v1, 300k steps: evaluation >= -300");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
     ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs, .seed = seed, .total_steps = 300'000,

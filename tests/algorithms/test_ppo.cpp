@@ -88,6 +88,12 @@ TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the 
   SECTION("tanh-squashed Gaussian policy, clipped") {
     check_objective_gradient(ac::SquashedGaussianActor<double>(3, 2, config, 9), kClip);
   }
+  SECTION("Gaussian and squashed policies with a state-dependent log sigma, clipped") {
+    ac::ActorConfig state_dependent = config;
+    state_dependent.state_dependent_std = true;
+    check_objective_gradient(ac::GaussianActor<double>(3, 2, state_dependent, 10), kClip);
+    check_objective_gradient(ac::SquashedGaussianActor<double>(3, 2, state_dependent, 11), kClip);
+  }
   SECTION("MultiBinary policy (Bernoulli bits), clipped") {
     check_objective_gradient(ac::BernoulliActor<double>(3, 4, config, 8), kClip);
   }

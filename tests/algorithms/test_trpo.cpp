@@ -66,6 +66,11 @@ TEST_CASE("the Fisher-vector product equals the finite-difference Hessian of the
     check_fisher_vector_product(ac::MultiCategoricalActor<double>(3, {3, 2, 2}, config, 7));
   }
   SECTION("tanh-squashed Gaussian") { check_fisher_vector_product(ac::SquashedGaussianActor<double>(3, 2, config, 9)); }
+  SECTION("Gaussian with a state-dependent log sigma") {
+    ac::ActorConfig state_dependent = config;
+    state_dependent.state_dependent_std = true;
+    check_fisher_vector_product(ac::GaussianActor<double>(3, 2, state_dependent, 10));
+  }
   SECTION("MultiBinary (Bernoulli bits)") { check_fisher_vector_product(ac::BernoulliActor<double>(3, 3, config, 8)); }
   SECTION("with layer norm") {
     ac::ActorConfig normed = config;

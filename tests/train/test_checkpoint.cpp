@@ -129,6 +129,17 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
   SECTION("the off-policy actor-critic with its replay") {
     check_resume<ac::OffPolicyActorCritic<Categorical>, CartPole>({}, cartpole);
   }
+  SECTION("a state-dependent log sigma, with a shared trunk too, and a squashed Gaussian") {
+    auto config = small_run(3000);
+    config.actor.state_dependent_std = true;
+    auto ppo = ac::presets::ppo_pendulum();
+    ppo.n_steps = 64;
+    ppo.batch_size = 128;
+    check_resume<ac::PPO<Gaussian>, Pendulum>(ppo, config);
+    check_resume<ac::PPO<ac::SquashedGaussianActor<float>>, Pendulum>(ppo, config);
+    config.shared_trunk = true;
+    check_resume<ac::PPO<Gaussian>, Pendulum>(ppo, config);
+  }
   SECTION("masked actions (GridMaze-v0): PPO, TRPO, and the off-policy replay with its masks") {
     auto ppo = ac::presets::ppo_grid_maze();
     ppo.n_steps = 64;

@@ -7,6 +7,10 @@
 // checkpoints see one vector. Gradients and tangents are in the stacked
 // distribution parameters [μ; log σ] (`2·dims x batch`).
 //
+// With ActorConfig::state_dependent_std, log σ is a second block of network
+// outputs instead ([μ; log σ] = the head's 2·dims rows, SAC's parameterization),
+// initialized at ActorConfig::initial_log_std through its bias.
+//
 // `Head` is DiagGaussian by default; SquashedGaussianActor is the same actor
 // with a SquashedDiagGaussian head (actions tanh(u), for bounded Box spaces).
 
@@ -32,16 +36,19 @@ class GaussianActor {
   using Actions = Matrix<Scalar>;
 
   GaussianActor(Index observation_dim, Index action_dim, const ActorConfig& config, Generator& rng)
-      : net_(mlp_config(observation_dim, action_dim, config), false, rng) {
+      : dims_(action_dim), state_dependent_(config.state_dependent_std),
+        net_(mlp_config(observation_dim, action_dim, config), false, rng) {
     initialize_log_std(config);
   }
   GaussianActor(Index observation_dim, Index action_dim, const ActorConfig& config = {}, std::uint64_t seed = 0)
-      : net_(mlp_config(observation_dim, action_dim, config), false, seed) {
+      : dims_(action_dim), state_dependent_(config.state_dependent_std),
+        net_(mlp_config(observation_dim, action_dim, config), false, seed) {
     initialize_log_std(config);
   }
   /// The network also outputs V(s) in a last row (see SharedActorCritic).
   GaussianActor(WithValueRow, Index observation_dim, Index action_dim, const ActorConfig& config, Generator& rng)
-      : net_(mlp_config(observation_dim, action_dim, config), true, rng) {
+      : dims_(action_dim), state_dependent_(config.state_dependent_std),
+        net_(mlp_config(observation_dim, action_dim, config), true, rng) {
     initialize_log_std(config);
   }
 
@@ -51,16 +58,26 @@ class GaussianActor {
   const Distribution& distribution(ConstMatrixRef<Scalar> observations,
                                            ActionMaskMap masks = no_action_masks()) {
     expect_no_masks(masks);
-    dist_.set(net_.forward(observations), log_std());
+    const auto y = net_.forward(observations);
+    if (state_dependent_) {
+      dist_.set(y.topRows(dims_), y.bottomRows(dims_));
+    } else {
+      dist_.set(y, log_std());
+    }
     return dist_;
   }
   [[nodiscard]] const Distribution& last_distribution() const { return dist_; }
 
   /// Accumulates dL/dθ given dL/d[μ; log σ] (`2·dims x batch`) for the last
   /// distribution() or jvp() batch: μ's part through the network, log σ's
-  /// summed over the batch (it is shared by every column).
+  /// summed over the batch (it is shared by every column) — or, state-dependent,
+  /// both through the network.
   void backward(ConstMatrixRef<Scalar> grad) {
     check_shape("GaussianActor::backward: grad", grad.rows(), grad.cols(), parameter_rows(), dist_.batch());
+    if (state_dependent_) {
+      net_.backward(grad, "GaussianActor");
+      return;
+    }
     net_.backward(grad.topRows(action_dim()), "GaussianActor");
     network().gradients().tail(action_dim()) += grad.bottomRows(action_dim()).rowwise().sum();
   }
@@ -70,6 +87,14 @@ class GaussianActor {
                              ActionMaskMap masks = no_action_masks()) {
     expect_no_masks(masks);
     const Index d = action_dim(), batch = observations.cols();
+    if (state_dependent_) {
+      const auto tangent = net_.jvp(observations, v);
+      const auto y = net_.last_output();
+      dist_.set(y.topRows(d), y.bottomRows(d));
+      if (tangent_.cols() < batch) tangent_.resize(2 * d, batch);
+      tangent_.leftCols(batch) = tangent;  // contiguous, without a shared trunk's value row
+      return {tangent_.data(), 2 * d, batch};
+    }
     auto mean_tangent = net_.jvp(observations, v);
     dist_.set(net_.last_output(), log_std());
     if (tangent_.cols() < batch) tangent_.resize(2 * d, batch);
@@ -79,12 +104,18 @@ class GaussianActor {
     return {tangent_.data(), 2 * d, batch};
   }
 
-  /// log σ, one value per action dimension (a view into the parameters).
+  /// log σ, one value per action dimension (a view into the parameters); with a
+  /// state-dependent log σ there is none (it is the distribution's, per state).
   [[nodiscard]] ConstVectorMap<Scalar> log_std() const {
+    if (state_dependent_) {
+      throw UsageError("GaussianActor::log_std: log σ depends on the state (ActorConfig::state_dependent_std); "
+                       "read it from distribution(observations).log_std()");
+    }
     return {network().parameters().data() + network().layer_parameter_count(), action_dim()};
   }
+  [[nodiscard]] bool state_dependent_std() const { return state_dependent_; }
 
-  [[nodiscard]] Index action_dim() const { return net_.head_rows(); }
+  [[nodiscard]] Index action_dim() const { return dims_; }
   [[nodiscard]] Index observation_dim() const { return network().inputs(); }
   [[nodiscard]] Index action_rows() const { return action_dim(); }
   [[nodiscard]] Index parameter_rows() const { return 2 * action_dim(); }
@@ -99,6 +130,7 @@ class GaussianActor {
     }
   }
   static nn::MlpConfig mlp_config(Index observation_dim, Index action_dim, const ActorConfig& config) {
+    if (config.state_dependent_std) return network_mlp_config(observation_dim, 2 * action_dim, config);
     auto c = network_mlp_config(observation_dim, action_dim, config);
     c.trailing_parameters = action_dim;
     return c;
@@ -107,9 +139,17 @@ class GaussianActor {
     if (!std::isfinite(config.initial_log_std)) {
       throw_invalid_argument("ActorConfig.initial_log_std: expected a finite value, got {}", config.initial_log_std);
     }
-    network().parameters().tail(action_dim()).setConstant(static_cast<Scalar>(config.initial_log_std));
+    const auto value = static_cast<Scalar>(config.initial_log_std);
+    if (state_dependent_) {  // the log σ rows' bias; their weights start small (the head's output gain)
+      auto& net = network();
+      net.linear_layers().back().bias(net.parameters().data()).segment(dims_, dims_).setConstant(value);
+      return;
+    }
+    network().parameters().tail(action_dim()).setConstant(value);
   }
 
+  Index dims_;
+  bool state_dependent_;
   PolicyNetwork<Scalar> net_;
   Distribution dist_;
   Matrix<Scalar> tangent_;

@@ -63,11 +63,18 @@ struct ActorConfig {
   bool layer_norm = false;
   double output_gain = 0.01;  // orthogonal init of the policy head (SB3, CleanRL)
   double initial_log_std = 0.0;  // Gaussian policies only: SB3 log_std_init
+  /// Gaussian policies only: log σ as a network output (a function of the state, as in SAC),
+  /// instead of one learnable value per dimension (SB3's PPO default).
+  bool state_dependent_std = false;
 
   template <class Archive>
   void serialize(Archive& a) {
     detail::serialize_hidden_layers(a, *this);
     a.field("initial_log_std", initial_log_std);
+    // Written only when set, so that the records of every other configuration keep their bytes.
+    bool written = state_dependent_std;
+    if constexpr (Archive::loading) written = a.peek_name() == "state_dependent_std";
+    if (written) a.field("state_dependent_std", state_dependent_std);
   }
   void validate() const { detail::validate_hidden_layers(*this); }
 };
