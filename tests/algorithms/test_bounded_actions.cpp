@@ -8,13 +8,12 @@
 // head are in test_ppo.cpp and test_trpo.cpp.)
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
-#include <support/learning.hpp>
-
-#include "support/gradient_check.hpp"
-
 #include <cmath>
 #include <filesystem>
+#include <support/learning.hpp>
 #include <vector>
+
+#include "support/gradient_check.hpp"
 
 using ac::Index;
 using ac::envs::Pendulum;
@@ -61,7 +60,8 @@ TEST_CASE("a squashed policy's rollout keeps u, and the environment receives tan
 }
 
 TEST_CASE("squashed runs act, evaluate, save and load as squashed policies", "[algorithms][bounded][checkpoint]") {
-  const ac::RunConfig config{.envs = 4, .seed = 3, .total_steps = 2048, .actor = {.hidden = {16}}, .critic = {.hidden = {16}}};
+  const ac::RunConfig config{
+      .envs = 4, .seed = 3, .total_steps = 2048, .actor = {.hidden = {16}}, .critic = {.hidden = {16}}};
   auto ppo = ac::presets::ppo_pendulum();
   ppo.n_steps = 64;
   ppo.batch_size = 128;
@@ -104,7 +104,9 @@ namespace {
 class Unbounded : public ac::envs::Wrapper<Pendulum> {
  public:
   Unbounded() : Wrapper<Pendulum>(Pendulum{}) {}
-  [[nodiscard]] ac::envs::Box action_space() const { return ac::envs::Box(-ac::envs::kInfinity, ac::envs::kInfinity, 1); }
+  [[nodiscard]] ac::envs::Box action_space() const {
+    return ac::envs::Box(-ac::envs::kInfinity, ac::envs::kInfinity, 1);
+  }
 };
 }  // namespace
 
@@ -117,8 +119,7 @@ TEST_CASE("a squashed policy on an unbounded Box is refused naming the environme
   CHECK_THROWS_WITH(ac::evaluate(actor, Unbounded{}, 1, 0), Catch::Contains("bounded action space"));
 }
 
-TEST_CASE("a state-dependent log sigma is a network output that starts at the initial value",
-          "[algorithms][bounded]") {
+TEST_CASE("a state-dependent log sigma is a network output that starts at the initial value", "[algorithms][bounded]") {
   ac::Generator rng(7);
   const ac::ActorConfig config{.hidden = {8}, .initial_log_std = -0.7, .state_dependent_std = true};
   ac::GaussianActor<double> actor(3, 2, config, rng);
@@ -128,7 +129,7 @@ TEST_CASE("a state-dependent log sigma is a network output that starts at the in
   const auto& d = actor.distribution(x);
   const ac::Matrix<double> log_std = d.log_std();
   CHECK((log_std.array() - -0.7).abs().maxCoeff() < 0.05);  // the head's weights start at gain 0.01
-  CHECK((log_std.col(0) - log_std.col(1)).norm() > 0.0);     // and differ from state to state
+  CHECK((log_std.col(0) - log_std.col(1)).norm() > 0.0);    // and differ from state to state
   CHECK_THROWS_WITH(actor.log_std(), Catch::Contains("depends on the state"));
   // The log σ rows' gradient flows into the network: a unit gradient on them moves the last layer's log σ bias.
   actor.network().zero_gradients();
@@ -148,8 +149,11 @@ TEST_CASE("PPO with a tanh-squashed Gaussian swings Pendulum-v1 up (-300) on mos
   // asserted here; its gradients and Fisher product are (test_ppo.cpp, test_trpo.cpp).
   ac::test::LearningTrials trials("PPO, squashed Gaussian, Pendulum-v1, 300k steps: evaluation >= -300");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
-    ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs, .seed = seed, .total_steps = 300'000,
-                         .actor = ac::presets::pendulum_actor(), .critic = ac::presets::pendulum_critic(),
+    ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs,
+                         .seed = seed,
+                         .total_steps = 300'000,
+                         .actor = ac::presets::pendulum_actor(),
+                         .critic = ac::presets::pendulum_critic(),
                          .normalization = ac::presets::pendulum_normalization()};
     config.actor.initial_log_std = 0.0;  // σ = 1 before the squash: tanh(u) spans the torques without saturating
     ac::Run<ac::PPO<Squashed>, Pendulum> run(config, ac::presets::ppo_pendulum());

@@ -7,12 +7,10 @@
 #include <actorcritic/distributions/bernoulli.hpp>
 #include <actorcritic/distributions/multi_categorical.hpp>
 #include <catch2/catch.hpp>
-
-#include <support/gradient_check.hpp>
-
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <support/gradient_check.hpp>
 #include <vector>
 
 using ac::ActionIndexMatrix;
@@ -194,7 +192,8 @@ TEST_CASE("MultiCategorical: every gradient and the Fisher product, with and wit
       return kl.sum();
     };
     const double h = 1e-4;
-    CHECK((u.array() * mu.array()).sum() == Approx((f(zp + h * u) - 2 * f(zp) + f(zp - h * u)) / (h * h)).epsilon(1e-5));
+    CHECK((u.array() * mu.array()).sum() ==
+          Approx((f(zp + h * u) - 2 * f(zp) + f(zp - h * u)) / (h * h)).epsilon(1e-5));
     // Block-diagonal: head 0's rows of M u depend on head 0's rows of u alone.
     Matrix<double> u2 = u, mu2(9, b);
     u2.bottomRows(6).setZero();
@@ -222,7 +221,8 @@ TEST_CASE("MultiCategorical: every gradient and the Fisher product, with and wit
   }
   ActionMasks dead = masks;
   dead.block(3, 3, 2, 1).setConstant(false);
-  CHECK_THROWS_WITH(multi(normal_matrix(9, b, rng), &dead), Catch::Contains("component 1") && Catch::Contains("column 3"));
+  CHECK_THROWS_WITH(multi(normal_matrix(9, b, rng), &dead),
+                    Catch::Contains("component 1") && Catch::Contains("column 3"));
 }
 
 TEST_CASE("MultiCategorical: bad shapes are refused naming the argument", "[distributions][multi_discrete][errors]") {

@@ -7,11 +7,9 @@
 // of KL, and pre-squash samples far in the tails.
 #include <actorcritic/distributions/squashed_gaussian.hpp>
 #include <catch2/catch.hpp>
-
-#include <support/gradient_check.hpp>
-
 #include <cmath>
 #include <numbers>
+#include <support/gradient_check.hpp>
 
 using ac::Index;
 using ac::Matrix;
@@ -118,7 +116,9 @@ TEST_CASE("squashed Gaussian: every gradient against finite differences, the Fis
   const auto p = from(p_params), q = from(q_params);
   const Matrix<double> u = normal_matrix(d, b, rng, 1.2), w = normal_matrix(1, b, rng);
   Matrix<double> grad(2 * d, b), row(1, b);
-  const auto shaped = [&](const Vector<double>& v) { return Matrix<double>(Eigen::Map<const Matrix<double>>(v.data(), 2 * d, b)); };
+  const auto shaped = [&](const Vector<double>& v) {
+    return Matrix<double>(Eigen::Map<const Matrix<double>>(v.data(), 2 * d, b));
+  };
 
   p.log_prob_gradient(u, w, grad);
   CHECK(relative_error(flat(grad), numeric_gradient(
@@ -170,8 +170,8 @@ TEST_CASE("squashed Gaussian: pre-squash samples far in the tails stay finite", 
   p.log_prob(u, lp);
   CHECK(lp.allFinite());
   // log(1 − tanh²(40)) = 2 (log 2 − 40 − softplus(−80)) ≈ −78.61: log p = log N(40; 0, 1) + 78.61.
-  CHECK(lp(0, 0) == Approx(-0.5 * 1600.0 - 0.5 * std::log(2 * std::numbers::pi) + 2 * (40.0 - std::log(2.0)))
-                        .epsilon(1e-5));
+  CHECK(lp(0, 0) ==
+        Approx(-0.5 * 1600.0 - 0.5 * std::log(2 * std::numbers::pi) + 2 * (40.0 - std::log(2.0))).epsilon(1e-5));
   p.entropy(h);
   CHECK(h.allFinite());
   p.entropy_gradient(Matrix<float>::Ones(1, 3), grad);

@@ -6,9 +6,8 @@
 #include <actorcritic/envs/time_limit.hpp>
 #include <actorcritic/envs/vector_env.hpp>
 #include <actorcritic/envs/without_action_mask.hpp>
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <deque>
 #include <map>
 #include <utility>
@@ -28,7 +27,8 @@ using Cell = std::pair<int, int>;
 
 /// The layout read afresh: a cell is open unless '#'.
 bool layout_open(int r, int c) {
-  constexpr std::array<const char*, 7> rows{"S.#....", ".##.##.", "...#...", "##.#.##", "...#...", ".#####.", "......G"};
+  constexpr std::array<const char*, 7> rows{"S.#....", ".##.##.", "...#...", "##.#.##",
+                                            "...#...", ".#####.", "......G"};
   return r >= 0 && r < 7 && c >= 0 && c < 7 && rows[static_cast<std::size_t>(r)][c] != '#';
 }
 
@@ -80,8 +80,7 @@ TEST_CASE("GridMaze-v0: masks, moves and the shortest path agree with the layout
   CHECK(distance[{6, 6}] == 16);
 }
 
-TEST_CASE("GridMaze-v0: the goal pays 1 - 0.9 t/T, illegal moves cost a step, the limit truncates",
-          "[envs][masks]") {
+TEST_CASE("GridMaze-v0: the goal pays 1 - 0.9 t/T, illegal moves cost a step, the limit truncates", "[envs][masks]") {
   GridMaze env;
   auto o = env.reset(3);
   CHECK(o.sum() == 1.0f);
@@ -205,6 +204,6 @@ TEST_CASE("a state without a legal action is an error naming the environment, th
   const std::array<std::int64_t, 2> actions{0, 1};
   env.step(std::span<const std::int64_t>(actions));
   CHECK_THROWS_WITH(env.step(std::span<const std::int64_t>(actions)),
-                    Catch::Contains("DeadEnd-v0") && Catch::Contains("copy 0") &&
-                        Catch::Contains("after step 2") && Catch::Contains("no legal action"));
+                    Catch::Contains("DeadEnd-v0") && Catch::Contains("copy 0") && Catch::Contains("after step 2") &&
+                        Catch::Contains("no legal action"));
 }

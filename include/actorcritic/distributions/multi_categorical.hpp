@@ -9,15 +9,15 @@
 // Masks (invalid-action masking) stack the same way, one flag per logit, and
 // mask each head separately: every head needs a legal action.
 
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
 #include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/categorical.hpp"
-
-#include <cstddef>
-#include <cstdint>
-#include <vector>
 
 namespace ac {
 
@@ -35,7 +35,8 @@ class MultiCategorical {
     if (nvec_.empty()) throw_invalid_argument("MultiCategorical: nvec: expected at least one component");
     Index offset = 0;
     for (std::size_t k = 0; k < nvec_.size(); ++k) {
-      if (nvec_[k] < 1) throw_invalid_argument("MultiCategorical: nvec[{}]: expected >= 1 actions, got {}", k, nvec_[k]);
+      if (nvec_[k] < 1)
+        throw_invalid_argument("MultiCategorical: nvec[{}]: expected >= 1 actions, got {}", k, nvec_[k]);
       offsets_.push_back(offset);
       offset += nvec_[k];
     }
@@ -121,7 +122,8 @@ class MultiCategorical {
     });
   }
   void entropy(MatrixRef<Scalar> out) const {
-    sum_over_heads(out, [&](std::size_t, const Categorical<Scalar>& head, MatrixRef<Scalar> row) { head.entropy(row); });
+    sum_over_heads(out,
+                   [&](std::size_t, const Categorical<Scalar>& head, MatrixRef<Scalar> row) { head.entropy(row); });
   }
   /// KL(this ‖ other) = Σ_k KL(p_k ‖ q_k).
   void kl(const MultiCategorical& other, MatrixRef<Scalar> out) const {
@@ -206,7 +208,8 @@ class MultiCategorical {
   }
 
   void expect_rows(std::string_view what, Index rows) const {
-    if (rows != rows_) throw_invalid_argument("MultiCategorical::{}: expected {} rows (Σ nvec), got {}", what, rows_, rows);
+    if (rows != rows_)
+      throw_invalid_argument("MultiCategorical::{}: expected {} rows (Σ nvec), got {}", what, rows_, rows);
   }
   void expect_actions(std::string_view what, Index rows, Index cols) const {
     check_shape({"MultiCategorical::", what}, rows, cols, components(), batch_);

@@ -20,7 +20,9 @@ class ReplayBuffer {
                Index mask_rows = 0) {
     check_positive("ReplayBuffer: capacity", capacity);
     slots_.reserve(capacity);
-    for (std::size_t i = 0; i < capacity; ++i) slots_.emplace_back(steps, envs, observation_dim, action_rows, mask_rows);
+    for (std::size_t i = 0; i < capacity; ++i) {
+      slots_.emplace_back(steps, envs, observation_dim, action_rows, mask_rows);
+    }
   }
 
   /// Copies a rollout in, replacing the oldest when full.

@@ -84,7 +84,8 @@ struct CheckpointEnvironment {
         a.require(discrete && nvec.size() == static_cast<std::size_t>(action_size), "nvec",
                   "one count per component of integer actions");
         for (const auto n : nvec) {
-          a.require(n >= 1 && static_cast<std::uint64_t>(n) <= nn::MlpConfig::kMaxWidth && (multi_kind == "multi_discrete" || n == 2), "nvec",
+          const bool count_ok = n >= 1 && static_cast<std::uint64_t>(n) <= nn::MlpConfig::kMaxWidth;
+          a.require(count_ok && (multi_kind == "multi_discrete" || n == 2), "nvec",
                     "counts >= 1 (2 for each bit of a multi_binary space)");
         }
       }

@@ -353,7 +353,8 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  forward(observation, action);\n"
         "  for (int i = 0; i < action_dim; ++i) {\n"
         "    const float y = std::tanh(action[i]);\n"
-        "    action[i] = detail::action_low[i] + (y + 1.0f) * 0.5f * (detail::action_high[i] - detail::action_low[i]);\n"
+        "    const float width = detail::action_high[i] - detail::action_low[i];\n"
+        "    action[i] = detail::action_low[i] + (y + 1.0f) * 0.5f * width;\n"
         "  }\n"
         "}\n\n";
   } else {

@@ -34,7 +34,8 @@ class InferencePolicy {
   /// MultiDiscrete or MultiBinary: an integer per component.
   static constexpr bool kMultiAction = std::is_same_v<typename Actor::Actions, ActionIndexMatrix>;
   /// What act() returns: an action index, a vector of integer components, or a vector of action components.
-  using Action = std::conditional_t<kDiscrete, Index, std::conditional_t<kMultiAction, envs::IndexVector, Eigen::VectorXf>>;
+  using Action =
+      std::conditional_t<kDiscrete, Index, std::conditional_t<kMultiAction, envs::IndexVector, Eigen::VectorXf>>;
 
   /// The checkpoint action kind this policy type loads (CheckpointEnvironment::action_kind()).
   static std::string action_kind() {
