@@ -20,20 +20,12 @@ using ac::DiagGaussian;
 using ac::Index;
 using ac::Matrix;
 using ac::Vector;
+using ac::test::flat;
 using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
-
-namespace {
-
-Vector<double> flat(const Matrix<double>& m) { return Eigen::Map<const Vector<double>>(m.data(), m.size()); }
-Matrix<double> shaped(const Vector<double>& v, Index rows, Index cols) {
-  return Eigen::Map<const Matrix<double>>(v.data(), rows, cols);
-}
-
-double sum_weighted(const Matrix<double>& row, const Matrix<double>& w) { return (row.array() * w.array()).sum(); }
-
-}  // namespace
+using ac::test::shaped;
+using ac::test::sum_weighted;
 
 TEST_CASE("Categorical: log-prob, entropy and KL against direct sums", "[distributions][categorical]") {
   ac::Generator rng(1);

@@ -20,17 +20,14 @@ using ac::Index;
 using ac::Matrix;
 using ac::MultiCategorical;
 using ac::Vector;
+using ac::test::flat;
 using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
+using ac::test::shaped;
+using ac::test::sum_weighted;
 
 namespace {
-
-Vector<double> flat(const Matrix<double>& m) { return Eigen::Map<const Vector<double>>(m.data(), m.size()); }
-Matrix<double> shaped(const Vector<double>& v, Index rows, Index cols) {
-  return Eigen::Map<const Matrix<double>>(v.data(), rows, cols);
-}
-double sum_weighted(const Matrix<double>& row, const Matrix<double>& w) { return (row.array() * w.array()).sum(); }
 
 const std::vector<Index> kNvec{3, 2, 4};  // 9 logits, 24 joint actions
 

@@ -15,14 +15,13 @@ using ac::Index;
 using ac::Matrix;
 using ac::SquashedDiagGaussian;
 using ac::Vector;
+using ac::test::flat;
 using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
+using ac::test::sum_weighted;
 
 namespace {
-
-Vector<double> flat(const Matrix<double>& m) { return Eigen::Map<const Vector<double>>(m.data(), m.size()); }
-double sum_weighted(const Matrix<double>& row, const Matrix<double>& w) { return (row.array() * w.array()).sum(); }
 
 /// The squashed distribution from stacked parameters [μ; log σ].
 SquashedDiagGaussian<double> from(const Matrix<double>& stacked) {

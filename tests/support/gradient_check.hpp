@@ -40,6 +40,17 @@ Vector<double> numeric_parameter_gradient(Vector<double>& parameters, Loss&& los
   return g;
 }
 
+/// A matrix's values as one vector (column-major), and back: what numeric_gradient perturbs.
+inline Vector<double> flat(const Matrix<double>& m) { return Eigen::Map<const Vector<double>>(m.data(), m.size()); }
+inline Matrix<double> shaped(const Vector<double>& v, Index rows, Index cols) {
+  return Eigen::Map<const Matrix<double>>(v.data(), rows, cols);
+}
+
+/// Σ_j row_j w_j: a per-column quantity weighted as the distributions' gradient methods weigh it.
+inline double sum_weighted(const Matrix<double>& row, const Matrix<double>& w) {
+  return (row.array() * w.array()).sum();
+}
+
 /// A rows x cols matrix of N(0, stddev²) draws.
 inline Matrix<double> normal_matrix(Index rows, Index cols, Generator& rng, double stddev = 1.0) {
   Matrix<double> m(rows, cols);
