@@ -141,16 +141,11 @@ inline void check_action(std::string_view env_id, const Discrete& space, std::in
   }
 }
 
-/// A MultiDiscrete action: one integer per component, each within its range.
-inline void check_action(std::string_view env_id, const MultiDiscrete& space, const IndexVector& action) {
-  if (!space.contains(action)) {
-    throw_invalid_argument("{}: action [{}] is outside the action space {}", env_id,
-                           fmt::join(action.data(), action.data() + action.size(), ", "), space.describe());
-  }
-}
-
-/// A MultiBinary action: n values, each 0 or 1.
-inline void check_action(std::string_view env_id, const MultiBinary& space, const IndexVector& action) {
+/// A MultiDiscrete action (one integer per component, each within its range)
+/// or a MultiBinary one (n values, each 0 or 1).
+template <class Space>
+  requires std::same_as<Space, MultiDiscrete> || std::same_as<Space, MultiBinary>
+void check_action(std::string_view env_id, const Space& space, const IndexVector& action) {
   if (!space.contains(action)) {
     throw_invalid_argument("{}: action [{}] is outside the action space {}", env_id,
                            fmt::join(action.data(), action.data() + action.size(), ", "), space.describe());

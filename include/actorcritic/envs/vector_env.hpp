@@ -99,11 +99,7 @@ class VectorEnv {
   void step(ConstMatrixRef<float> actions)
     requires ContinuousEnv<E>
   {
-    check_shape({"VectorEnv<", id(), ">::step: actions"}, actions.rows(), actions.cols(), action_dim(), size());
-    for (Index i = 0; i < size(); ++i) {
-      action_scratch_ = actions.col(i);
-      advance(i, action_scratch_);
-    }
+    step_columns(actions);
   }
 
   /// Whether the copies mask their actions (E is a MaskedEnv).
@@ -116,11 +112,7 @@ class VectorEnv {
   void step(const Eigen::Ref<const Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>>& actions)
     requires MultiActionEnv<E>
   {
-    check_shape({"VectorEnv<", id(), ">::step: actions"}, actions.rows(), actions.cols(), action_dim(), size());
-    for (Index i = 0; i < size(); ++i) {
-      action_scratch_ = actions.col(i);
-      advance(i, action_scratch_);
-    }
+    step_columns(actions);
   }
 
   /// Observations after the last step (after autoreset), obs_dim x N.
@@ -208,6 +200,16 @@ class VectorEnv {
     episode_lengths_(i) = 0;
     terminated_(i) = truncated_(i) = false;
     store_mask(i);
+  }
+
+  /// One step with column i of `actions` (`action_dim x N`: Box, MultiDiscrete, MultiBinary) for copy i.
+  template <class Actions>
+  void step_columns(const Actions& actions) {
+    check_shape({"VectorEnv<", id(), ">::step: actions"}, actions.rows(), actions.cols(), action_dim(), size());
+    for (Index i = 0; i < size(); ++i) {
+      action_scratch_ = actions.col(i);
+      advance(i, action_scratch_);
+    }
   }
 
   template <class Integer>
