@@ -16,6 +16,7 @@
 #include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
+#include "actorcritic/core/special_functions.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/multi_categorical.hpp"
 
@@ -23,19 +24,6 @@
 #include <cmath>
 
 namespace ac {
-
-namespace detail {
-template <class S>
-S softplus(S x) {
-  return std::max(x, S(0)) + std::log1p(std::exp(-std::abs(x)));
-}
-template <class S>
-S sigmoid(S x) {  // stable on both sides
-  if (x >= S(0)) return S(1) / (S(1) + std::exp(-x));
-  const S e = std::exp(x);
-  return e / (S(1) + e);
-}
-}  // namespace detail
 
 template <RealScalar Scalar>
 class Bernoulli {

@@ -19,6 +19,7 @@
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
+#include "actorcritic/core/special_functions.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/distributions/diag_gaussian.hpp"
 
@@ -60,9 +61,7 @@ struct GaussHermite {
 /// log(1 − tanh²(u)) = 2 (log 2 − u − softplus(−2u)), stable for every finite u.
 template <class S>
 S log_one_minus_tanh_squared(S u) {
-  const S x = S(-2) * u;
-  const S softplus = std::max(x, S(0)) + std::log1p(std::exp(-std::abs(x)));
-  return S(2) * (static_cast<S>(std::numbers::ln2) - u - softplus);
+  return S(2) * (static_cast<S>(std::numbers::ln2) - u - softplus(S(-2) * u));
 }
 
 }  // namespace detail
