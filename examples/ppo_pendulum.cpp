@@ -6,11 +6,14 @@
 // environments receive them clipped to [−2, 2]. Evaluation uses the mean action
 // and the frozen normalization statistics.
 //
-// --squashed true trains a tanh-squashed Gaussian instead (ac::SquashedGaussianActor,
-// initial σ 1 before the squash): the environments receive 2 tanh(u), never clipped.
+// --distribution squashed-gaussian trains a tanh-squashed Gaussian instead
+// (ac::SquashedGaussianActor, initial σ 1 before the squash): the environments
+// receive 2 tanh(u), never clipped. --distribution beta trains a Beta policy
+// (ac::BetaActor): the environments receive 4x − 2 for its x ∈ (0, 1).
 // --save writes the run (ac::Run) for actorcritic-eval and actorcritic-export.
 //
-//   ppo_pendulum [--steps N (300000)] [--seed S (0)] [--squashed false] [--save PATH] [--csv PATH] [--plot PATH.png]
+//   ppo_pendulum [--steps N (300000)] [--seed S (0)] [--distribution gaussian|squashed-gaussian|beta]
+//                [--save PATH] [--csv PATH] [--plot PATH.png]
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
@@ -48,12 +51,16 @@ int main(int argc, char** argv) {
   return cli::guarded_main("ppo_pendulum", [&] {
     ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1 (RLtools' configuration).");
     options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
-    bool squashed = false;
-    std::string save;
-    options.flags.boolean("--squashed", "a tanh-squashed Gaussian policy (bounded torques, no clipping)", squashed);
+    std::string distribution = "gaussian", save;
+    options.flags.text("--distribution",
+                       "the policy: a Gaussian (torques clipped), a tanh-squashed Gaussian or a Beta (both bounded)",
+                       distribution, {"gaussian", "squashed-gaussian", "beta"});
     options.flags.text("--save", "write the whole run here when training ends", save);
     options.parse(argc, argv);
-    return squashed ? train<ac::SquashedGaussianActor<float>>(options, save, "PPO (squashed Gaussian)")
-                    : train<ac::GaussianActor<float>>(options, save, "PPO");
+    if (distribution == "squashed-gaussian") {
+      return train<ac::SquashedGaussianActor<float>>(options, save, "PPO (squashed Gaussian)");
+    }
+    if (distribution == "beta") return train<ac::BetaActor<float>>(options, save, "PPO (Beta)");
+    return train<ac::GaussianActor<float>>(options, save, "PPO");
   });
 }

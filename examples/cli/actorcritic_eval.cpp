@@ -103,13 +103,12 @@ int main(int argc, char** argv) {
     }
     const cli::Environment* row = cli::environment_named(id);
     if (row == nullptr) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
+    const std::string_view policy = cli::policy_name_of_checkpoint(stored.header.policy, options.load);
     return cli::with_environment(*row, [&]<class E>() {
-      if constexpr (ac::envs::ContinuousEnv<E>) {  // a library run's squashed Gaussian (ac::SquashedGaussianActor)
-        if (stored.header.policy == "squashed_gaussian") {
-          return evaluate_checkpoint<E, ac::SquashedGaussianActor<float>>(options);
-        }
+      if constexpr (!cli::kBoundedBox<E>) {
+        if (policy != "gaussian") ac::throw_io_error("{}: a {} policy on {}", options.load, policy, id);
       }
-      return evaluate_checkpoint<E>(options);
+      return cli::with_policy<E>(policy, [&]<class Actor>() { return evaluate_checkpoint<E, Actor>(options); });
     });
   });
 }

@@ -5,13 +5,14 @@
 // The header (ac::policy_header_source) holds the actor's weights, the frozen
 // observation normalization and the forward pass, and acts as actorcritic-eval
 // does: NAME::act(observation) returns the most likely action, or writes the
-// Gaussian mean clipped to the action space. See docs/deployment.md.
+// Gaussian mean clipped to the action space (a squashed Gaussian's tanh, a
+// Beta's mode, rescaled to it). See docs/deployment.md.
 // Exit codes: 0 success, 2 bad command line, 1 a checkpoint that cannot be used.
 #include "flags.hpp"
 
 #include <actorcritic/core/atomic_file.hpp>
 #include <actorcritic/policies/categorical_actor.hpp>
-#include <actorcritic/policies/gaussian_actor.hpp>
+#include <actorcritic/policies/box_actor.hpp>
 #include <actorcritic/train/export_header.hpp>
 #include <actorcritic/train/inference.hpp>
 #include <actorcritic/train/run.hpp>
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
     const auto header = ac::read_run_header(options.load).header;
     const std::string kind = header.environment.action_kind();
     if (header.policy == "squashed_gaussian") return export_policy<ac::SquashedGaussianActor<float>>(options);
+    if (header.policy == "beta") return export_policy<ac::BetaActor<float>>(options);
     if (kind == "multi_discrete") return export_policy<ac::MultiCategoricalActor<float>>(options);
     if (kind == "multi_binary") return export_policy<ac::BernoulliActor<float>>(options);
     return kind == "discrete" ? export_policy<ac::CategoricalActor<float>>(options)

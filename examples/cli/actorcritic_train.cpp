@@ -51,8 +51,14 @@ void take_from_checkpoint(cli::Invocation& inv, bool algo_given, bool env_given)
   }
   inv.algo = stored.config.label;
   inv.env = stored.header.environment.id;
-  // The remembered outputs go first, as if given, so that the flags applied after them override them.
+  // The remembered outputs go first, as if given, so that the flags applied after them override them;
+  // before them the policy the checkpoint itself records (cli::kNotRemembered).
   std::vector<std::pair<std::string, std::string>> given;
+  if (!stored.header.policy.empty()) {
+    given.emplace_back("--distribution",
+                       std::string(cli::policy_name_of_checkpoint(stored.header.policy, it->second)));
+  }
+  if (stored.config.actor.state_dependent_std) given.emplace_back("--state-dependent-std", "true");
   for (const std::string& entry : stored.config.application) {
     const auto equals = entry.find('=');
     if (equals != std::string::npos) given.emplace_back(entry.substr(0, equals), entry.substr(equals + 1));

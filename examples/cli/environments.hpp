@@ -18,6 +18,7 @@
 #include <actorcritic/envs/mountain_car_continuous.hpp>
 #include <actorcritic/envs/pendulum.hpp>
 #include <actorcritic/envs/single_state_bandit.hpp>
+#include <actorcritic/rollout/policy_for.hpp>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace cli {
@@ -124,6 +126,44 @@ inline std::string environment_help() {
   return out;
 }
 
+/// Whether E's actions are a Box with finite bounds, which a squashed Gaussian
+/// or a Beta policy maps onto (only those environments instantiate them).
+/// with_environment checks it against each environment's own action space.
+template <class E>
+inline constexpr bool kBoundedBox =
+    ac::envs::ContinuousEnv<E> && !std::is_same_v<E, ac::envs::SingleStateBandit>;  // the bandit's Box is unbounded
+
+/// The policies a Box environment may train (--distribution), as the CLI names
+/// them and as a checkpoint records them (CheckpointHeader::policy; "" is the default).
+struct PolicyKind {
+  std::string_view name, checkpoint;
+};
+inline constexpr PolicyKind kPolicyKinds[] = {
+    {"gaussian", ""}, {"squashed-gaussian", "squashed_gaussian"}, {"beta", "beta"}};
+
+/// The --distribution name of a checkpoint's policy record; throws IoError for an unknown one.
+inline std::string_view policy_name_of_checkpoint(std::string_view checkpoint, std::string_view source) {
+  for (const auto& kind : kPolicyKinds) {
+    if (kind.checkpoint == checkpoint) return kind.name;
+  }
+  ac::throw_io_error("{}: unknown policy \"{}\" in the checkpoint", source, checkpoint);
+}
+
+/// Calls f.template operator()<Actor>() with the policy type `name` (a
+/// --distribution value) stands for on E: the space's default (ac::PolicyFor)
+/// or, for a bounded Box, a squashed Gaussian or a Beta policy.
+template <class E, class F>
+int with_policy(std::string_view name, F&& f) {
+  if constexpr (kBoundedBox<E>) {
+    if (name == "squashed-gaussian") return f.template operator()<ac::SquashedGaussianActor<float>>();
+    if (name == "beta") return f.template operator()<ac::BetaActor<float>>();
+  }
+  if (name != "gaussian") {
+    throw std::logic_error(fmt::format("with_policy: {} cannot train a {} policy", E{}.id(), name));
+  }
+  return f.template operator()<ac::PolicyFor<E>>();
+}
+
 /// Calls f.template operator()<E>() with the type of `environment`.
 template <class F>
 int with_environment(const Environment& environment, F&& f) {
@@ -131,6 +171,12 @@ int with_environment(const Environment& environment, F&& f) {
   const auto call = [&]<class E>() {
     if (E{}.id() != environment.id) {
       throw std::logic_error(fmt::format("environment table: {} is not the type's id {}", environment.id, E{}.id()));
+    }
+    if constexpr (ac::envs::ContinuousEnv<E>) {
+      const auto space = E{}.action_space();
+      if (kBoundedBox<E> != (space.low.allFinite() && space.high.allFinite())) {
+        throw std::logic_error(fmt::format("kBoundedBox: wrong for {}", environment.id));
+      }
     }
     return f.template operator()<E>();
   };

@@ -38,6 +38,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, Co
     flags.apply(invocation.config_given, fmt::format("--config {}", invocation.config_file));
   }
   flags.apply(invocation, fmt::format("--algo {}", invocation.algo));
+  resolve_distribution(invocation, common);
   common.resolved = {{"--algo", invocation.algo}, {"--env", invocation.env}};
   const auto values = flags.values();
   common.resolved.insert(common.resolved.end(), values.begin(), values.end());
@@ -53,32 +54,36 @@ template <template <ac::Policy> class Algorithm, class Settings>
 int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
                          double gamma) {
   return with_environment(invocation.environment(), [&]<class E>() {
-    using Actor = ac::PolicyFor<E>;  // categorical, factored categorical, Bernoulli bits or Gaussian
-    using RunSession = Session<Algorithm<Actor>, E>;
-    if (common.seeds.empty()) {
-      RunSession(invocation, common, settings, gamma).run();
-      return 0;
-    }
-    // The outputs across seeds are checked before the first seed trains (by rank 0, which writes them).
-    if (is_root()) {
-      check_output_path("--plot", common.plot, ".png");
-      check_output_path("--summary", common.summary);
-    }
-    std::vector<RunOutcome> outcomes;
-    std::vector<std::pair<std::string, std::filesystem::path>> curves;
-    for (const std::uint64_t seed : common.seeds) {
-      CommonOptions one = common;
-      one.seed = seed;
-      for (std::string* path : {&one.csv, &one.plot, &one.summary, &one.save}) *path = per_seed_path(*path, seed);
-      // One TensorBoard run per seed, side by side under the folder.
-      if (!one.tensorboard.empty()) one.tensorboard = (std::filesystem::path(one.tensorboard) / fmt::format("seed{}", seed)).string();
-      outcomes.push_back(RunSession(invocation, one, settings, gamma).run());
-      if (const std::string csv = RunSession::csv_path_of(one); !csv.empty()) {
-        curves.emplace_back(fmt::format("seed {}", seed), csv);
+    // Categorical, factored categorical, Bernoulli bits, or the --distribution of a Box.
+    return with_policy<E>(common.distribution, [&]<class Actor>() {
+      using RunSession = Session<Algorithm<Actor>, E>;
+      if (common.seeds.empty()) {
+        RunSession(invocation, common, settings, gamma).run();
+        return 0;
       }
-    }
-    if (is_root()) report_seeds(invocation, common, outcomes, curves);
-    return 0;
+      // The outputs across seeds are checked before the first seed trains (by rank 0, which writes them).
+      if (is_root()) {
+        check_output_path("--plot", common.plot, ".png");
+        check_output_path("--summary", common.summary);
+      }
+      std::vector<RunOutcome> outcomes;
+      std::vector<std::pair<std::string, std::filesystem::path>> curves;
+      for (const std::uint64_t seed : common.seeds) {
+        CommonOptions one = common;
+        one.seed = seed;
+        for (std::string* path : {&one.csv, &one.plot, &one.summary, &one.save}) *path = per_seed_path(*path, seed);
+        // One TensorBoard run per seed, side by side under the folder.
+        if (!one.tensorboard.empty()) {
+          one.tensorboard = (std::filesystem::path(one.tensorboard) / fmt::format("seed{}", seed)).string();
+        }
+        outcomes.push_back(RunSession(invocation, one, settings, gamma).run());
+        if (const std::string csv = RunSession::csv_path_of(one); !csv.empty()) {
+          curves.emplace_back(fmt::format("seed {}", seed), csv);
+        }
+      }
+      if (is_root()) report_seeds(invocation, common, outcomes, curves);
+      return 0;
+    });
   });
 }
 

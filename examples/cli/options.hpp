@@ -55,8 +55,11 @@ inline const std::vector<std::string> kResumeFlags{
 /// other flag's value, so that a resumed run writes where it did and its summary
 /// shows the configuration it was trained with): the algorithm, the environment
 /// and the budget, which the checkpoint holds itself, and what belongs to one command only.
-inline const std::vector<std::string> kNotRemembered{"--algo",   "--env",   "--resume", "--steps",
-                                                     "--stop-after", "--seeds", "--config"};
+/// The policy's distribution and whether its log σ depends on the state are the
+/// checkpoint's own too (CheckpointHeader::policy, ActorConfig::state_dependent_std).
+inline const std::vector<std::string> kNotRemembered{"--algo",       "--env",   "--resume", "--steps",
+                                                     "--stop-after", "--seeds", "--config", "--distribution",
+                                                     "--state-dependent-std"};
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {
@@ -79,6 +82,8 @@ struct CommonOptions {
   bool normalize_observations = false;
   bool normalize_rewards = false;
   double initial_log_std = 0.0;
+  std::string distribution = "gaussian";  // a Box's policy: gaussian, squashed-gaussian or beta (kPolicyKinds)
+  bool state_dependent_std = false;
   /// Every flag's value once parsed (--algo and --env first): the resolved
   /// configuration the summary shows and the checkpoint remembers.
   std::vector<std::pair<std::string, std::string>> resolved;
@@ -178,14 +183,51 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
   } else {
     flags.unavailable("--shared-trunk", fmt::format("--algo {} does not train a policy and a value head on one trunk", algo));
   }
-  if (continuous) {
-    flags.number("--initial-log-std", "initial log σ of the Gaussian policy", o.initial_log_std, Range::any);
+  const bool bounded = continuous && with_environment(env, []<class E>() { return int(kBoundedBox<E>); });
+  if (bounded) {
+    std::vector<std::string> names;
+    for (const auto& kind : kPolicyKinds) names.emplace_back(kind.name);
+    flags.text("--distribution",
+               "the policy: a Gaussian (actions clipped to the bounds), a tanh-squashed Gaussian or a Beta",
+               o.distribution, names);
   } else {
-    flags.unavailable("--initial-log-std",
-                      fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
+    flags.unavailable("--distribution",
+                      continuous ? fmt::format("only for bounded action spaces; {}'s is unbounded", env.id)
+                                 : fmt::format("only for environments with continuous actions; {} has discrete "
+                                               "actions", env.id));
+  }
+  if (continuous) {
+    flags.number("--initial-log-std",
+                 bounded ? "initial log σ of a Gaussian policy (squashed-gaussian: before the squash, and 0 unless "
+                           "given; beta: not used)"
+                         : "initial log σ of the Gaussian policy",
+                 o.initial_log_std, Range::any);
+    flags.boolean("--state-dependent-std", "log σ as a network output, a function of the state (Gaussian policies)",
+                  o.state_dependent_std);
+  } else {
+    for (const char* flag : {"--initial-log-std", "--state-dependent-std"}) {
+      flags.unavailable(flag,
+                        fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
+    }
   }
   flags.boolean("--normalize-observations", "running mean/std observation normalization", o.normalize_observations);
   flags.boolean("--normalize-rewards", "scale rewards by the running std of the return", o.normalize_rewards);
+}
+
+/// The defaults and checks that depend on --distribution, once the flags are
+/// applied: a squashed Gaussian starts at log σ 0 (σ 1 before the squash, not
+/// the Gaussian's wider default, which would saturate tanh) unless
+/// --initial-log-std is given. A Beta policy has no log σ: --initial-log-std
+/// does not apply to it (a summary's configuration, given back with --config,
+/// lists it), and a state-dependent one is refused.
+inline void resolve_distribution(const Invocation& invocation, CommonOptions& o) {
+  if (o.distribution == "squashed-gaussian" && !invocation.given_anywhere("--initial-log-std")) {
+    o.initial_log_std = 0.0;
+  }
+  if (o.distribution == "beta" && o.state_dependent_std) {
+    usage_error("--state-dependent-std: a Beta policy's parameters are all network outputs already "
+                "(--distribution beta)");
+  }
 }
 
 /// The run's settings from the common flags.
@@ -198,6 +240,7 @@ inline ac::RunConfig run_config(const Invocation& invocation, const CommonOption
   c.actor.activation = ac::nn::parse_activation(o.activation);
   c.actor.layer_norm = o.layer_norm;
   c.actor.initial_log_std = o.initial_log_std;
+  c.actor.state_dependent_std = o.state_dependent_std;
   c.critic.hidden = c.actor.hidden;
   c.critic.activation = c.actor.activation;
   c.critic.layer_norm = o.layer_norm;

@@ -97,6 +97,10 @@ TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the 
   SECTION("MultiBinary policy (Bernoulli bits), clipped") {
     check_objective_gradient(ac::BernoulliActor<double>(3, 4, config, 8), kClip);
   }
+  SECTION("Beta policy, clipped and unclipped") {
+    check_objective_gradient(ac::BetaActor<double>(3, 2, config, 12), kClip);
+    check_objective_gradient(ac::BetaActor<double>(3, 2, config, 12), std::numeric_limits<double>::infinity());
+  }
 }
 
 TEST_CASE("the clipped surrogate equals its definition sample by sample", "[algorithms][ppo]") {

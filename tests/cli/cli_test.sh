@@ -101,6 +101,27 @@ expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24
   --checkpoint-every 8192 --stop-after 10000 --save pendulum.ckpt
 expect 0 "evaluation over" "$train" --resume pendulum.ckpt --quiet
 cmp -s pendulum_full.ckpt pendulum.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+# The same with a Beta policy and with a squashed Gaussian whose log σ is a network output: --resume alone
+# brings back the checkpoint's policy (its own record, not a remembered flag).
+for policy in "--distribution beta" "--distribution squashed-gaussian --state-dependent-std true"; do
+  expect 0 "evaluation over" "$train" --algo a2c --env Pendulum-v1 --steps 4000 --quiet --eval-episodes 1 \
+    $policy --save bounded_full.ckpt
+  expect 0 "evaluation over" "$train" --algo a2c --env Pendulum-v1 --steps 4000 --quiet --eval-episodes 1 \
+    $policy --stop-after 1500 --save bounded.ckpt
+  expect 0 "resuming at" "$train" --resume bounded.ckpt
+  cmp -s bounded_full.ckpt bounded.ckpt || fail "a stopped and resumed run with $policy differs from the uninterrupted one"
+  expect 0 "evaluation over 2 episodes" "$eval" --load bounded.ckpt --episodes 2
+done
+expect 2 "--distribution: only for environments with continuous actions; CartPole-v1 has discrete actions" \
+  "$train" --distribution beta
+expect 2 "--distribution: only for bounded action spaces; SingleStateBandit-v0's is unbounded" \
+  "$train" --env SingleStateBandit-v0 --distribution squashed-gaussian
+expect 2 "--state-dependent-std: a Beta policy's parameters are all network outputs" \
+  "$train" --env Pendulum-v1 --distribution beta --state-dependent-std true
+expect 2 "--distribution: unknown value \"gauss\"; expected one of gaussian, squashed-gaussian, beta" \
+  "$train" --env Pendulum-v1 --distribution gauss
+expect 2 "--state-dependent-std: only for environments with continuous actions" \
+  "$train" --env GridMaze-v0 --state-dependent-std true
 
 # The CSV is on disk while training: a run killed with SIGKILL leaves its rows so far.
 "$train" --algo a2c --steps 100000000 --quiet --csv live.csv --save live.ckpt >/dev/null 2>&1 &
@@ -231,6 +252,15 @@ for algo in reinforce vpg a2c offpolicy trpo ppo-kl ppo-clip ppo-clip-kl ppo-cli
     "$train" --config pair.config.json --quiet >pair.out 2>&1 || fail "$algo on $env from its own config: $(cat pair.out)"
     cmp -s first.ckpt pair.ckpt || fail "$algo on $env: its configuration given back trains another run"
   done
+done
+# The same for the bounded policies (their summaries list --initial-log-std, which a Beta does not use).
+for policy in beta squashed-gaussian; do
+  "$train" --algo ppo-clip --env MountainCarContinuous-v0 --distribution $policy --steps 1 --quiet --eval-episodes 1 \
+    --summary pair.json --save pair.ckpt >pair.out 2>&1 || fail "$policy: $(cat pair.out)"
+  { echo '{'; sed -n '/^  "config": {$/,/^  }$/p' pair.json | sed '1d;$d'; echo '}'; } > pair.config.json
+  mv pair.ckpt first.ckpt
+  "$train" --config pair.config.json --quiet >pair.out 2>&1 || fail "$policy from its own config: $(cat pair.out)"
+  cmp -s first.ckpt pair.ckpt || fail "$policy: its configuration given back trains another run"
 done
 
 # --stop-at-return ends the run once the recent mean return reaches it, and says so in the summary.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The deployment round trip (docs/deployment.md): train a categorical and a
-# Gaussian policy with observation normalization, record actorcritic-eval's
+# Gaussian policy with observation normalization (and masked, multi-action,
+# squashed and Beta policies), record actorcritic-eval's
 # episodes, export each policy with actorcritic-export, compile the header in a
 # separate program whose only include path is the header's folder, and check
 # that the header acts as the evaluator did on every recorded observation
@@ -29,12 +30,15 @@ compile_check() {
 "$train" --algo ppo-clip --env CopyDigits-v0 --steps 8192 --save digits.ckpt --quiet >/dev/null || fail "training CopyDigits"
 "$train" --algo ppo-clip --env CopyBits-v0 --steps 8192 --save bits.ckpt --quiet >/dev/null || fail "training CopyBits"
 # A tanh-squashed Gaussian (the library's SquashedGaussianActor, trained by the ppo_pendulum example).
-"$ppo_pendulum" --squashed true --steps 16384 --save squashed.ckpt --csv squashed_train.csv >/dev/null ||
+"$ppo_pendulum" --distribution squashed-gaussian --steps 16384 --save squashed.ckpt --csv squashed_train.csv >/dev/null ||
   fail "training the squashed Pendulum policy"
+# A Beta policy, through actorcritic-train: the header computes its mode from z_alpha and z_beta.
+"$train" --algo ppo-clip --env Pendulum-v1 --distribution beta --steps 16384 --save beta.ckpt --quiet >/dev/null ||
+  fail "training the Beta Pendulum policy"
 
 # name:discrete:masked:multi:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
 for run in cartpole:1:0:0:cartpole pendulum:0:0:0:control::pendulum maze:1:1:0:maze digits:0:0:1:digits \
-           bits:0:0:2:bits squashed:0:0:0:squashed; do
+           bits:0:0:2:bits squashed:0:0:0:squashed beta:0:0:0:beta; do
   name=${run%%:*} rest=${run#*:}
   discrete=${rest%%:*} rest=${rest#*:}
   masked=${rest%%:*} rest=${rest#*:}

@@ -129,7 +129,7 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
   SECTION("the off-policy actor-critic with its replay") {
     check_resume<ac::OffPolicyActorCritic<Categorical>, CartPole>({}, cartpole);
   }
-  SECTION("a state-dependent log sigma, with a shared trunk too, and a squashed Gaussian") {
+  SECTION("a state-dependent log sigma, with a shared trunk too, a squashed Gaussian and a Beta policy") {
     auto config = small_run(3000);
     config.actor.state_dependent_std = true;
     auto ppo = ac::presets::ppo_pendulum();
@@ -139,6 +139,10 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
     check_resume<ac::PPO<ac::SquashedGaussianActor<float>>, Pendulum>(ppo, config);
     config.shared_trunk = true;
     check_resume<ac::PPO<Gaussian>, Pendulum>(ppo, config);
+    check_resume<ac::PPO<ac::BetaActor<float>>, Pendulum>(ppo, config);
+    config.shared_trunk = false;
+    check_resume<ac::PPO<ac::BetaActor<float>>, Pendulum>(ppo, config);
+    check_resume<ac::A2C<ac::BetaActor<float>>, Pendulum>({}, config);
   }
   SECTION("masked actions (GridMaze-v0): PPO, TRPO, and the off-policy replay with its masks") {
     auto ppo = ac::presets::ppo_grid_maze();

@@ -70,7 +70,7 @@ class Beta {
  public:
   /// What sample() writes and log_prob() reads: one vector of x ∈ (0, 1) per column.
   using Actions = Matrix<Scalar>;
-  /// Its actions reach an environment as low + x (high − low).
+  /// Its actions reach an environment as low + x (high − low) (bounded_actions.hpp).
   static constexpr bool kUnitInterval = true;
 
   Beta() = default;

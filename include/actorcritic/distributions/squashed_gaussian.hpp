@@ -25,11 +25,9 @@
 
 #include <Eigen/Eigenvalues>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
-#include <string_view>
 
 namespace ac {
 
@@ -66,38 +64,6 @@ S log_one_minus_tanh_squared(S u) {
 
 }  // namespace detail
 
-/// Whether a distribution's actions are pre-squash values whose tanh the environment receives.
-template <class Distribution>
-inline constexpr bool kSquashedActions = requires { Distribution::kSquashed; };
-
-/// The environment's action for a pre-squash u, into `out`: low + (tanh(u) + 1)(high − low)/2, per component.
-template <class U, class Out>
-void squash_to_bounds_into(const U& u, const Eigen::VectorXf& low, const Eigen::VectorXf& high, Out&& out) {
-  for (Index i = 0; i < low.size(); ++i) {
-    const float y = std::tanh(static_cast<float>(u(i)));
-    out(i) = low(i) + (y + 1.0f) * 0.5f * (high(i) - low(i));
-  }
-}
-template <class U>
-Eigen::VectorXf squash_to_bounds(const U& u, const Eigen::VectorXf& low, const Eigen::VectorXf& high) {
-  Eigen::VectorXf a(low.size());
-  squash_to_bounds_into(u, low, high, a);
-  return a;
-}
-
-/// Throws InvalidArgument unless a squashing distribution's Box is bounded (tanh maps onto (low, high));
-/// `where` names the environment. Nothing to check for the others.
-template <class Distribution>
-void check_action_bounds(const Eigen::VectorXf& low, const Eigen::VectorXf& high, std::string_view where) {
-  if constexpr (kSquashedActions<Distribution>) {
-    if (!low.allFinite() || !high.allFinite()) {
-      throw_invalid_argument("{}: a squashed Gaussian policy needs a bounded action space, got bounds [{}] to [{}]",
-                             where, fmt::join(low.data(), low.data() + low.size(), ", "),
-                             fmt::join(high.data(), high.data() + high.size(), ", "));
-    }
-  }
-}
-
 template <RealScalar Scalar>
 class SquashedDiagGaussian : private DiagGaussian<Scalar> {
   using Gaussian = DiagGaussian<Scalar>;
@@ -106,7 +72,7 @@ class SquashedDiagGaussian : private DiagGaussian<Scalar> {
   /// The pre-squash samples u, one per column (the action is tanh(u)).
   using Actions = Matrix<Scalar>;
   static constexpr int kQuadratureNodes = 32;
-  /// Its actions reach an environment as tanh(u), rescaled to the bounds (kSquashedActions).
+  /// Its actions reach an environment as tanh(u), rescaled to the bounds (bounded_actions.hpp).
   static constexpr bool kSquashed = true;
 
   SquashedDiagGaussian() = default;

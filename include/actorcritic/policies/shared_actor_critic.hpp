@@ -23,7 +23,7 @@
 #include "actorcritic/nn/init.hpp"
 #include "actorcritic/policies/categorical_actor.hpp"
 #include "actorcritic/policies/critic.hpp"
-#include "actorcritic/policies/gaussian_actor.hpp"
+#include "actorcritic/policies/box_actor.hpp"
 #include "actorcritic/policies/multi_discrete_actors.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/policy_network.hpp"

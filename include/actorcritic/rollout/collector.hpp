@@ -8,7 +8,7 @@
 
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/distributions/multi_categorical.hpp"
-#include "actorcritic/distributions/squashed_gaussian.hpp"
+#include "actorcritic/distributions/bounded_actions.hpp"
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
@@ -158,9 +158,9 @@ class Collector {
         check_action_bounds<typename P::Distribution>(low_, high_, env.id());
         env_actions_.resize(env.action_dim(), env.size());
       }
-      if constexpr (kSquashedActions<typename P::Distribution>) {
+      if constexpr (kBoundedActions<typename P::Distribution>) {
         for (Index j = 0; j < env_actions_.cols(); ++j) {
-          squash_to_bounds_into(actions.col(j), low_, high_, env_actions_.col(j));
+          to_bounds_into<typename P::Distribution>(actions.col(j), low_, high_, env_actions_.col(j));
         }
       } else {
         env_actions_ = actions.template cast<float>();

@@ -7,7 +7,7 @@
 
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/policies/categorical_actor.hpp"
-#include "actorcritic/policies/gaussian_actor.hpp"
+#include "actorcritic/policies/box_actor.hpp"
 #include "actorcritic/policies/multi_discrete_actors.hpp"
 
 #include <type_traits>

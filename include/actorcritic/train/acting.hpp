@@ -5,14 +5,15 @@
 // policy's distribution at it, its mode (deterministic) or a draw from it
 // (stochastic, with the caller's generator), and for continuous actions the
 // result clipped to the action space, as Gymnasium's ClipAction wrapper and
-// SB3's predict() do, because the Gaussian's support is unbounded. For an
+// SB3's predict() do, because the Gaussian's support is unbounded (a squashed
+// Gaussian's or a Beta's is mapped onto it instead: bounded_actions.hpp). For an
 // environment that masks its actions, the distribution is over the state's
 // legal actions: the mode and the draws are always legal.
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
-#include "actorcritic/distributions/squashed_gaussian.hpp"
+#include "actorcritic/distributions/bounded_actions.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
 
@@ -78,11 +79,11 @@ Eigen::VectorXf clip_action(const Actions& action, const Eigen::VectorXf& low, c
 }
 
 /// The Box action the environment receives for policy P's output (one column):
-/// clipped to [low, high], or for a squashed policy tanh(u) rescaled to them.
+/// clipped to [low, high], or for a bounded policy (squashed Gaussian, Beta) mapped onto them.
 template <Policy P, class Actions>
 Eigen::VectorXf box_action(const Actions& action, const Eigen::VectorXf& low, const Eigen::VectorXf& high) {
-  if constexpr (kSquashedActions<typename P::Distribution>) {
-    return squash_to_bounds(action.col(0), low, high);
+  if constexpr (kBoundedActions<typename P::Distribution>) {
+    return to_bounds<typename P::Distribution>(action.col(0), low, high);
   } else {
     return clip_action(action, low, high);
   }

@@ -19,7 +19,7 @@
 #include "actorcritic/core/binary_io.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/types.hpp"
-#include "actorcritic/distributions/squashed_gaussian.hpp"
+#include "actorcritic/distributions/bounded_actions.hpp"
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/nn/mlp.hpp"
 
@@ -235,7 +235,8 @@ struct CheckpointHeader {
   std::string algorithm;  // the algorithm class's kName ("ppo", "a2c", ...)
   CheckpointEnvironment environment;
   /// The policy's distribution where the space alone does not say it: "squashed_gaussian"
-  /// for a SquashedGaussianActor; empty (and not written) for the default of each space.
+  /// for a SquashedGaussianActor, "beta" for a BetaActor; empty (and not written) for the
+  /// default of each space.
   std::string policy{};
 
   template <class Archive>
@@ -246,7 +247,8 @@ struct CheckpointHeader {
     if constexpr (Archive::loading) has_policy = a.peek_name() == "policy";
     if (has_policy) {
       a.field("policy", policy,
-              archive::Check{[](const std::string& p) { return p == "squashed_gaussian"; }, "\"squashed_gaussian\""});
+              archive::Check{[](const std::string& p) { return p == "squashed_gaussian" || p == "beta"; },
+                             "\"squashed_gaussian\" or \"beta\""});
     }
   }
 };
@@ -255,6 +257,7 @@ struct CheckpointHeader {
 template <class Actor>
 std::string checkpoint_policy_kind() {
   if constexpr (kSquashedActions<typename Actor::Distribution>) return "squashed_gaussian";
+  if constexpr (kUnitIntervalActions<typename Actor::Distribution>) return "beta";
   return {};
 }
 

@@ -127,13 +127,15 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   constexpr bool discrete = InferencePolicy<Actor>::kDiscrete;
   constexpr bool multi = InferencePolicy<Actor>::kMultiAction;  // MultiDiscrete or MultiBinary
   constexpr bool squashed = kSquashedActions<typename Actor::Distribution>;  // tanh, then the bounds
+  constexpr bool beta = kUnitIntervalActions<typename Actor::Distribution>;  // the Beta's mode, then the bounds
   const CheckpointEnvironment& env = policy.environment();
   const bool binary = env.multi_kind == "multi_binary";
   const auto& net = policy.actor().network();
   const nn::MlpConfig& architecture = net.config();
   const auto& linears = net.linear_layers();
   const auto& norms = net.layer_norms();
-  const Index head_rows = env.head_rows();  // logits or means; a shared trunk's value row is left out
+  // Logits, means, or a Beta's z_α and z_β; a shared trunk's value row and a state-dependent log σ are left out.
+  const Index head_rows = beta ? 2 * env.action_size : env.head_rows();
   const float* parameters = net.parameters().data();
 
   Index widest = std::max<Index>(env.observation_dim, head_rows);
@@ -144,9 +146,10 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
     hidden += fmt::format(" → {}{} {}", width, architecture.layer_norm ? " layer-norm" : "",
                           nn::to_string(architecture.activation));
   }
-  hidden += fmt::format(" → {} ({})", head_rows, discrete || multi ? "logits" : "mean");
+  hidden += fmt::format(" → {} ({})", head_rows, discrete || multi ? "logits" : beta ? "z_alpha, z_beta" : "mean");
   const char* action_rule = discrete ? "the most likely one (the first on ties)"
                             : squashed ? "tanh of the Gaussian mean, rescaled to the action space"
+                            : beta ? "the mode of the Beta distribution, rescaled from (0, 1) to the action space"
                             : !multi ? "the Gaussian mean, clipped to the action space"
                             : binary ? "each bit 1 where its logit is > 0"
                                      : "the most likely value of each component (the first on ties)";
@@ -256,6 +259,13 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
              : "inline void activate(float* z, std::size_t n) {\n"
                "  for (std::size_t i = 0; i < n; ++i) z[i] = z[i] > 0.0f ? z[i] : 0.0f;\n"
                "}\n\n";
+  if constexpr (beta) {
+    out +=
+        "// log(1 + e^x) in double, as the library computes it.\n"
+        "inline double softplus(double x) {\n"
+        "  return (x > 0.0 ? x : 0.0) + std::log1p(std::exp(-std::fabs(x)));\n"
+        "}\n\n";
+  }
   out += "}  // namespace detail\n\n";
 
   out += fmt::format(
@@ -264,6 +274,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
       "  float a[detail::kWidest];\n{}",
       discrete ? "logits (action_count values)"
       : multi  ? (binary ? "logits (one per bit)" : "logits (logit_count values, component after component)")
+      : beta   ? "Beta parameters z_alpha then z_beta (2 action_dim values; alpha = 1 + softplus(z_alpha))"
                : "Gaussian mean (action_dim values)",
       architecture.hidden.empty() ? "" : "  float b[detail::kWidest];\n");
   if (normalize) {
@@ -345,6 +356,24 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
           "  }\n"
           "}\n\n";
     }
+  } else if constexpr (beta) {
+    out +=
+        "/// The action (action_dim values) for one raw observation of observation_dim values: the mode\n"
+        "/// (alpha - 1) / (alpha + beta - 2) of each component's Beta distribution, with alpha = 1 +\n"
+        "/// softplus(z_alpha) and beta = 1 + softplus(z_beta) in double, kept inside the open interval\n"
+        "/// (0, 1) and rescaled to the action space.\n"
+        "inline void act(const float* observation, float* action) {\n"
+        "  float z[2 * action_dim];\n"
+        "  forward(observation, z);\n"
+        "  for (int i = 0; i < action_dim; ++i) {\n"
+        "    const double alpha = 1.0 + detail::softplus(z[i]), beta = 1.0 + detail::softplus(z[action_dim + i]);\n"
+        "    const double a = alpha - 1.0, s = a + (beta - 1.0);\n"
+        "    float x = static_cast<float>(s > 0.0 ? a / s : 0.5);\n"
+        "    const float lowest = 1.17549435e-38f, highest = 1.0f - 5.96046448e-08f;  // FLT_MIN, 1 - FLT_EPSILON / 2\n"
+        "    x = x < lowest ? lowest : (x > highest ? highest : x);\n"
+        "    action[i] = detail::action_low[i] + x * (detail::action_high[i] - detail::action_low[i]);\n"
+        "  }\n"
+        "}\n\n";
   } else if constexpr (squashed) {
     out +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: tanh of the\n"
