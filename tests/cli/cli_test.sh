@@ -105,7 +105,8 @@ cmp -s pendulum_full.ckpt pendulum.ckpt || fail "a stopped and resumed PPO run d
 # brings back the checkpoint's policy (its own record, not a remembered flag).
 for policy in "--distribution beta" "--distribution squashed-gaussian --state-dependent-std true"; do
   expect 0 "evaluation over" "$train" --algo a2c --env Pendulum-v1 --steps 4000 --quiet --eval-episodes 1 \
-    $policy --save bounded_full.ckpt
+    $policy --save bounded.ckpt
+  mv bounded.ckpt bounded_full.ckpt
   expect 0 "evaluation over" "$train" --algo a2c --env Pendulum-v1 --steps 4000 --quiet --eval-episodes 1 \
     $policy --stop-after 1500 --save bounded.ckpt
   expect 0 "resuming at" "$train" --resume bounded.ckpt

@@ -184,7 +184,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
     }
     out += "\n";
   } else {
-    out += fmt::format("constexpr int action_dim = {};\n\n", head_rows);
+    out += fmt::format("constexpr int action_dim = {};\n\n", env.action_size);
   }
 
   out += "namespace detail {\n\n";
