@@ -46,6 +46,7 @@
 #include "actorcritic/envs/episode_statistics.hpp"
 #include "actorcritic/envs/grid_maze.hpp"
 #include "actorcritic/envs/k_armed_bandit.hpp"
+#include "actorcritic/envs/mask_velocity.hpp"
 #include "actorcritic/envs/mountain_car.hpp"
 #include "actorcritic/envs/mountain_car_continuous.hpp"
 #include "actorcritic/envs/normalize_observation.hpp"
@@ -69,6 +70,7 @@
 
 #include "actorcritic/lecture/bandit_reinforce.hpp"
 #include "actorcritic/nn/activation.hpp"
+#include "actorcritic/nn/gru.hpp"
 #include "actorcritic/nn/init.hpp"
 #include "actorcritic/nn/layer_norm.hpp"
 #include "actorcritic/nn/linear.hpp"
