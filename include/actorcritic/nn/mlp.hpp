@@ -3,6 +3,12 @@
 //   a₀ = x,  aₗ = f(LN(Wₗ aₗ₋₁ + bₗ))  for each hidden layer,  y = W_L a_{L-1} + b_L,
 // with f = tanh or ReLU and the layer norm optional.
 //
+// With MlpConfig::recurrent = R > 0, a GRU of width R (nn/gru.hpp) comes
+// first: a₀ = GRU(x) over sequences, so the network runs on batches of
+// sequences (forward_sequences: time-major columns, episode starts, initial
+// states) and backward and jvp go through time. Its parameters lead the flat
+// vector; a network without one has exactly the layout it always had.
+//
 // All parameters live in one contiguous vector (layer by layer: W, b, then the
 // layer norm's gain and bias), and the gradient has the same layout, so
 // optimizers, gradient clipping, conjugate gradient and checkpoints each work
@@ -14,6 +20,7 @@
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
 #include "actorcritic/nn/activation.hpp"
+#include "actorcritic/nn/gru.hpp"
 #include "actorcritic/nn/init.hpp"
 #include "actorcritic/nn/layer_norm.hpp"
 #include "actorcritic/nn/linear.hpp"
@@ -41,6 +48,8 @@ struct MlpConfig {
   /// policy's state-independent log σ) in the same flat vector, so that optimizers,
   /// clipping, the trust-region step and checkpoints see one vector per model.
   Index trailing_parameters = 0;
+  /// The width of a GRU before the layers (0: none, a feed-forward network).
+  Index recurrent = 0;
 
   /// Widest layer and deepest network a stored architecture may claim (a
   /// guard against hostile files, far beyond any policy network).
@@ -78,12 +87,21 @@ struct MlpConfig {
     a.field("hidden_gain", hidden_gain);
     a.field("output_gain", output_gain);
     a.field("trailing_parameters", trailing_parameters, archive::between(0, kMaxWidth));
+    // Written only for a recurrent network, so that every other record keeps its bytes.
+    bool has_recurrent = recurrent > 0;
+    if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
+    if (has_recurrent) a.field("recurrent", recurrent, archive::between(1, kMaxWidth));
   }
 
   /// The length of the flat parameter vector this architecture gives (computed
   /// without building the network, e.g. to check a file before allocating).
   [[nodiscard]] std::uint64_t parameter_count() const {
     std::uint64_t count = 0, in = static_cast<std::uint64_t>(inputs);
+    if (recurrent > 0) {  // W_i, W_h, b_i, b_h of the three gates
+      const auto r = static_cast<std::uint64_t>(recurrent);
+      count += 3 * r * (in + r + 2);
+      in = r;
+    }
     for (const Index width : hidden) {
       const auto w = static_cast<std::uint64_t>(width);
       count += in * w + w + (layer_norm ? 2 * w : 0);  // W, b, and the layer norm's gain and bias
@@ -104,6 +122,7 @@ struct MlpConfig {
     check_gain("MlpConfig.hidden_gain", hidden_gain);
     check_gain("MlpConfig.output_gain", output_gain);
     check_non_negative("MlpConfig.trailing_parameters", trailing_parameters);
+    check_non_negative("MlpConfig.recurrent", recurrent);
   }
 };
 
@@ -135,6 +154,12 @@ class Mlp {
   [[nodiscard]] Index layer_parameter_count() const { return layer_parameter_count_; }
   [[nodiscard]] const std::vector<Linear<Scalar>>& linear_layers() const { return linears_; }
   [[nodiscard]] const std::vector<LayerNorm<Scalar>>& layer_norms() const { return norms_; }
+  /// Whether a GRU comes first (MlpConfig::recurrent > 0), and the GRU.
+  [[nodiscard]] bool recurrent() const { return gru_.has_value(); }
+  [[nodiscard]] const Gru<Scalar>& gru() const {
+    if (!gru_) throw UsageError("Mlp::gru: this network has no recurrent layer (MlpConfig::recurrent is 0)");
+    return *gru_;
+  }
 
   Vector<Scalar>& parameters() { return params_; }
   [[nodiscard]] const Vector<Scalar>& parameters() const { return params_; }
@@ -146,6 +171,7 @@ class Mlp {
   /// layer norms to the identity.
   void initialize(Generator& rng) {
     params_.setZero();
+    if (gru_) gru_->initialize(params_.data(), rng);
     for (std::size_t l = 0; l < linears_.size(); ++l) {
       const bool is_output = l + 1 == linears_.size();
       init_orthogonal<Scalar>(linears_[l].weight(params_.data()),
@@ -157,12 +183,51 @@ class Mlp {
   /// y = net(x) for x of shape inputs x batch. The result views an internal
   /// buffer, valid until the next forward or jvp.
   ConstMatrixMap<Scalar> forward(ConstMatrixRef<Scalar> x) {
+    if (gru_) {
+      throw UsageError("Mlp::forward: a recurrent network (MlpConfig::recurrent) runs over sequences: call "
+                       "forward_sequences");
+    }
     check_shape("Mlp::forward: x", x.rows(), x.cols(), config_.inputs, x.cols());
     if (x.cols() == 0) throw_invalid_argument("Mlp::forward: x: expected at least one column, got 0");
     reserve(x.cols());
     batch_ = x.cols();
     ++forward_count_;
     input_.leftCols(batch_) = x;
+    return forward_layers();
+  }
+
+  /// A recurrent network over B = h0.cols() sequences: x is `inputs x (B·T)`,
+  /// time-major (column t·B + b is step t of sequence b), `starts` marks the
+  /// columns where an episode starts (the state carried in is zeroed), h0 the
+  /// GRU's states before the first step (`recurrent x B`). Returns the outputs,
+  /// `outputs x (B·T)`, valid until the next forward or jvp; the GRU's states
+  /// after each step are gru_states().
+  ConstMatrixMap<Scalar> forward_sequences(ConstMatrixRef<Scalar> x, EpisodeStartsRef starts,
+                                           ConstMatrixRef<Scalar> h0) {
+    if (!gru_) throw UsageError("Mlp::forward_sequences: this network has no recurrent layer: call forward");
+    if (x.cols() == 0) throw_invalid_argument("Mlp::forward_sequences: x: expected at least one column, got 0");
+    reserve(x.cols());
+    batch_ = x.cols();
+    ++forward_count_;
+    sequence_input_.leftCols(batch_) = x;
+    starts_.resize(batch_);
+    starts_ = starts;
+    gru_->forward(params_.data(), x, starts, h0, input_.leftCols(batch_), gru_cache_);
+    return forward_layers();
+  }
+  /// The GRU's state after each step of the last forward_sequences, `recurrent x (B·T)`:
+  /// its last B columns are the states to carry into the next sequence.
+  [[nodiscard]] ConstMatrixMap<Scalar> gru_states() const {
+    return {input_.data(), gru_ ? gru_->hidden() : config_.inputs, batch_};
+  }
+  /// After backward() on a recurrent network: dL/dh0, `recurrent x B`.
+  [[nodiscard]] ConstMatrixMap<Scalar> initial_state_gradient() const {
+    return {initial_state_gradient_.data(), initial_state_gradient_.rows(), initial_state_gradient_.cols()};
+  }
+
+ private:
+  /// The layers on input_'s first batch_ columns.
+  ConstMatrixMap<Scalar> forward_layers() {
     const Scalar* p = params_.data();
     for (std::size_t l = 0; l < hidden_count(); ++l) {
       auto a = activations_[l].leftCols(batch_);
@@ -179,6 +244,8 @@ class Mlp {
     linears_.back().forward(p, layer_input(hidden_count()), output_.leftCols(batch_));
     return {output_.data(), config_.outputs, batch_};
   }
+
+ public:
 
   /// How many forward passes (jvp included) have run: lets two views of one
   /// network (a shared actor-critic trunk) check that the cached pass is theirs.
@@ -210,12 +277,18 @@ class Mlp {
       }
       linears_[l].accumulate_gradient(g, layer_input(l), delta);
     }
-    auto dx = input_gradient_.leftCols(batch_);
+    auto dx = layer_input_gradient_.leftCols(batch_);
     if (last == 0) {
       linears_[0].input_gradient(p, dy, dx);
     } else {
       linears_[0].input_gradient(p, deltas_[0].leftCols(batch_), dx);
     }
+    if (!gru_) return {layer_input_gradient_.data(), config_.inputs, batch_};
+    // Through time: dL/d(GRU outputs) is the layers' input gradient.
+    const Index sequences = gru_cache_.batch;
+    if (initial_state_gradient_.cols() != sequences) initial_state_gradient_.resize(gru_->hidden(), sequences);
+    gru_->backward(p, g, sequence_input_.leftCols(batch_), starts_, dx, Matrix<Scalar>(),
+                   input_gradient_.leftCols(batch_), initial_state_gradient_, gru_cache_);
     return {input_gradient_.data(), config_.inputs, batch_};
   }
 
@@ -229,12 +302,33 @@ class Mlp {
                              parameter_count(), v.size());
     }
     forward(x);
+    return jvp_layers(v.data(), false);
+  }
+
+  /// forward_sequences, then the outputs' tangent along the parameter direction v (through time, the
+  /// initial states held fixed); a following backward() gives Jᵀ u at the same point.
+  ConstMatrixMap<Scalar> jvp_sequences(ConstMatrixRef<Scalar> x, EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0,
+                                       ConstVectorRef<Scalar> v) {
+    if (v.size() != parameter_count()) {
+      throw_invalid_argument("Mlp::jvp_sequences: v: expected a direction of {} parameters, got {}",
+                             parameter_count(), v.size());
+    }
+    forward_sequences(x, starts, h0);
+    gru_->jvp(params_.data(), v.data(), sequence_input_.leftCols(batch_), Matrix<Scalar>(), starts_,
+              input_tangent_.leftCols(batch_), gru_cache_);
+    return jvp_layers(v.data(), true);
+  }
+
+ private:
+  /// The layers' tangent along direction d at the cached forward pass; with `input_moves`, the layers'
+  /// input carries the tangent in input_tangent_ (the GRU's).
+  ConstMatrixMap<Scalar> jvp_layers(const Scalar* d, bool input_moves) {
     const Scalar* p = params_.data();
-    const Scalar* d = v.data();
     for (std::size_t l = 0; l < hidden_count(); ++l) {
       auto t = tangents_[l].leftCols(batch_);
       linears_[l].jvp_parameters(d, layer_input(l), t);
       if (l > 0) linears_[l].jvp_input_add(p, tangents_[l - 1].leftCols(batch_), t);
+      if (l == 0 && input_moves) linears_[0].jvp_input_add(p, input_tangent_.leftCols(batch_), t);
       if (config_.layer_norm) {
         norms_[l].jvp(p, d, x_hat_[l].leftCols(batch_), rstd_[l].leftCols(batch_), t, t);
       }
@@ -244,15 +338,23 @@ class Mlp {
     auto out = output_tangent_.leftCols(batch_);
     linears_[last].jvp_parameters(d, layer_input(last), out);
     if (last > 0) linears_[last].jvp_input_add(p, tangents_[last - 1].leftCols(batch_), out);
+    if (last == 0 && input_moves) linears_[0].jvp_input_add(p, input_tangent_.leftCols(batch_), out);
     return {output_tangent_.data(), config_.outputs, batch_};
   }
 
+ public:
   /// Grows the workspaces to hold `batch` columns (never shrinks them).
   void reserve(Index batch) {
     if (batch <= capacity_) return;
     capacity_ = batch;
-    input_.resize(config_.inputs, batch);
-    input_gradient_.resize(config_.inputs, batch);
+    const Index layer_inputs = gru_ ? gru_->hidden() : config_.inputs;
+    input_.resize(layer_inputs, batch);
+    layer_input_gradient_.resize(layer_inputs, batch);
+    if (gru_) {
+      sequence_input_.resize(config_.inputs, batch);
+      input_gradient_.resize(config_.inputs, batch);
+      input_tangent_.resize(layer_inputs, batch);
+    }
     output_.resize(config_.outputs, batch);
     output_tangent_.resize(config_.outputs, batch);
     for (std::size_t l = 0; l < hidden_count(); ++l) {
@@ -279,6 +381,11 @@ class Mlp {
   void build_layout() {
     Index offset = 0;
     Index in = config_.inputs;
+    if (config_.recurrent > 0) {
+      gru_.emplace(in, config_.recurrent, offset);
+      offset += gru_->parameter_count();
+      in = config_.recurrent;
+    }
     for (const Index width : config_.hidden) {
       linears_.emplace_back(in, width, offset);
       offset += linears_.back().parameter_count();
@@ -315,8 +422,15 @@ class Mlp {
   Index capacity_ = 0;
   Index batch_ = 0;
   std::uint64_t forward_count_ = 0;
-  Matrix<Scalar> input_, input_gradient_, output_, output_tangent_;
+  // input_ is the layers' input: x, or the GRU's outputs; layer_input_gradient_ its gradient.
+  Matrix<Scalar> input_, layer_input_gradient_, output_, output_tangent_;
   std::vector<Matrix<Scalar>> activations_, deltas_, tangents_, x_hat_, rstd_;
+  // A recurrent network's: the GRU, the sequences' raw input, its gradient, the GRU's output tangent,
+  // the episode starts and the GRU's caches of the last forward_sequences, dL/dh0.
+  std::optional<Gru<Scalar>> gru_;
+  Matrix<Scalar> sequence_input_, input_gradient_, input_tangent_, initial_state_gradient_;
+  EpisodeStarts starts_;
+  GruCache<Scalar> gru_cache_;
 };
 
 }  // namespace ac::nn

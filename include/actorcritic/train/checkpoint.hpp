@@ -170,11 +170,14 @@ struct NetworkRecord {
     const auto& a = net.config();
     const auto& b = architecture;
     if (a.inputs != b.inputs || a.hidden != b.hidden || a.outputs != b.outputs || a.activation != b.activation ||
-        a.layer_norm != b.layer_norm || a.trailing_parameters != b.trailing_parameters) {
-      throw_io_error("{}: the checkpoint's {} has layers {} → {} → {} ({}{}), this one has {} → {} → {} ({}{})",
+        a.layer_norm != b.layer_norm || a.trailing_parameters != b.trailing_parameters ||
+        a.recurrent != b.recurrent) {
+      const auto gru = [](Index r) { return r > 0 ? fmt::format(", GRU {}", r) : std::string(); };
+      throw_io_error("{}: the checkpoint's {} has layers {} → {} → {} ({}{}{}), "
+                     "this one has {} → {} → {} ({}{}{})",
                      source, name, b.inputs, fmt::join(b.hidden, ","), b.outputs, nn::to_string(b.activation),
-                     b.layer_norm ? ", layer norm" : "", a.inputs, fmt::join(a.hidden, ","), a.outputs,
-                     nn::to_string(a.activation), a.layer_norm ? ", layer norm" : "");
+                     b.layer_norm ? ", layer norm" : "", gru(b.recurrent), a.inputs, fmt::join(a.hidden, ","),
+                     a.outputs, nn::to_string(a.activation), a.layer_norm ? ", layer norm" : "", gru(a.recurrent));
     }
     net.parameters() = parameters;
   }
