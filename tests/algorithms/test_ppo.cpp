@@ -97,6 +97,20 @@ TEST_CASE("PPO's policy loss (clipped surrogate + KL penalty + entropy) has the 
   SECTION("MultiBinary policy (Bernoulli bits), clipped") {
     check_objective_gradient(ac::BernoulliActor<double>(3, 4, config, 8), kClip);
   }
+  SECTION("recurrent categorical and Gaussian policies (a GRU; 24 columns = 4 sequences x 6 steps), clipped") {
+    ac::ActorConfig recurrent = config;
+    recurrent.recurrent = 5;
+    ac::Generator rng(14);
+    ac::nn::EpisodeStarts starts = ac::nn::EpisodeStarts::Constant(24, false);
+    starts(0) = starts(9) = starts(14) = true;  // sequence 0 starts an episode; sequences 1 and 2 do mid-way
+    const Matrix<double> h0 = ac::test::normal_matrix(5, 4, rng, 0.5);
+    ac::CategoricalActor<double> categorical(3, 4, recurrent, 13);
+    categorical.use_sequences(starts, h0);
+    check_objective_gradient(categorical, kClip);
+    ac::GaussianActor<double> gaussian(3, 2, recurrent, 15);
+    gaussian.use_sequences(starts, h0);
+    check_objective_gradient(gaussian, kClip);
+  }
   SECTION("Beta policy, clipped and unclipped") {
     check_objective_gradient(ac::BetaActor<double>(3, 2, config, 12), kClip);
     check_objective_gradient(ac::BetaActor<double>(3, 2, config, 12), std::numeric_limits<double>::infinity());

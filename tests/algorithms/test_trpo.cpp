@@ -94,6 +94,19 @@ TEST_CASE("the Fisher-vector product equals the finite-difference Hessian of the
     check_fisher_vector_product(ac::GaussianActor<double>(3, 2, state_dependent, 10));
   }
   SECTION("MultiBinary (Bernoulli bits)") { check_fisher_vector_product(ac::BernoulliActor<double>(3, 3, config, 8)); }
+  SECTION("recurrent categorical and Gaussian (a GRU; one sequence of 7 steps, an episode starting at step 4)") {
+    ac::ActorConfig recurrent = config;
+    recurrent.recurrent = 4;
+    ac::nn::EpisodeStarts starts = ac::nn::EpisodeStarts::Constant(7, false);
+    starts(4) = true;
+    const Matrix<double> h0 = Matrix<double>::Constant(4, 1, 0.3);
+    ac::CategoricalActor<double> categorical(3, 3, recurrent, 12);
+    categorical.use_sequences(starts, h0);
+    check_fisher_vector_product(categorical);
+    ac::GaussianActor<double> gaussian(3, 2, recurrent, 13);
+    gaussian.use_sequences(starts, h0);
+    check_fisher_vector_product(gaussian);
+  }
   SECTION("Beta (z_α and z_β coupled in each component)") {
     check_fisher_vector_product(ac::BetaActor<double>(3, 2, config, 11));
   }

@@ -7,6 +7,8 @@
 // its architecture record round-trips and is absent from feed-forward records.
 #include <actorcritic/core/archive.hpp>
 #include <actorcritic/nn/mlp.hpp>
+#include <actorcritic/policies/categorical_actor.hpp>
+#include <actorcritic/train/run.hpp>
 #include <catch2/catch.hpp>
 #include <support/gradient_check.hpp>
 
@@ -125,4 +127,33 @@ TEST_CASE("recurrent Mlp: the architecture record holds the GRU's width, and onl
   // A feed-forward network's layout is the one it always had: its first layer's weights lead the vector.
   Mlp<float> net(feed_forward, 0);
   CHECK(net.linear_layers().front().offset() == 0);
+}
+
+TEST_CASE("recurrent policies run over the sequences they are given, and say so otherwise",
+          "[nn][gru][policies][errors]") {
+  const ac::ActorConfig config{.hidden = {8}, .recurrent = 6};
+  ac::CategoricalActor<float> actor(4, 2, config, 3);
+  REQUIRE(actor.network().recurrent());
+  const Matrix<float> observations = Matrix<float>::Ones(4, 6);
+  CHECK_THROWS_WITH(actor.distribution(observations), Catch::Contains("call use_sequences first"));
+  const EpisodeStarts starts = EpisodeStarts::Constant(6, false);
+  actor.use_sequences(starts, Matrix<float>::Zero(6, 2));  // 2 sequences of 3 steps
+  CHECK(actor.distribution(observations).probs().allFinite());
+  CHECK_THROWS_WITH(actor.distribution(Matrix<float>::Ones(4, 4)), Catch::Contains("expected the 6 columns"));
+  CHECK_THROWS_WITH(actor.use_sequences(starts, Matrix<float>::Zero(5, 2)), Catch::Contains("h0"));
+  ac::CategoricalActor<float> feed_forward(4, 2, {.hidden = {8}}, 3);
+  CHECK_THROWS_WITH(feed_forward.use_sequences(starts, Matrix<float>::Zero(6, 2)), Catch::Contains("feed-forward"));
+  // The GRU's width is recorded with the actor's configuration, and only when there is one.
+  ac::OutputArchive out, plain;
+  out.field("actor", config);
+  plain.field("actor", ac::ActorConfig{.hidden = {8}});
+  CHECK(out.bytes().find("recurrent") != std::string::npos);
+  CHECK(plain.bytes().find("recurrent") == std::string::npos);
+  ac::InputArchive in(out.bytes(), "test");
+  ac::ActorConfig loaded;
+  in.field("actor", loaded);
+  CHECK(loaded.recurrent == 6);
+  // Runs refuse recurrent policies until their rollouts carry the states (issue 18).
+  ac::RunConfig run{.actor = config};
+  CHECK_THROWS_WITH(run.validate(), Catch::Contains("RunConfig.actor.recurrent"));
 }

@@ -127,6 +127,8 @@ class BoxActor {
     return independent_log_std();
   }
   [[nodiscard]] bool state_dependent_std() const { return state_dependent_; }
+  /// A recurrent policy's sequences for the next distribution() and jvp() (PolicyNetwork::use_sequences).
+  void use_sequences(nn::EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0) { net_.use_sequences(starts, h0); }
 
   [[nodiscard]] Index action_dim() const { return dims_; }
   [[nodiscard]] Index observation_dim() const { return network().inputs(); }

@@ -17,8 +17,10 @@ namespace ac {
 /// CriticConfig: hidden widths, activation, layer norm, head gain).
 template <class NetworkConfig>
 nn::MlpConfig network_mlp_config(Index inputs, Index outputs, const NetworkConfig& c) {
-  return {.inputs = inputs, .hidden = c.hidden, .outputs = outputs, .activation = c.activation,
-          .layer_norm = c.layer_norm, .output_gain = c.output_gain};
+  nn::MlpConfig config{.inputs = inputs, .hidden = c.hidden, .outputs = outputs, .activation = c.activation,
+                       .layer_norm = c.layer_norm, .output_gain = c.output_gain};
+  if constexpr (requires { c.recurrent; }) config.recurrent = c.recurrent;  // ActorConfig's GRU
+  return config;
 }
 
 struct CriticConfig {

@@ -50,6 +50,9 @@ class LogitActor {
     return {tangent_.data(), tangent.rows(), tangent.cols()};
   }
 
+  /// A recurrent policy's sequences for the next distribution() and jvp() (PolicyNetwork::use_sequences).
+  void use_sequences(nn::EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0) { net_.use_sequences(starts, h0); }
+
   [[nodiscard]] Index observation_dim() const { return net_.mlp().inputs(); }
   /// Rows of the logits (the network's head).
   [[nodiscard]] Index parameter_rows() const { return net_.head_rows(); }

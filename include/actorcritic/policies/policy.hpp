@@ -66,6 +66,9 @@ struct ActorConfig {
   /// Gaussian policies only: log σ as a network output (a function of the state, as in SAC),
   /// instead of one learnable value per dimension (SB3's PPO default).
   bool state_dependent_std = false;
+  /// The width of a GRU before the hidden layers (nn::MlpConfig::recurrent; 0: a feed-forward policy).
+  /// A recurrent policy runs over sequences: see PolicyNetwork::use_sequences.
+  Index recurrent = 0;
 
   template <class Archive>
   void serialize(Archive& a) {
@@ -75,8 +78,14 @@ struct ActorConfig {
     bool written = state_dependent_std;
     if constexpr (Archive::loading) written = a.peek_name() == "state_dependent_std";
     if (written) a.field("state_dependent_std", state_dependent_std);
+    bool has_recurrent = recurrent > 0;
+    if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
+    if (has_recurrent) a.field("recurrent", recurrent, archive::between(1, nn::MlpConfig::kMaxWidth));
   }
-  void validate() const { detail::validate_hidden_layers(*this); }
+  void validate() const {
+    detail::validate_hidden_layers(*this);
+    check_non_negative("ActorConfig.recurrent", recurrent);
+  }
 };
 
 }  // namespace ac

@@ -82,6 +82,11 @@ struct RunConfig {
     actor.validate();
     critic.validate();
     if (normalization) normalization->validate();
+    if (actor.recurrent > 0) {
+      // The recurrent layer and policies exist (nn/gru.hpp, PolicyNetwork::use_sequences); the rollouts
+      // that carry their states and the sequence minibatches do not yet (issue 18).
+      throw_invalid_argument("RunConfig.actor.recurrent: expected 0: runs do not train recurrent policies yet");
+    }
   }
 };
 
