@@ -110,7 +110,8 @@ for policy in "--distribution beta" "--distribution squashed-gaussian --state-de
   expect 0 "evaluation over" "$train" --algo a2c --env Pendulum-v1 --steps 4000 --quiet --eval-episodes 1 \
     $policy --stop-after 1500 --save bounded.ckpt
   expect 0 "resuming at" "$train" --resume bounded.ckpt
-  cmp -s bounded_full.ckpt bounded.ckpt || fail "a stopped and resumed run with $policy differs from the uninterrupted one"
+  cmp -s bounded_full.ckpt bounded.ckpt ||
+    fail "a stopped and resumed run with $policy differs from the uninterrupted one"
   expect 0 "evaluation over 2 episodes" "$eval" --load bounded.ckpt --episodes 2
 done
 expect 2 "--distribution: only for environments with continuous actions; CartPole-v1 has discrete actions" \

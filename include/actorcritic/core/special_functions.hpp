@@ -76,9 +76,8 @@ inline double trigamma(double x) {
   }
   const double r = 1.0 / x, r2 = r * r;
   // 1/x + 1/(2x²) + Σ B_2k / x^(2k+1), k = 1..7
-  const double series =
-      r * r2 *
-      (1.0 / 6 - r2 * (1.0 / 30 - r2 * (1.0 / 42 - r2 * (1.0 / 30 - r2 * (5.0 / 66 - r2 * (691.0 / 2730 - r2 * 7.0 / 6))))));
+  const double tail = 5.0 / 66 - r2 * (691.0 / 2730 - r2 * 7.0 / 6);
+  const double series = r * r2 * (1.0 / 6 - r2 * (1.0 / 30 - r2 * (1.0 / 42 - r2 * (1.0 / 30 - r2 * tail))));
   return result + r + 0.5 * r2 + series;
 }
 
