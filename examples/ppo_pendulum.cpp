@@ -1,4 +1,4 @@
-// PPO with a Gaussian policy on Pendulum-v1 (continuous torque), after
+// PPO on Pendulum-v1 (continuous torque) with a Gaussian policy, after
 // RLtools' configuration (ac::presets::ppo_pendulum: 64 envs × 128 steps,
 // minibatch 1024, 10 epochs, γ 0.9, initial σ 2, 32×32 tanh, learning rate
 // 1e-3) with observation and reward normalization shared by all envs (SB3
@@ -49,7 +49,8 @@ int train(const ExampleCommandLine& options, const std::string& save, const std:
 
 int main(int argc, char** argv) {
   return cli::guarded_main("ppo_pendulum", [&] {
-    ExampleCommandLine options("ppo_pendulum", "PPO with a Gaussian policy on Pendulum-v1 (RLtools' configuration).");
+    ExampleCommandLine options(
+        "ppo_pendulum", "PPO on Pendulum-v1 (RLtools' configuration) with a Gaussian, squashed Gaussian or Beta policy.");
     options.with_steps(300'000).with_seed().with_csv("ppo_pendulum.csv").with_plot();
     std::string distribution = "gaussian", save;
     options.flags.text("--distribution",
