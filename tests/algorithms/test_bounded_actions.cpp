@@ -53,6 +53,19 @@ float deterministic_action(Actor& actor, const ac::Matrix<float>& o) {
   }
 }
 
+/// The last layer's bias gradient after a unit gradient on the second block of the distribution's
+/// parameters (log σ, or z_β) of the actor's last distribution() over `batch` columns.
+template <class Actor>
+ac::Vector<double> second_block_bias_gradient(Actor& actor, Index batch) {
+  const Index rows = actor.parameter_rows();
+  actor.network().zero_gradients();
+  ac::Matrix<double> grad = ac::Matrix<double>::Zero(rows, batch);
+  grad.bottomRows(rows / 2).setOnes();
+  actor.backward(grad);
+  const auto& net = actor.network();
+  return net.linear_layers().back().bias(net.gradients().data());
+}
+
 }  // namespace
 
 TEMPLATE_TEST_CASE("a bounded policy's rollout keeps its own sample, and the environment receives it mapped onto "
@@ -167,12 +180,7 @@ TEST_CASE("a state-dependent log sigma is a network output that starts at the in
   CHECK((log_std.col(0) - log_std.col(1)).norm() > 0.0);    // and differ from state to state
   CHECK_THROWS_WITH(actor.log_std(), Catch::Contains("depends on the state"));
   // The log σ rows' gradient flows into the network: a unit gradient on them moves the last layer's log σ bias.
-  actor.network().zero_gradients();
-  ac::Matrix<double> grad = ac::Matrix<double>::Zero(4, 5);
-  grad.bottomRows(2).setOnes();
-  actor.backward(grad);
-  const auto& net = actor.network();
-  const auto bias_gradient = net.linear_layers().back().bias(net.gradients().data());
+  const ac::Vector<double> bias_gradient = second_block_bias_gradient(actor, 5);
   CHECK(bias_gradient(2) == Approx(5.0));
   CHECK(bias_gradient(0) == 0.0);
 }
@@ -191,36 +199,45 @@ TEST_CASE("a Beta policy takes z_alpha and z_beta from the network, starting nea
   CHECK((d.alpha().array() - (1 + std::log(2.0))).abs().maxCoeff() < 0.05);
   CHECK((d.beta().array() - (1 + std::log(2.0))).abs().maxCoeff() < 0.05);
   // A unit gradient on the z_β rows reaches the last layer's z_β bias, summed over the batch.
-  actor.network().zero_gradients();
-  ac::Matrix<double> grad = ac::Matrix<double>::Zero(4, 5);
-  grad.bottomRows(2).setOnes();
-  actor.backward(grad);
-  const auto& net = actor.network();
-  const auto bias_gradient = net.linear_layers().back().bias(net.gradients().data());
+  const ac::Vector<double> bias_gradient = second_block_bias_gradient(actor, 5);
   CHECK(bias_gradient(3) == Approx(5.0));
   CHECK(bias_gradient(1) == 0.0);
 }
+
+namespace {
+
+/// Trains PPO (ac::presets::ppo_pendulum, Pendulum's networks and normalization) with policy Actor for
+/// `steps` on each learning seed, evaluates 10 episodes (seed + 1000), and checks that a majority
+/// reaches `threshold`.
+template <class Actor>
+void check_ppo_swings_pendulum_up(const char* label, long steps, double threshold, const ac::ActorConfig& actor) {
+  ac::test::LearningTrials trials(label);
+  for (const std::uint64_t seed : ac::test::learning_seeds()) {
+    const ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs,
+                               .seed = seed,
+                               .total_steps = steps,
+                               .actor = actor,
+                               .critic = ac::presets::pendulum_critic(),
+                               .normalization = ac::presets::pendulum_normalization()};
+    ac::Run<ac::PPO<Actor>, Pendulum> run(config, ac::presets::ppo_pendulum());
+    run.train();
+    const double r = run.evaluate(10, seed + 1000).mean_return;
+    trials.record(seed, r, r >= threshold);
+  }
+  AC_CHECK_LEARNING_MAJORITY(trials);
+}
+
+}  // namespace
 
 TEST_CASE("PPO with a tanh-squashed Gaussian swings Pendulum-v1 up (-300) on most seeds",
           "[algorithms][bounded][learning]") {
   // Measured over seeds 0-9 (x86-64-v4): 10/10, worst -235. With a state-dependent log σ the same
   // budget gave 9/10 (seed 3: -568 at 300k, best periodic evaluation -485), so that option is not
   // asserted here; its gradients and Fisher product are (test_ppo.cpp, test_trpo.cpp).
-  ac::test::LearningTrials trials("PPO, squashed Gaussian, Pendulum-v1, 300k steps: evaluation >= -300");
-  for (const std::uint64_t seed : ac::test::learning_seeds()) {
-    ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs,
-                         .seed = seed,
-                         .total_steps = 300'000,
-                         .actor = ac::presets::pendulum_actor(),
-                         .critic = ac::presets::pendulum_critic(),
-                         .normalization = ac::presets::pendulum_normalization()};
-    config.actor.initial_log_std = 0.0;  // σ = 1 before the squash: tanh(u) spans the torques without saturating
-    ac::Run<ac::PPO<Squashed>, Pendulum> run(config, ac::presets::ppo_pendulum());
-    run.train();
-    const double r = run.evaluate(10, seed + 1000).mean_return;
-    trials.record(seed, r, r >= -300.0);
-  }
-  AC_CHECK_LEARNING_MAJORITY(trials);
+  ac::ActorConfig actor = ac::presets::pendulum_actor();
+  actor.initial_log_std = 0.0;  // σ = 1 before the squash: tanh(u) spans the torques without saturating
+  check_ppo_swings_pendulum_up<Squashed>("PPO, squashed Gaussian, Pendulum-v1, 300k steps: evaluation >= -300",
+                                         300'000, -300.0, actor);
 }
 
 TEST_CASE("PPO with a Beta policy swings Pendulum-v1 up (-400) on most seeds", "[algorithms][bounded][learning]") {
@@ -228,18 +245,6 @@ TEST_CASE("PPO with a Beta policy swings Pendulum-v1 up (-400) on most seeds", "
   // x86-64-v4 worst -365, x86-64-v3 worst -315, portable worst -316 (medians -188 to -194), so 10/10 everywhere.
   // At -300 the same budget gave 9/10 in every flavour, and 300k steps 10/10 (v4) and 9/10 (v3, portable):
   // one seed in ten leaves a start state or two unswung, so the threshold is -400.
-  ac::test::LearningTrials trials("PPO, Beta, Pendulum-v1, 500k steps: evaluation >= -400");
-  for (const std::uint64_t seed : ac::test::learning_seeds()) {
-    const ac::RunConfig config{.envs = ac::presets::kPpoPendulumEnvs,
-                               .seed = seed,
-                               .total_steps = 500'000,
-                               .actor = ac::presets::pendulum_actor(),
-                               .critic = ac::presets::pendulum_critic(),
-                               .normalization = ac::presets::pendulum_normalization()};
-    ac::Run<ac::PPO<BetaPolicy>, Pendulum> run(config, ac::presets::ppo_pendulum());
-    run.train();
-    const double r = run.evaluate(10, seed + 1000).mean_return;
-    trials.record(seed, r, r >= -400.0);
-  }
-  AC_CHECK_LEARNING_MAJORITY(trials);
+  check_ppo_swings_pendulum_up<BetaPolicy>("PPO, Beta, Pendulum-v1, 500k steps: evaluation >= -400", 500'000, -400.0,
+                                           ac::presets::pendulum_actor());
 }

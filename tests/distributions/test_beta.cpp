@@ -8,17 +8,13 @@
 #include <actorcritic/distributions/beta.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <support/distribution_battery.hpp>
 #include <support/gradient_check.hpp>
 
 using ac::Beta;
 using ac::Index;
 using ac::Matrix;
-using ac::Vector;
-using ac::test::flat;
 using ac::test::normal_matrix;
-using ac::test::numeric_gradient;
-using ac::test::relative_error;
-using ac::test::sum_weighted;
 
 namespace {
 
@@ -118,52 +114,19 @@ TEST_CASE("Beta: every gradient against finite differences, the Fisher product a
   ac::Generator rng(64);
   const Index d = 3, b = 4;
   const Matrix<double> p_params = normal_matrix(2 * d, b, rng, 1.5), q_params = normal_matrix(2 * d, b, rng, 1.5);
-  const auto p = from(p_params), q = from(q_params);
   Matrix<double> x(d, b);
   rng.fill_uniform(x, 0.02, 0.98);
   const Matrix<double> w = normal_matrix(1, b, rng);
-  Matrix<double> grad(2 * d, b), row(1, b);
-  const auto shaped = [&](const Vector<double>& v) { return ac::test::shaped(v, 2 * d, b); };
-
-  p.log_prob_gradient(x, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).log_prob(x, row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-7);
-  p.entropy_gradient(w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).entropy(row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-7);
-  p.kl_gradient_wrt_other(q, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         p.kl(from(shaped(v)), row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(q_params))) < 1e-7);
-  p.kl_gradient_wrt_self(q, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).kl(q, row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-7);
-  // The Fisher product couples z_α and z_β: compare the whole quadratic form and one off-diagonal entry.
   const Matrix<double> dir = normal_matrix(2 * d, b, rng);
+  ac::test::check_distribution_gradients(from, p_params, q_params, x, w, dir, 1e-7);
+  // The Fisher product couples z_α and z_β: one off-diagonal entry against a mixed second difference.
+  const auto p = from(p_params);
   Matrix<double> metric(2 * d, b), kl(1, b);
-  p.fisher_product(dir, metric);
   const auto f = [&](const Matrix<double>& params) {
     p.kl(from(params), kl);
     return kl.sum();
   };
   const double h = 1e-4;
-  CHECK((dir.array() * metric.array()).sum() ==
-        Approx((f(p_params + h * dir) - 2 * f(p_params) + f(p_params - h * dir)) / (h * h)).epsilon(1e-5));
   Matrix<double> e_alpha = Matrix<double>::Zero(2 * d, b), e_beta = e_alpha;
   e_alpha(1, 2) = 1;
   e_beta(d + 1, 2) = 1;

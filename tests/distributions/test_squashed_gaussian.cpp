@@ -9,17 +9,13 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
+#include <support/distribution_battery.hpp>
 #include <support/gradient_check.hpp>
 
 using ac::Index;
 using ac::Matrix;
 using ac::SquashedDiagGaussian;
-using ac::Vector;
-using ac::test::flat;
 using ac::test::normal_matrix;
-using ac::test::numeric_gradient;
-using ac::test::relative_error;
-using ac::test::sum_weighted;
 
 namespace {
 
@@ -112,51 +108,9 @@ TEST_CASE("squashed Gaussian: every gradient against finite differences, the Fis
   Matrix<double> p_params(2 * d, b), q_params(2 * d, b);
   p_params << normal_matrix(d, b, rng), normal_matrix(d, b, rng, 0.5);
   q_params << normal_matrix(d, b, rng), normal_matrix(d, b, rng, 0.5);
-  const auto p = from(p_params), q = from(q_params);
   const Matrix<double> u = normal_matrix(d, b, rng, 1.2), w = normal_matrix(1, b, rng);
-  Matrix<double> grad(2 * d, b), row(1, b);
-  const auto shaped = [&](const Vector<double>& v) {
-    return Matrix<double>(Eigen::Map<const Matrix<double>>(v.data(), 2 * d, b));
-  };
-
-  p.log_prob_gradient(u, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).log_prob(u, row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-6);
-  p.entropy_gradient(w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).entropy(row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-6);
-  p.kl_gradient_wrt_other(q, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         p.kl(from(shaped(v)), row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(q_params))) < 1e-6);
-  p.kl_gradient_wrt_self(q, w, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         from(shaped(v)).kl(q, row);
-                                         return sum_weighted(row, w);
-                                       },
-                                       flat(p_params))) < 1e-6);
   const Matrix<double> dir = normal_matrix(2 * d, b, rng);
-  Matrix<double> metric(2 * d, b), kl(1, b);
-  p.fisher_product(dir, metric);
-  const auto f = [&](const Matrix<double>& params) {
-    p.kl(from(params), kl);
-    return kl.sum();
-  };
-  const double h = 1e-4;
-  CHECK((dir.array() * metric.array()).sum() ==
-        Approx((f(p_params + h * dir) - 2 * f(p_params) + f(p_params - h * dir)) / (h * h)).epsilon(1e-5));
+  ac::test::check_distribution_gradients(from, p_params, q_params, u, w, dir, 1e-6);
 }
 
 TEST_CASE("squashed Gaussian: pre-squash samples far in the tails stay finite", "[distributions][squashed][extreme]") {

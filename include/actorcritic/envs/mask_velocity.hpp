@@ -30,8 +30,6 @@ class MaskVelocity : public Wrapper<Inner> {
   explicit MaskVelocity(Inner inner) : Wrapper<Inner>(std::move(inner)) {}
 
   [[nodiscard]] std::string_view id() const { return Traits::kId; }
-  /// The observation components this variant hides.
-  [[nodiscard]] static constexpr auto masked_components() { return Traits::kVelocities; }
 
   Observation reset(std::uint64_t seed) { return masked(this->inner_.reset(seed)); }
   Observation reset() { return masked(this->inner_.reset()); }

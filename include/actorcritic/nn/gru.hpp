@@ -101,7 +101,7 @@ class Gru {
   void forward(const Scalar* params, ConstMatrixRef<Scalar> x, EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0,
                MatrixRef<Scalar> out, GruCache<Scalar>& cache) const {
     const Index batch = h0.cols(), columns = x.cols();
-    check_sequences("Gru::forward", x, starts, h0, out.rows(), out.cols(), batch);
+    check_sequences("Gru::forward", x, starts, h0, out.rows(), out.cols());
     cache.reserve(hidden_, batch, columns);
     cache.batch = batch;
     cache.columns = columns;
@@ -254,7 +254,8 @@ class Gru {
   }
 
   void check_sequences(std::string_view where, ConstMatrixRef<Scalar> x, EpisodeStartsRef starts,
-                       ConstMatrixRef<Scalar> h0, Index out_rows, Index out_cols, Index batch) const {
+                       ConstMatrixRef<Scalar> h0, Index out_rows, Index out_cols) const {
+    const Index batch = h0.cols();
     if (x.rows() != inputs_) throw_invalid_argument("{}: x: expected {} rows, got {}", where, inputs_, x.rows());
     if (h0.rows() != hidden_ || batch < 1) {
       throw_invalid_argument("{}: h0: expected {} rows and at least one column, got {}x{}", where, hidden_, h0.rows(),

@@ -210,7 +210,6 @@ class Mlp {
     batch_ = x.cols();
     ++forward_count_;
     sequence_input_.leftCols(batch_) = x;
-    starts_.resize(batch_);
     starts_ = starts;
     gru_->forward(params_.data(), x, starts, h0, input_.leftCols(batch_), gru_cache_);
     return forward_layers();
