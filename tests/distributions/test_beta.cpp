@@ -18,7 +18,7 @@ using ac::test::normal_matrix;
 
 namespace {
 
-Beta<double> from(const Matrix<double>& stacked) {
+Beta<double> beta_from(const Matrix<double>& stacked) {
   Beta<double> d;
   d.set_parameters(stacked);
   return d;
@@ -120,10 +120,10 @@ TEST_CASE("Beta: every gradient against finite differences, the Fisher product a
   const Matrix<double> dir = normal_matrix(2 * d, b, rng);
   ac::test::check_distribution_gradients(from, p_params, q_params, x, w, dir, 1e-7);
   // The Fisher product couples z_α and z_β: one off-diagonal entry against a mixed second difference.
-  const auto p = from(p_params);
+  const auto p = beta_from(p_params);
   Matrix<double> metric(2 * d, b), kl(1, b);
   const auto f = [&](const Matrix<double>& params) {
-    p.kl(from(params), kl);
+    p.kl(beta_from(params), kl);
     return kl.sum();
   };
   const double h = 1e-4;
