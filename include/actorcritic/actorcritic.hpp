@@ -96,6 +96,7 @@
 
 #include "actorcritic/rollout/collector.hpp"
 #include "actorcritic/rollout/policy_for.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/replay_buffer.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"

@@ -55,7 +55,12 @@ TEST_CASE("recurrent Mlp: the GRU's outputs through a feed-forward network with 
   layers.parameters() = net.parameters().tail(layers.parameter_count());
   CHECK(relative_error(y, Matrix<double>(layers.forward(h))) < 1e-15);
   // A recurrent network runs over sequences only; a feed-forward one has none.
-  CHECK_THROWS_WITH(net.forward(x), Catch::Contains("forward_sequences"));
+  CHECK_THROWS_WITH(net.forward(x), Catch::Contains("call use_sequences first"));
+  // forward() runs over the sequences use_sequences() gave, as forward_sequences does.
+  net.use_sequences(starts, h0);
+  CHECK(Matrix<double>(net.forward(x)) == y);
+  CHECK_THROWS_WITH(net.forward(x.leftCols(B)), Catch::Contains("expected the 6 columns"));
+  CHECK_THROWS_WITH(net.use_sequences(starts.head(5), h0), Catch::Contains("whole number of steps"));
   CHECK_THROWS_AS(layers.forward_sequences(h, starts, h0), ac::UsageError);
 }
 
@@ -153,7 +158,14 @@ TEST_CASE("recurrent policies run over the sequences they are given, and say so 
   ac::ActorConfig loaded;
   in.field("actor", loaded);
   CHECK(loaded.recurrent == 6);
-  // Runs refuse recurrent policies until their rollouts carry the states (issue 18).
-  ac::RunConfig run{.actor = config};
-  CHECK_THROWS_WITH(run.validate(), Catch::Contains("RunConfig.actor.recurrent"));
+  // A critic's GRU is recorded the same way, only when set.
+  ac::OutputArchive critic_out, critic_plain;
+  critic_out.field("critic", ac::CriticConfig{.recurrent = 5});
+  critic_plain.field("critic", ac::CriticConfig{});
+  CHECK(critic_out.bytes().find("recurrent") != std::string::npos);
+  CHECK(critic_plain.bytes().find("recurrent") == std::string::npos);
+  ac::InputArchive critic_in(critic_out.bytes(), "test");
+  ac::CriticConfig critic_loaded;
+  critic_in.field("critic", critic_loaded);
+  CHECK(critic_loaded.recurrent == 5);
 }

@@ -153,6 +153,29 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
     check_resume<ac::TRPO<Categorical>, ac::envs::GridMaze>(trpo, cartpole);
     check_resume<ac::OffPolicyActorCritic<Categorical>, ac::envs::GridMaze>({}, cartpole);
   }
+  SECTION("recurrent policies and critics (the GRU states carried between rollouts are in the checkpoint)") {
+    auto config = small_run(2400);
+    config.actor.recurrent = 8;
+    config.critic.recurrent = 6;
+    auto ppo = ac::presets::ppo_cartpole();
+    ppo.n_steps = 60;
+    ppo.batch_size = 40;
+    ppo.sequence_length = 20;
+    check_resume<ac::PPO<Categorical>, ac::envs::CartPoleNoVel>(ppo, config);
+    check_resume<ac::A2C<Categorical>, ac::envs::CartPoleNoVel>({}, config);
+    config.critic.recurrent = 0;
+    auto trpo = ac::presets::trpo_cartpole();
+    trpo.n_steps = 64;
+    check_resume<ac::TRPO<Categorical>, ac::envs::CartPoleNoVel>(trpo, config);
+    check_resume<ac::Reinforce<Categorical>, ac::envs::CartPoleNoVel>({}, config);
+    config.shared_trunk = true;
+    check_resume<ac::PPO<Categorical>, ac::envs::CartPoleNoVel>(ppo, config);
+    auto pendulum = ac::presets::ppo_pendulum();
+    pendulum.n_steps = 64;
+    pendulum.batch_size = 128;
+    pendulum.sequence_length = 16;
+    check_resume<ac::PPO<Gaussian>, ac::envs::PendulumNoVel>(pendulum, config);
+  }
   SECTION("PPO, Gaussian, shared trunk, observation and reward normalization") {
     auto config = small_run(3000);
     config.shared_trunk = true;

@@ -24,6 +24,7 @@
 #include "actorcritic/optim/gradient_clipping.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/critic.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
@@ -248,6 +249,8 @@ class ActorCritic {
       targets_.resize(buffer.envs(), buffer.steps());
     }
     estimator_.estimate(buffer, config().gamma, weights_, targets_);
+    // Recurrent networks run over the rollout as it was collected: its N envs' sequences.
+    use_rollout_sequences(actor(), critic(), buffer, starts_);
     return step_.apply(buffer.observations, buffer.actions, weights_, targets_, buffer.action_masks());
   }
 
@@ -255,6 +258,7 @@ class ActorCritic {
   ActorCriticStep<P> step_;
   Estimator estimator_;
   Matrix<Scalar> weights_, targets_;
+  nn::EpisodeStarts starts_;
 };
 
 /// A2C: GAE(λ) advantages (λ = 1 by default: the advantage of the rollout's discounted return).

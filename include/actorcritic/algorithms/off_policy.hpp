@@ -13,6 +13,7 @@
 
 #include "actorcritic/algorithms/a2c.hpp"
 #include "actorcritic/kernels/importance.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/replay_buffer.hpp"
 
 #include <cmath>
@@ -67,6 +68,11 @@ class OffPolicyActorCritic {
   OffPolicyActorCritic(P& actor, Critic<Scalar>& critic, const OffPolicyConfig& config = {})
       : step_(actor, critic, config.base), config_(config) {
     config_.validate();
+    if (recurrent_networks(actor, &critic).any()) {
+      throw_invalid_argument(
+          "OffPolicyActorCritic: actor, critic: expected feed-forward networks (ActorConfig::recurrent and "
+          "CriticConfig::recurrent 0): replayed rollouts are not rerun as sequences");
+    }
   }
   [[nodiscard]] const OffPolicyConfig& config() const { return config_; }
   [[nodiscard]] const OffPolicyConfig& settings() const { return config_; }

@@ -30,6 +30,7 @@
 #include "actorcritic/optim/schedule.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <algorithm>
@@ -92,6 +93,10 @@ struct PPOConfig {
   double max_grad_norm = 0.5;  // SB3
   double target_kl = kOff;     // SB3: None; stop the epochs once approx KL > 1.5 · target_kl
   bool normalize_advantage = true;  // SB3, per minibatch
+  /// Recurrent networks only: the length L of the sequence chunks that minibatches shuffle (each env's
+  /// rollout cut into n_steps / L chunks; a minibatch holds batch_size / L of them, at least one).
+  /// 0: whole rollouts (L = n_steps), as CleanRL's recurrent PPO.
+  Index sequence_length = 0;
   optim::AdamConfig optimizer{.learning_rate = 3e-4, .epsilon = 1e-5};  // SB3/PyTorch Adam, ε 1e-5 as SB3 PPO
 
   /// Sets the learning-rate schedule and the optimizer's rate (its start) together.
@@ -146,12 +151,21 @@ struct PPOConfig {
     a.field("target_kl", target_kl);
     a.field("normalize_advantage", normalize_advantage);
     a.field("optimizer", optimizer);
+    // Written only when set, so that the records of every other configuration keep their bytes.
+    bool has_sequence_length = sequence_length > 0;
+    if constexpr (Archive::loading) has_sequence_length = a.peek_name() == "sequence_length";
+    if (has_sequence_length) a.field("sequence_length", sequence_length, archive::at_least(1));
   }
 
   void validate() const {
     check_positive("PPOConfig.n_steps", n_steps);
     check_positive("PPOConfig.batch_size", batch_size);
     check_positive("PPOConfig.epochs", epochs);
+    check_non_negative("PPOConfig.sequence_length", sequence_length);
+    if (sequence_length > 0 && n_steps % sequence_length != 0) {
+      throw_invalid_argument("PPOConfig.sequence_length: expected a divisor of n_steps ({}), got {}", n_steps,
+                             sequence_length);
+    }
     check_discount("PPOConfig.gamma", gamma);
     check_in_closed_range("PPOConfig.gae_lambda", gae_lambda, 0.0, 1.0);
     if (clipped() && !(clip_range->start() > 0.0 && clip_range->end() >= 0.0)) {
@@ -228,11 +242,18 @@ class PPO {
   }
 
   /// The update on a rollout collected by the current policy; `rng` shuffles the minibatches.
+  /// Recurrent networks (a GRU first) train on minibatches of whole sequence chunks (PPOConfig::sequence_length),
+  /// run from the states the rollout stored at the chunks' starts (rollout/recurrent_states.hpp).
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer, Generator& rng) {
     const Index batch = buffer.size();
-    const MinibatchPlan plan = plan_minibatches(comm_, batch, config_.batch_size);
-    const Index minibatch = plan.slice;
-    reserve(buffer, minibatch);
+    const RecurrentNetworks<Scalar> recurrent = recurrent_networks(actor_, &critic_);
+    // The minibatches' unit: a sample, or a chunk of `length` steps of one env.
+    const Index length = recurrent.any() ? sequence_length(buffer) : 1;
+    const Index units = batch / length;
+    const MinibatchPlan plan =
+        plan_minibatches(comm_, units, std::max<Index>(1, config_.batch_size / length));
+    const Index minibatch = plan.slice * length;
+    reserve(buffer, units, minibatch);
     UpdateDiagnostics d;
     const double learning_rate = config_.learning_rate(progress_);
     const double clip_range = config_.clipped() ? (*config_.clip_range)(progress_) : kOff;
@@ -246,6 +267,7 @@ class PPO {
     returns_ = advantages_ + buffer.values;
     d.explained_variance =
         kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
+    use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
     actor_.distribution(buffer.observations, buffer.action_masks()).write_parameters(old_parameters_);
     old_full_.set_parameters(old_parameters_);
 
@@ -257,10 +279,18 @@ class PPO {
     bool stop = false;
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
       detail::shuffle(order_, rng);
+      if (recurrent.any()) {  // each minibatch's chunks, time-major
+        for (Index k = 0; k < plan.steps; ++k) {
+          SequenceChunks<Scalar>::sample_order(order_, plan.first(k), plan.size(k), buffer.envs(), length,
+                                               sample_order_);
+        }
+      }
       double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, weight = 0;
       for (Index k = 0; k < plan.steps; ++k) {
-        const Index size = plan.size(k);
-        const MinibatchLosses l = step(buffer, plan.first(k), size, clip_range);
+        const Index size = plan.size(k) * length;
+        if (recurrent.any() && size > 0) chunks_.use(recurrent, buffer, order_, plan.first(k), plan.size(k), length);
+        const MinibatchLosses l =
+            step(buffer, recurrent.any() ? sample_order_ : order_, plan.first(k) * length, size, clip_range);
         if (l.stopped) {
           stop = true;
           break;
@@ -288,9 +318,10 @@ class PPO {
       d.approx_kl = last_epoch[3] / weight;
       d.clip_fraction = last_epoch[4] / weight;
     }
-    d.epochs = comm_.size() == 1 ? epochs_run : last_epoch[6] / plan.global_batch;
+    d.epochs = comm_.size() == 1 ? epochs_run : last_epoch[6] / (plan.global_batch * double(length));
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
+    use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
     actor_.distribution(buffer.observations, buffer.action_masks());
     old_full_.kl(actor_.last_distribution(), kl_row_);
     d.kl = static_cast<double>(kl_row_.mean());
@@ -306,7 +337,9 @@ class PPO {
     bool stopped = false;
   };
 
-  MinibatchLosses step(const RolloutBufferFor<P>& buffer, Index first, Index size, double clip_range) {
+  /// One minibatch: the samples order[first … first + size).
+  MinibatchLosses step(const RolloutBufferFor<P>& buffer, const std::vector<Index>& order, Index first, Index size,
+                       double clip_range) {
     MinibatchLosses l;
     if (size == 0) return empty_step();  // data-parallel: this rank's slice of the global minibatch is empty
     const double scale = 1.0 / double(size);
@@ -317,16 +350,16 @@ class PPO {
     auto returns = mb_returns_.leftCols(size);
     auto old_values = mb_old_values_.leftCols(size);
     auto old_parameters = mb_old_parameters_.leftCols(size);
-    detail::gather_columns(buffer.observations, order_, first, obs);
-    detail::gather_columns(buffer.actions, order_, first, actions);
-    detail::gather_columns(detail::as_row(buffer.log_probs), order_, first, old_log_probs);
-    detail::gather_columns(detail::as_row(advantages_), order_, first, advantages);
-    detail::gather_columns(detail::as_row(returns_), order_, first, returns);
-    detail::gather_columns(detail::as_row(buffer.values), order_, first, old_values);
-    detail::gather_columns(old_parameters_, order_, first, old_parameters);
+    detail::gather_columns(buffer.observations, order, first, obs);
+    detail::gather_columns(buffer.actions, order, first, actions);
+    detail::gather_columns(detail::as_row(buffer.log_probs), order, first, old_log_probs);
+    detail::gather_columns(detail::as_row(advantages_), order, first, advantages);
+    detail::gather_columns(detail::as_row(returns_), order, first, returns);
+    detail::gather_columns(detail::as_row(buffer.values), order, first, old_values);
+    detail::gather_columns(old_parameters_, order, first, old_parameters);
     if (buffer.masks.size() != 0) {
       auto mb_masks = mb_masks_.leftCols(size);
-      detail::gather_columns(buffer.masks, order_, first, mb_masks);
+      detail::gather_columns(buffer.masks, order, first, mb_masks);
     }
     const ActionMaskMap masks = mask_columns(mb_masks_, 0, size);  // empty without masks
     if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
@@ -396,10 +429,26 @@ class PPO {
     return l;
   }
 
-  void reserve(const RolloutBufferFor<P>& buffer, Index minibatch) {
+  /// The rollout's sequence chunk length (recurrent networks): PPOConfig::sequence_length, or the whole rollout.
+  Index sequence_length(const RolloutBufferFor<P>& buffer) const {
+    const Index length = config_.sequence_length > 0 ? config_.sequence_length : buffer.steps();
+    if (buffer.steps() % length != 0) {
+      throw_invalid_argument("PPO::update: PPOConfig.sequence_length: expected a divisor of the rollout's {} steps, "
+                             "got {}",
+                             buffer.steps(), length);
+    }
+    return length;
+  }
+
+  /// Workspaces for `units` minibatch units (samples or chunks) and minibatches of up to `minibatch` samples.
+  void reserve(const RolloutBufferFor<P>& buffer, Index units, Index minibatch) {
     const Index batch = buffer.size();
-    if (static_cast<Index>(order_.size()) == batch && mb_observations_.cols() == minibatch) return;
-    order_.resize(static_cast<std::size_t>(batch));
+    if (static_cast<Index>(order_.size()) == units && mb_observations_.cols() == minibatch &&
+        advantages_.size() == batch) {
+      return;
+    }
+    order_.resize(static_cast<std::size_t>(units));
+    sample_order_.resize(static_cast<std::size_t>(batch));
     advantages_.resize(buffer.envs(), buffer.steps());
     returns_.resize(buffer.envs(), buffer.steps());
     old_parameters_.resize(actor_.parameter_rows(), batch);
@@ -422,7 +471,10 @@ class PPO {
   CommunicatorRef comm_;
   PolicyObjective<P> objective_;
   Distribution old_full_, old_mb_;
-  std::vector<Index> order_;
+  std::vector<Index> order_;         // an epoch's shuffled units: samples, or sequence chunks
+  std::vector<Index> sample_order_;  // recurrent: the chunks' samples, each minibatch time-major
+  SequenceChunks<Scalar> chunks_;
+  nn::EpisodeStarts rollout_starts_;
   Matrix<Scalar> advantages_, returns_, old_parameters_, kl_row_;
   Matrix<Scalar> mb_observations_, mb_old_log_probs_, mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_,
       mb_old_parameters_;

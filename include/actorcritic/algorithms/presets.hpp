@@ -31,6 +31,21 @@ inline PPOConfig ppo_cartpole(PPOConfig variant = PPOConfig::clip()) {
 }
 inline constexpr Index kPpoCartPoleEnvs = 8;
 
+/// Recurrent PPO on CartPoleNoVel-v1 (CartPole-v1 without its velocities), after
+/// rl-baselines3-zoo's ppo_lstm.yml, whose PPO settings are ppo_cartpole()'s: 8 envs
+/// × 32 steps, 20 epochs over whole 32-step sequences, 100k steps; one ReLU layer of
+/// 64 per head after a recurrent layer of 64 in the actor and in the critic (the
+/// zoo: an LSTM of 64 each, `enable_critic_lstm`; here a GRU), observations
+/// normalized, rewards not.
+inline ActorConfig cartpole_novel_actor() {
+  return {.hidden = {64}, .activation = nn::Activation::relu, .recurrent = 64};
+}
+inline CriticConfig cartpole_novel_critic() {
+  return {.hidden = {64}, .activation = nn::Activation::relu, .recurrent = 64};
+}
+inline VecNormalizeConfig cartpole_novel_normalization() { return {.observations = true, .rewards = false}; }
+inline constexpr long kPpoCartPoleNoVelSteps = 100'000;
+
 /// PPO-clip on GridMaze-v0, the action-masking demonstration (this library's
 /// choice, measured in docs/policies.md): 8 envs × 128 steps, minibatch 256,
 /// 4 epochs, γ 0.99, λ 0.95, learning rate 3e-4 and clip range 0.2 constant,

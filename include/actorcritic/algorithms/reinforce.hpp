@@ -14,6 +14,7 @@
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <cmath>
@@ -100,6 +101,7 @@ class Reinforce {
     // 3. Loss −Σ m (G − b) log π / Σ m − c_H Σ m H / Σ m (the same score-function term as A2C's).
     const ConstMatrixMap<Scalar> weight_row(weights_.data(), 1, batch);
     const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask_.data(), 1, batch);
+    use_rollout_sequences(actor_, nullptr, buffer, starts_);  // a recurrent policy: the episodes as sequences
     objective_.begin(actor_.distribution(buffer.observations, buffer.action_masks()), buffer.actions);
     diagnostics.policy_loss = objective_.score_function(weight_row, 1.0 / used);
     objective_.entropy_bonus(config_.ent_coef, 1.0 / used, &mask_row);
@@ -126,6 +128,7 @@ class Reinforce {
   optim::Adam<Scalar> optimizer_;
   PolicyObjective<P> objective_;
   Matrix<Scalar> mask_, returns_, weights_;
+  nn::EpisodeStarts starts_;
   CommunicatorRef comm_;
   std::vector<Scalar> workspace_;
 };

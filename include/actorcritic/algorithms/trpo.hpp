@@ -16,6 +16,7 @@
 #include "actorcritic/kernels/normalization.hpp"
 #include "actorcritic/optim/adam.hpp"
 #include "actorcritic/policies/critic.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <numeric>
@@ -73,6 +74,10 @@ class TRPO {
           "TRPO: critic: expected a network of its own, got one shared with the actor (the trust-region step "
           "moves the policy's parameters alone and the critic is fitted apart; use separate networks)");
     }
+    if (critic.network().recurrent()) {
+      throw_invalid_argument("TRPO: critic: expected a feed-forward network (CriticConfig::recurrent 0): its fit "
+                             "shuffles single samples; a recurrent actor is supported");
+    }
   }
 
   [[nodiscard]] const TRPOConfig& config() const { return config_; }
@@ -106,7 +111,8 @@ class TRPO {
         kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
     if (config_.normalize_advantage) kernels::normalize_advantages(comm_, advantages_);
 
-    // 2. The policy's trust-region step.
+    // 2. The policy's trust-region step (a recurrent policy over the rollout as collected: its N envs' sequences).
+    use_rollout_sequences(actor_, nullptr, buffer, starts_);
     step_.apply(buffer.observations, buffer.actions, detail::as_row(buffer.log_probs), detail::as_row(advantages_), d,
                 buffer.action_masks());
 
@@ -157,6 +163,7 @@ class TRPO {
   TrustRegionStep<P> step_;
   optim::Adam<Scalar> critic_optimizer_;
   std::vector<Index> order_;
+  nn::EpisodeStarts starts_;
   Matrix<Scalar> advantages_, returns_, mb_observations_, mb_returns_, mb_grad_;
   CommunicatorRef comm_;
   std::vector<Scalar> workspace_;

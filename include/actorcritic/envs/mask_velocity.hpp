@@ -25,11 +25,12 @@ class MaskVelocity : public Wrapper<Inner> {
  public:
   using typename Wrapper<Inner>::Observation;
   using typename Wrapper<Inner>::Action;
+  static constexpr std::string_view kId = Traits::kId;  // as a built-in environment's
 
   MaskVelocity() : Wrapper<Inner>(Inner{}) {}
   explicit MaskVelocity(Inner inner) : Wrapper<Inner>(std::move(inner)) {}
 
-  [[nodiscard]] std::string_view id() const { return Traits::kId; }
+  [[nodiscard]] std::string_view id() const { return kId; }
 
   Observation reset(std::uint64_t seed) { return masked(this->inner_.reset(seed)); }
   Observation reset() { return masked(this->inner_.reset()); }

@@ -182,10 +182,11 @@ class Mlp {
 
   /// y = net(x) for x of shape inputs x batch. The result views an internal
   /// buffer, valid until the next forward or jvp.
+  /// A recurrent network runs over the sequences that use_sequences() gave.
   ConstMatrixMap<Scalar> forward(ConstMatrixRef<Scalar> x) {
     if (gru_) {
-      throw UsageError("Mlp::forward: a recurrent network (MlpConfig::recurrent) runs over sequences: call "
-                       "forward_sequences");
+      check_sequence_columns("Mlp::forward", x.cols());
+      return forward_sequences(x, sequence_starts_.head(x.cols()), sequence_h0_.leftCols(sequences_));
     }
     check_shape("Mlp::forward: x", x.rows(), x.cols(), config_.inputs, x.cols());
     if (x.cols() == 0) throw_invalid_argument("Mlp::forward: x: expected at least one column, got 0");
@@ -194,6 +195,27 @@ class Mlp {
     ++forward_count_;
     input_.leftCols(batch_) = x;
     return forward_layers();
+  }
+
+  /// For a recurrent network: the next forward() and jvp() run over B = h0.cols() sequences whose
+  /// columns (time-major) start episodes where `starts` says, from the GRU states h0 (`recurrent x B`).
+  /// Kept until changed. Through it a policy, a critic, and both heads of a shared trunk run over
+  /// sequences with the call shapes of a feed-forward network.
+  void use_sequences(EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0) {
+    if (!gru_) throw UsageError("Mlp::use_sequences: the network is feed-forward (MlpConfig::recurrent is 0)");
+    check_shape("Mlp::use_sequences: h0", h0.rows(), h0.cols(), gru_->hidden(), h0.cols());
+    if (h0.cols() == 0 || starts.size() % h0.cols() != 0) {
+      throw_invalid_argument("Mlp::use_sequences: starts: expected a whole number of steps of the {} sequences "
+                             "of h0, got {} flags",
+                             h0.cols(), starts.size());
+    }
+    // Workspaces that only grow, so that batches of changing size allocate nothing once the largest has run.
+    if (sequence_starts_.size() < starts.size()) sequence_starts_.resize(starts.size());
+    if (sequence_h0_.rows() != h0.rows() || sequence_h0_.cols() < h0.cols()) sequence_h0_.resize(h0.rows(), h0.cols());
+    sequence_starts_.head(starts.size()) = starts;
+    sequence_h0_.leftCols(h0.cols()) = h0;
+    sequence_columns_ = starts.size();
+    sequences_ = h0.cols();
   }
 
   /// A recurrent network over B = h0.cols() sequences: x is `inputs x (B·T)`,
@@ -205,13 +227,15 @@ class Mlp {
   ConstMatrixMap<Scalar> forward_sequences(ConstMatrixRef<Scalar> x, EpisodeStartsRef starts,
                                            ConstMatrixRef<Scalar> h0) {
     if (!gru_) throw UsageError("Mlp::forward_sequences: this network has no recurrent layer: call forward");
+    check_shape("Mlp::forward_sequences: x", x.rows(), x.cols(), config_.inputs, x.cols());
     if (x.cols() == 0) throw_invalid_argument("Mlp::forward_sequences: x: expected at least one column, got 0");
     reserve(x.cols());
     batch_ = x.cols();
     ++forward_count_;
     sequence_input_.leftCols(batch_) = x;
-    starts_ = starts;
-    gru_->forward(params_.data(), x, starts, h0, input_.leftCols(batch_), gru_cache_);
+    gru_->forward(params_.data(), x, starts, h0, input_.leftCols(batch_), gru_cache_);  // checks the shapes
+    if (starts_.size() < batch_) starts_.resize(batch_);
+    starts_.head(batch_) = starts;
     return forward_layers();
   }
   /// The GRU's state after each step of the last forward_sequences, `recurrent x (B·T)`:
@@ -221,10 +245,22 @@ class Mlp {
   }
   /// After backward() on a recurrent network: dL/dh0, `recurrent x B`.
   [[nodiscard]] ConstMatrixMap<Scalar> initial_state_gradient() const {
-    return {initial_state_gradient_.data(), initial_state_gradient_.rows(), initial_state_gradient_.cols()};
+    return {initial_state_gradient_.data(), initial_state_gradient_.rows(),
+            std::min(initial_state_gradient_.cols(), gru_cache_.batch)};
   }
 
  private:
+  /// That use_sequences() gave sequences of `columns` columns in all.
+  void check_sequence_columns(std::string_view where, Index columns) const {
+    if (sequences_ == 0) {
+      throw UsageError(fmt::format("{}: a recurrent network runs over sequences: call use_sequences first", where));
+    }
+    if (sequence_columns_ != columns) {
+      throw_invalid_argument("{}: x: expected the {} columns of the sequences given to use_sequences, got {}", where,
+                             sequence_columns_, columns);
+    }
+  }
+
   /// The layers on input_'s first batch_ columns.
   ConstMatrixMap<Scalar> forward_layers() {
     const Scalar* p = params_.data();
@@ -285,9 +321,9 @@ class Mlp {
     if (!gru_) return {layer_input_gradient_.data(), config_.inputs, batch_};
     // Through time: dL/d(GRU outputs) is the layers' input gradient.
     const Index sequences = gru_cache_.batch;
-    if (initial_state_gradient_.cols() != sequences) initial_state_gradient_.resize(gru_->hidden(), sequences);
-    gru_->backward(p, g, sequence_input_.leftCols(batch_), starts_, dx, Matrix<Scalar>(),
-                   input_gradient_.leftCols(batch_), initial_state_gradient_, gru_cache_);
+    if (initial_state_gradient_.cols() < sequences) initial_state_gradient_.resize(gru_->hidden(), sequences);
+    gru_->backward(p, g, sequence_input_.leftCols(batch_), starts_.head(batch_), dx, Matrix<Scalar>(),
+                   input_gradient_.leftCols(batch_), initial_state_gradient_.leftCols(sequences), gru_cache_);
     return {input_gradient_.data(), config_.inputs, batch_};
   }
 
@@ -296,6 +332,10 @@ class Mlp {
   /// left for x, so a following backward() gives Jᵀ u at the same point, as the
   /// trust-region step's Fisher-vector product JᵀMJv needs.
   ConstMatrixMap<Scalar> jvp(ConstMatrixRef<Scalar> x, ConstVectorRef<Scalar> v) {
+    if (gru_) {
+      check_sequence_columns("Mlp::jvp", x.cols());
+      return jvp_sequences(x, sequence_starts_.head(x.cols()), sequence_h0_.leftCols(sequences_), v);
+    }
     if (v.size() != parameter_count()) {
       throw_invalid_argument("Mlp::jvp: v: expected a direction of {} parameters, got {}",
                              parameter_count(), v.size());
@@ -313,7 +353,7 @@ class Mlp {
                              parameter_count(), v.size());
     }
     forward_sequences(x, starts, h0);
-    gru_->jvp(params_.data(), v.data(), sequence_input_.leftCols(batch_), Matrix<Scalar>(), starts_,
+    gru_->jvp(params_.data(), v.data(), sequence_input_.leftCols(batch_), Matrix<Scalar>(), starts_.head(batch_),
               input_tangent_.leftCols(batch_), gru_cache_);
     return jvp_layers(v.data(), true);
   }
@@ -430,6 +470,10 @@ class Mlp {
   Matrix<Scalar> sequence_input_, input_gradient_, input_tangent_, initial_state_gradient_;
   EpisodeStarts starts_;
   GruCache<Scalar> gru_cache_;
+  // use_sequences(): the sequences that forward() and jvp() run over.
+  EpisodeStarts sequence_starts_;
+  Matrix<Scalar> sequence_h0_;
+  Index sequence_columns_ = 0, sequences_ = 0;
 };
 
 }  // namespace ac::nn

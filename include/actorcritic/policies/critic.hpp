@@ -19,7 +19,7 @@ template <class NetworkConfig>
 nn::MlpConfig network_mlp_config(Index inputs, Index outputs, const NetworkConfig& c) {
   nn::MlpConfig config{.inputs = inputs, .hidden = c.hidden, .outputs = outputs, .activation = c.activation,
                        .layer_norm = c.layer_norm, .output_gain = c.output_gain};
-  if constexpr (requires { c.recurrent; }) config.recurrent = c.recurrent;  // ActorConfig's GRU
+  config.recurrent = c.recurrent;
   return config;
 }
 
@@ -28,12 +28,19 @@ struct CriticConfig {
   nn::Activation activation = nn::Activation::tanh;
   bool layer_norm = false;
   double output_gain = 1.0;  // orthogonal init of the value head (SB3, CleanRL)
+  /// The width of a GRU before the hidden layers (0: a feed-forward critic); it runs over sequences
+  /// (use_sequences), as a recurrent actor does.
+  Index recurrent = 0;
 
   template <class Archive>
   void serialize(Archive& a) {
     detail::serialize_hidden_layers(a, *this);
+    detail::serialize_recurrent(a, *this);
   }
-  void validate() const { detail::validate_hidden_layers(*this); }
+  void validate() const {
+    detail::validate_hidden_layers(*this);
+    check_non_negative("CriticConfig.recurrent", recurrent);
+  }
 };
 
 /// V(s): its own Mlp with one output, or a view of the value row of a network
@@ -75,6 +82,15 @@ class Critic {
     padded.topRows(shared_->outputs() - 1).setZero();
     padded.bottomRows(1) = grad_values;
     shared_->backward(padded);
+  }
+
+  /// For a recurrent network: the sequences the next values() run over (nn::Mlp::use_sequences). With a
+  /// shared trunk the network is the policy's, and so are its sequences.
+  void use_sequences(nn::EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0) {
+    if (!network().recurrent()) {
+      throw UsageError("Critic::use_sequences: the network is feed-forward (CriticConfig::recurrent is 0)");
+    }
+    network().use_sequences(starts, h0);
   }
 
   /// Whether V(s) is a row of a network shared with the policy.

@@ -45,6 +45,13 @@ void serialize_hidden_layers(Archive& a, Config& c) {
   a.field("output_gain", c.output_gain, archive::Check{[](double g) { return g > 0 && std::isfinite(g); },
                                                        "a finite value > 0"});
 }
+/// A GRU's width, written only when there is one (so that feed-forward records keep their bytes).
+template <class Archive, class Config>
+void serialize_recurrent(Archive& a, Config& c) {
+  bool has_recurrent = c.recurrent > 0;
+  if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
+  if (has_recurrent) a.field("recurrent", c.recurrent, archive::between(1, nn::MlpConfig::kMaxWidth));
+}
 template <class Config>
 void validate_hidden_layers(const Config& c) {
   nn::MlpConfig{.inputs = 1,
@@ -78,9 +85,7 @@ struct ActorConfig {
     bool written = state_dependent_std;
     if constexpr (Archive::loading) written = a.peek_name() == "state_dependent_std";
     if (written) a.field("state_dependent_std", state_dependent_std);
-    bool has_recurrent = recurrent > 0;
-    if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
-    if (has_recurrent) a.field("recurrent", recurrent, archive::between(1, nn::MlpConfig::kMaxWidth));
+    detail::serialize_recurrent(a, *this);
   }
   void validate() const {
     detail::validate_hidden_layers(*this);

@@ -8,10 +8,11 @@
 //
 // A recurrent network (a GRU first: ActorConfig::recurrent) runs over batches
 // of sequences. use_sequences() says which: the episode starts of the columns
-// and the GRU's states before the first step. forward, jvp and backward then
-// work as for a feed-forward network, over observations whose columns are the
-// sequences' steps, time-major, so the policies and the algorithms' objectives
-// keep their one call shape.
+// and the GRU's states before the first step (the network keeps them:
+// nn::Mlp::use_sequences). forward, jvp and backward then work as for a
+// feed-forward network, over observations whose columns are the sequences'
+// steps, time-major, so the policies and the algorithms' objectives keep their
+// one call shape.
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
@@ -53,31 +54,25 @@ class PolicyNetwork {
       : head_rows_(config.outputs), net_(with_value_row(config, value_row), seed) {}
 
   HeadMap forward(ConstMatrixRef<Scalar> observations) {
-    auto y = net_.recurrent() ? net_.forward_sequences(observations, sequence_starts(observations.cols()), h0_)
-                              : net_.forward(observations);
+    auto y = net_.forward(observations);
     forward_ = net_.forward_count();
     return head(y.data(), y.cols());
   }
 
   /// Forward at the observations, then the head rows' tangent along v (`head_rows x batch`).
   HeadMap jvp(ConstMatrixRef<Scalar> observations, ConstVectorRef<Scalar> v) {
-    auto tangent = net_.recurrent()
-                       ? net_.jvp_sequences(observations, sequence_starts(observations.cols()), h0_, v)
-                       : net_.jvp(observations, v);
+    auto tangent = net_.jvp(observations, v);
     forward_ = net_.forward_count();
     return head(tangent.data(), tangent.cols());
   }
 
-  /// For a recurrent network: the next forward and jvp run over h0.cols() sequences, whose
-  /// columns (time-major) start episodes where `starts` says, from the GRU states h0
-  /// (`recurrent x sequences`). Kept until changed.
+  /// For a recurrent network: the sequences the next forward and jvp run over (nn::Mlp::use_sequences;
+  /// with a shared trunk, the critic's values run over them too). Kept until changed.
   void use_sequences(nn::EpisodeStartsRef starts, ConstMatrixRef<Scalar> h0) {
     if (!net_.recurrent()) {
       throw UsageError("PolicyNetwork::use_sequences: the network is feed-forward (ActorConfig::recurrent is 0)");
     }
-    check_shape("PolicyNetwork::use_sequences: h0", h0.rows(), h0.cols(), net_.gru().hidden(), h0.cols());
-    starts_ = starts;
-    h0_ = h0;
+    net_.use_sequences(starts, h0);
   }
 
   [[nodiscard]] HeadMap last_output() const {
@@ -111,17 +106,6 @@ class PolicyNetwork {
     if (value_row) config.outputs += 1;
     return config;
   }
-  nn::EpisodeStartsRef sequence_starts(Index columns) const {
-    if (h0_.cols() == 0) {
-      throw UsageError("PolicyNetwork: a recurrent network runs over sequences: call use_sequences first");
-    }
-    if (starts_.size() != columns) {
-      throw_invalid_argument("PolicyNetwork: observations: expected the {} columns of the sequences given to "
-                             "use_sequences, got {}",
-                             starts_.size(), columns);
-    }
-    return starts_;
-  }
   HeadMap head(const Scalar* data, Index cols) const {
     return HeadMap(data, head_rows_, cols, Eigen::OuterStride<>(net_.outputs()));
   }
@@ -130,8 +114,6 @@ class PolicyNetwork {
   nn::Mlp<Scalar> net_;
   std::uint64_t forward_ = 0;
   Matrix<Scalar> padded_;
-  nn::EpisodeStarts starts_;  // use_sequences: the sequences' episode starts and initial GRU states
-  Matrix<Scalar> h0_;
 };
 
 }  // namespace ac

@@ -4,7 +4,10 @@
 // episode, V(final observation) where it was truncated, 0 where it
 // terminated, and V(last observation) at the end of the rollout.
 // Continuous actions are stored as sampled and clipped to the action space
-// only on their way to the environment (as SB3 does).
+// only on their way to the environment (as SB3 does). A recurrent policy or
+// critic runs one step at a time from the GRU states the collector carries per
+// env, across rollouts, zeroed where an episode ends; the buffer keeps the state
+// carried into every step (rollout/recurrent_states.hpp).
 
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/distributions/multi_categorical.hpp"
@@ -12,6 +15,7 @@
 #include "actorcritic/envs/vector_env.hpp"
 #include "actorcritic/policies/critic.hpp"
 #include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
 
@@ -51,21 +55,31 @@ class Collector {
                              buffer.masks.rows());
     }
     if (normalizer_ != nullptr) normalizer_->observe_reset(env.observations());
+    const RecurrentNetworks<Scalar> recurrent = recurrent_networks(policy, critic);
+    if (recurrent.any()) prepare_states(recurrent, buffer);
     for (Index t = 0; t < steps; ++t) {
       auto observations = buffer.observations_at(t);
       load(env.observations(), observations);
       if constexpr (VectorEnv<E>::kMasked) buffer.masks_at(t) = env.action_masks();
       const ActionMaskMap masks = mask_columns(buffer.masks, t * n, n);  // empty without masks
+      if (recurrent.any()) {
+        if (recurrent.actor != nullptr) buffer.actor_states.middleCols(t * n, n) = states_.actor;
+        if (recurrent.critic != nullptr) buffer.critic_states.middleCols(t * n, n) = states_.critic;
+        use_carried_states(recurrent);
+      }
       const auto& dist = policy.distribution(observations, masks);
       auto actions = buffer.actions_at(t);
       dist.sample(rng, actions);
       Eigen::Map<Matrix<Scalar>> log_prob_row(buffer.log_probs.col(t).data(), 1, n);
       dist.log_prob(actions, log_prob_row);
+      // (The network keeps its own copy of the states it runs from: a critic on the same trunk runs from them too.)
+      if (recurrent.actor != nullptr) states_.actor = recurrent.actor->gru_states();
       if (critic != nullptr) {
         buffer.values.col(t) = critic->values(observations).transpose();
       } else {
         buffer.values.col(t).setZero();
       }
+      if (recurrent.critic != nullptr) states_.critic = recurrent.critic->gru_states();
 
       step_env(env, actions);
       if (normalizer_ != nullptr) normalizer_->observe(env.observations());
@@ -87,14 +101,18 @@ class Collector {
       }
       buffer.next_values.col(t).setZero();
       if (critic != nullptr && (env.truncated() && !env.terminated()).any()) {
-        // Bootstrap truncated episodes from the value of their final observation.
+        // Bootstrap truncated episodes from the value of their final observation (a recurrent critic
+        // from the state after this step, as the episode would have gone on).
+        if (recurrent.any()) use_carried_states(recurrent);
         const auto final_values = critic->values(final_observations_);
         for (Index i = 0; i < n; ++i) {
           if (env.truncated()(i) && !env.terminated()(i)) buffer.next_values(i, t) = final_values(0, i);
         }
       }
+      if (recurrent.any()) zero_ended_states(env);
     }
     if (critic == nullptr) return;
+    if (recurrent.any()) use_carried_states(recurrent);
     for (Index t = 0; t + 1 < steps; ++t) {
       for (Index i = 0; i < n; ++i) {
         if (buffer.ended(i, t) == Scalar(0)) buffer.next_values(i, t) = buffer.values(i, t + 1);
@@ -105,6 +123,20 @@ class Collector {
     for (Index i = 0; i < n; ++i) {
       if (buffer.ended(i, steps - 1) == Scalar(0)) buffer.next_values(i, steps - 1) = last_values(0, i);
     }
+  }
+
+  /// The GRU states carried into the next step of each env (empty for feed-forward networks).
+  [[nodiscard]] const CarriedStates<Scalar>& carried_states() const { return states_; }
+  /// Starts every env's states from zero on the next rollout: after a reset of the environments
+  /// outside of a rollout (complete-episode collection resets them before each).
+  void reset_states() {
+    states_.actor.setZero();
+    states_.critic.setZero();
+  }
+  /// The carried states, for checkpoints (stored only for recurrent networks: TrainingLoop).
+  template <class Archive>
+  void serialize(Archive& a) {
+    a.field("states", states_);
   }
 
   /// A rollout of `steps` steps into the collector's own buffer (created on
@@ -132,6 +164,42 @@ class Collector {
       normalizer_->normalize_observations(raw, out);
     } else {
       out = raw.template cast<Scalar>();
+    }
+  }
+
+  /// Shapes the carried states (zero on the first rollout, or when the networks or the envs change)
+  /// and the buffer's per-step states.
+  void prepare_states(const RecurrentNetworks<Scalar>& recurrent, RolloutBufferFor<P>& buffer) {
+    const Index n = buffer.envs();
+    const auto shape = [n](Matrix<Scalar>& m, const nn::Mlp<Scalar>* net, Index columns, bool zero) {
+      const Index rows = net != nullptr ? net->gru().hidden() : 0;
+      if (m.rows() == rows && m.cols() == (rows > 0 ? columns : 0)) return;
+      if (rows == 0) {
+        m.resize(0, 0);
+      } else if (zero) {
+        m.setZero(rows, columns);
+      } else {
+        m.resize(rows, columns);
+      }
+    };
+    shape(states_.actor, recurrent.actor, n, true);
+    shape(states_.critic, recurrent.critic, n, true);
+    shape(buffer.actor_states, recurrent.actor, buffer.size(), false);
+    shape(buffer.critic_states, recurrent.critic, buffer.size(), false);
+    if (no_starts_.size() != n) no_starts_.setConstant(n, false);
+  }
+  /// The recurrent networks run the next step from the carried states (one step of N sequences).
+  void use_carried_states(const RecurrentNetworks<Scalar>& recurrent) {
+    if (recurrent.actor != nullptr) recurrent.actor->use_sequences(no_starts_, states_.actor);
+    if (recurrent.critic != nullptr) recurrent.critic->use_sequences(no_starts_, states_.critic);
+  }
+  /// An env whose episode ended starts the next one from zero.
+  template <class E>
+  void zero_ended_states(const VectorEnv<E>& env) {
+    for (Index i = 0; i < env.size(); ++i) {
+      if (!env.ended(i)) continue;
+      if (states_.actor.size() != 0) states_.actor.col(i).setZero();
+      if (states_.critic.size() != 0) states_.critic.col(i).setZero();
     }
   }
 
@@ -174,6 +242,8 @@ class Collector {
 
   std::optional<RolloutBufferFor<P>> buffer_;
   VecNormalize* normalizer_ = nullptr;
+  CarriedStates<Scalar> states_;  // recurrent networks: each env's GRU states before its next step
+  nn::EpisodeStarts no_starts_;   // N flags, all false: a step's states are already zero where an episode starts
   Matrix<Scalar> final_observations_;  // obs_dim x N: final observations of ended episodes, or the last ones
   Matrix<float> env_actions_;
   Eigen::VectorXf low_, high_;

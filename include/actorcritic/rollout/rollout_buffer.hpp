@@ -61,6 +61,16 @@ class RolloutBuffer {
     a.field("truncated", truncated);
     a.field("ended", ended);
     a.field("next_values", next_values);
+    // A recurrent network's states (rollout/recurrent_states.hpp): written only when there are some, so that
+    // feed-forward runs keep their bytes; a reader takes the stored shapes.
+    for (auto [name, states] : {std::pair{"actor_states", &actor_states}, std::pair{"critic_states", &critic_states}}) {
+      bool present = states->size() != 0;
+      if constexpr (Archive::loading) present = a.peek_name() == name;
+      if (present) {
+        a.field(name, *states, archive::Check{[this](const auto& m) { return m.cols() == size(); },
+                                              "one column per sample"});
+      }
+    }
     if (masks.size() != 0) {  // a masking environment's buffer (the reader's is shaped the same)
       Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> flags = masks.template cast<std::uint8_t>();
       a.field("masks", flags, archive::Check{[](const auto& f) { return (f <= 1).all(); }, "flags of 0 or 1"});
@@ -82,6 +92,9 @@ class RolloutBuffer {
   ActionMasks masks;                 // actions x (T·N) for a masking environment, else 0 x 0
   // N x T. log_probs are the behavior policy's, as sampled (what off-policy updates weight against).
   Matrix<Scalar> rewards, values, log_probs, terminated, truncated, ended, next_values;
+  // A recurrent policy's (critic's) GRU state carried into each step, `R x (T·N)` (zero where an episode starts
+  // there); 0 x 0 for a feed-forward network (the collector shapes them: rollout/recurrent_states.hpp).
+  Matrix<Scalar> actor_states, critic_states;
 
  private:
   Index steps_, envs_;

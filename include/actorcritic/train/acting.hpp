@@ -8,7 +8,8 @@
 // SB3's predict() do, because the Gaussian's support is unbounded (a squashed
 // Gaussian's or a Beta's is mapped onto it instead: bounded_actions.hpp). For an
 // environment that masks its actions, the distribution is over the state's
-// legal actions: the mode and the draws are always legal.
+// legal actions: the mode and the draws are always legal. A recurrent policy
+// acts from the GRU state it carried since the episode started (reset_state()).
 
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
@@ -56,7 +57,13 @@ class ActionChooser {
     } else {
       input_ = raw_.template cast<Scalar>();
     }
+    nn::Mlp<Scalar>& network = policy.network();
+    if (network.recurrent()) {  // one step from the state carried since the episode started
+      if (state_.rows() != network.gru().hidden()) state_.setZero(network.gru().hidden(), 1);
+      network.use_sequences(no_start_, state_);
+    }
     const auto& distribution = policy.distribution(input_, mask);
+    if (network.recurrent()) state_ = network.gru_states();
     if (sampler != nullptr) {
       distribution.sample(*sampler, action_);
     } else {
@@ -65,11 +72,19 @@ class ActionChooser {
     return action_;
   }
 
+  /// A recurrent policy starts its next action from a zero state: call it when an episode starts (evaluate()
+  /// does). The chooser carries the policy's GRU state from one action to the next until then.
+  void reset_state() { state_.setZero(); }
+  /// The GRU state carried into the next action (`recurrent x 1`; empty for a feed-forward policy).
+  [[nodiscard]] const Matrix<Scalar>& state() const { return state_; }
+
  private:
   const char* caller_;
   Matrix<float> raw_;
   Matrix<Scalar> input_;
   Actions action_;
+  Matrix<Scalar> state_;                                    // a recurrent policy's GRU state
+  nn::EpisodeStarts no_start_ = nn::EpisodeStarts::Zero(1);  // (the state is zeroed at starts instead)
 };
 
 /// A continuous action (one column of the policy's output) clipped to [low, high].

@@ -59,6 +59,7 @@ EvaluationResult evaluate(P& policy, E env, long episodes, std::uint64_t seed, c
   returns.reserve(static_cast<std::size_t>(episodes));
   for (long k = 0; k < episodes; ++k) {
     auto o = k == 0 ? env.reset(seed) : env.reset();
+    choose.reset_state();
     double episode_return = 0.0;
     long steps = 0;
     while (true) {

@@ -94,7 +94,8 @@ class InferencePolicy {
 
   /// The deterministic action for one raw observation (observation_dim values);
   /// with `mask` (`actions x 1`, true = legal; for an environment that masks
-  /// its actions), the most likely legal action.
+  /// its actions), the most likely legal action. A recurrent policy acts from the
+  /// GRU state its previous act() calls left: call reset_state() when an episode starts.
   template <class Observation>
   Action act(const Observation& observation, ActionMaskMap mask = no_action_masks()) {
     const auto& action = (*chooser_)(*actor_, observation, normalizer_ ? &*normalizer_ : nullptr, nullptr, mask);
@@ -106,6 +107,8 @@ class InferencePolicy {
       return box_action<Actor>(action, low_, high_);
     }
   }
+  /// A recurrent policy's next act() starts from a zero state (a new episode); nothing for a feed-forward one.
+  void reset_state() { chooser_->reset_state(); }
 
   [[nodiscard]] Index observation_dim() const { return run_.header.environment.observation_dim; }
   [[nodiscard]] const CheckpointEnvironment& environment() const { return run_.header.environment; }

@@ -82,10 +82,10 @@ struct RunConfig {
     actor.validate();
     critic.validate();
     if (normalization) normalization->validate();
-    if (actor.recurrent > 0) {
-      // The recurrent layer and policies exist (nn/gru.hpp, PolicyNetwork::use_sequences); the rollouts
-      // that carry their states and the sequence minibatches do not yet (issue 18).
-      throw_invalid_argument("RunConfig.actor.recurrent: expected 0: runs do not train recurrent policies yet");
+    if (shared_trunk && critic.recurrent > 0) {
+      throw_invalid_argument("RunConfig.critic.recurrent: expected 0 with a shared trunk (the critic runs on the "
+                             "actor's network: set actor.recurrent), got {}",
+                             critic.recurrent);
     }
   }
 };
@@ -302,7 +302,8 @@ class Run {
   /// distribution's mode, clipped to the action space for continuous actions.
   /// `mask`: the state's legal actions (`actions x 1`) for an environment that
   /// masks them (as its action_mask() gives them); empty: all legal.
-  /// Allocates nothing after the first call.
+  /// Allocates nothing after the first call. A recurrent policy acts from the GRU
+  /// state its previous act() calls left: call reset_state() when an episode starts.
   typename E::Action act(const typename E::Observation& observation, ActionMaskMap mask = no_action_masks()) {
     if (!chooser_) chooser_.emplace(actor(), "Run::act");
     const auto& action = (*chooser_)(actor(), observation, normalizer_.get(), nullptr, mask);
@@ -314,6 +315,10 @@ class Run {
     } else {
       return static_cast<typename E::Action>(action(0, 0));
     }
+  }
+  /// A recurrent policy's next act() starts from a zero state (a new episode); nothing for a feed-forward one.
+  void reset_state() {
+    if (chooser_) chooser_->reset_state();
   }
 
   [[nodiscard]] const RunConfig& config() const { return config_; }

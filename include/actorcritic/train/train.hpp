@@ -58,8 +58,9 @@ concept OnPolicyAlgorithm = requires(A& algorithm) {
 template <class A>
 inline constexpr bool kCollectsCompleteEpisodes = requires { requires A::kCompleteEpisodes; };
 
-/// The loop's state around one algorithm. Serializes the generator and the
-/// counters; the collector's workspace is rebuilt on the next rollout.
+/// The loop's state around one algorithm. Serializes the generator, the
+/// counters and a recurrent run's carried GRU states; the collector's
+/// workspace is rebuilt on the next rollout.
 template <OnPolicyAlgorithm Algorithm>
 class TrainingLoop {
  public:
@@ -85,6 +86,7 @@ class TrainingLoop {
     UpdateDiagnostics diagnostics;
     if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
       env.reset();
+      collector_.reset_states();
       const auto& buffer = collector_.collect(env, algorithm.actor(), nullptr, rng_, env.env(0).max_episode_steps());
       synchronize_normalizer();
       diagnostics = update(algorithm, buffer);
@@ -132,6 +134,12 @@ class TrainingLoop {
     a.field("generator", rng_);
     a.field("steps", steps_, archive::at_least(0));
     a.field("iterations", iterations_, archive::at_least(0));
+    // A recurrent run's GRU states, carried into the next rollout; written only when there are some,
+    // so that feed-forward checkpoints keep their bytes.
+    const auto& states = collector_.carried_states();
+    bool recurrent = states.actor.size() != 0 || states.critic.size() != 0;
+    if constexpr (Archive::loading) recurrent = a.peek_name() == "recurrent_states";
+    if (recurrent) a.field("recurrent_states", collector_);
   }
 
  private:
