@@ -14,6 +14,7 @@
 #include <actorcritic/envs/cart_pole.hpp>
 #include <actorcritic/envs/copy_task.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
+#include <actorcritic/envs/mask_velocity.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
 #include <actorcritic/envs/mountain_car_continuous.hpp>
 #include <actorcritic/envs/pendulum.hpp>
@@ -33,7 +34,9 @@ namespace cli {
 
 enum class EnvironmentKey {
   cartpole,
+  cartpole_novel,
   pendulum,
+  pendulum_novel,
   mountain_car,
   mountain_car_continuous,
   acrobot,
@@ -63,8 +66,13 @@ struct Environment {
 inline const std::vector<Environment>& environment_table() {
   static const std::vector<Environment> table{
       {EnvironmentKey::cartpole, "CartPole-v1", false, 8, 100'000, false, false, {64, 64}, 0.0, "rl-baselines3-zoo"},
+      {EnvironmentKey::cartpole_novel, "CartPoleNoVel-v1", false, ac::presets::kPpoCartPoleEnvs,
+       ac::presets::kPpoCartPoleNoVelSteps, true, false, {64}, 0.0,
+       "rl-baselines3-zoo's ppo_lstm (a GRU policy)"},
       {EnvironmentKey::pendulum, "Pendulum-v1", true, ac::presets::kPpoPendulumEnvs, 300'000, true, true, {32, 32},
        ac::presets::pendulum_actor().initial_log_std, "RLtools (ac::presets)"},
+      {EnvironmentKey::pendulum_novel, "PendulumNoVel-v1", true, ac::presets::kPpoPendulumEnvs, 300'000, true, true,
+       {32, 32}, ac::presets::pendulum_actor().initial_log_std, "Pendulum-v1's, a GRU policy"},
       {EnvironmentKey::mountain_car, "MountainCar-v0", false, 16, 1'000'000, true, false, {64, 64}, 0.0,
        "rl-baselines3-zoo"},
       {EnvironmentKey::mountain_car_continuous, "MountainCarContinuous-v0", true, ac::presets::kPpoPendulumEnvs,
@@ -182,7 +190,9 @@ int with_environment(const Environment& environment, F&& f) {
   };
   switch (environment.key) {
     case EnvironmentKey::cartpole: return call.template operator()<e::CartPole>();
+    case EnvironmentKey::cartpole_novel: return call.template operator()<e::CartPoleNoVel>();
     case EnvironmentKey::pendulum: return call.template operator()<e::Pendulum>();
+    case EnvironmentKey::pendulum_novel: return call.template operator()<e::PendulumNoVel>();
     case EnvironmentKey::mountain_car: return call.template operator()<e::MountainCar>();
     case EnvironmentKey::mountain_car_continuous: return call.template operator()<e::MountainCarContinuous>();
     case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot>();

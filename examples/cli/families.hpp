@@ -38,7 +38,7 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, Co
     flags.apply(invocation.config_given, fmt::format("--config {}", invocation.config_file));
   }
   flags.apply(invocation, fmt::format("--algo {}", invocation.algo));
-  resolve_distribution(invocation, common);
+  resolve_policy_options(invocation, common);
   common.resolved = {{"--algo", invocation.algo}, {"--env", invocation.env}};
   const auto values = flags.values();
   common.resolved.insert(common.resolved.end(), values.begin(), values.end());

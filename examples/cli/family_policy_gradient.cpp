@@ -41,15 +41,17 @@ void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& 
   if (algo == "vpg") o.learning_rate = 1e-4;
   switch (env.key) {
     case EnvironmentKey::cartpole:
+    case EnvironmentKey::cartpole_novel:
     case EnvironmentKey::acrobot:
     case EnvironmentKey::mountain_car:
     case EnvironmentKey::grid_maze:
     case EnvironmentKey::copy_digits:
     case EnvironmentKey::copy_bits: break;
     case EnvironmentKey::pendulum:
+    case EnvironmentKey::pendulum_novel:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 8;
-      c.gamma = env.key == EnvironmentKey::pendulum ? 0.9 : 0.99;
+      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : 0.9;
       lambda = 0.9;
       o.kind = "adam";
       o.learning_rate = 7e-4;

@@ -17,7 +17,8 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
                                                       : ac::PPOConfig::clip();
   ac::PPOConfig c = variant;
   switch (env.key) {
-    case EnvironmentKey::cartpole: return ac::presets::ppo_cartpole(variant);
+    case EnvironmentKey::cartpole:
+    case EnvironmentKey::cartpole_novel: return ac::presets::ppo_cartpole(variant);
     case EnvironmentKey::copy_digits:
     case EnvironmentKey::copy_bits: {
       const auto copy = ac::presets::ppo_copy_task();
@@ -57,12 +58,13 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
       c.set_learning_rate(ac::optim::Schedule::constant(3e-3));
       return c;
     case EnvironmentKey::pendulum:
+    case EnvironmentKey::pendulum_novel:
     case EnvironmentKey::mountain_car_continuous: {
       const auto pendulum = ac::presets::ppo_pendulum();
       c.n_steps = pendulum.n_steps;
       c.batch_size = pendulum.batch_size;
       c.epochs = pendulum.epochs;
-      c.gamma = env.key == EnvironmentKey::pendulum ? pendulum.gamma : 0.99;
+      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : pendulum.gamma;
       c.gae_lambda = pendulum.gae_lambda;
       c.set_learning_rate(pendulum.learning_rate);
       if (variant.kl_coef > 0) c.kl_rule.target = 0.01;
@@ -111,9 +113,20 @@ int run_ppo(const Invocation& invocation) {
   flags.number("--target-kl", "stop the epochs past 1.5 × this approximate KL (inf: never)", config.target_kl,
                Range::positive_or_inf);
   flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);
+  flags.number("--sequence-length",
+               "with --recurrent gru: the steps of each sequence chunk minibatches shuffle, a divisor of --n-steps "
+               "(0: whole rollouts); a minibatch holds --batch-size / this chunks",
+               config.sequence_length, Range::non_negative);
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags, common)) return 0;
   check_minibatch(invocation, common, "--batch-size", config.batch_size, config.n_steps);
+  if (invocation.has("--sequence-length") && common.recurrent == "none") {  // (a summary's configuration lists it)
+    usage_error("--sequence-length: only with --recurrent gru (a feed-forward policy's minibatches are samples)");
+  }
+  if (config.sequence_length > 0 && config.n_steps % config.sequence_length != 0) {
+    usage_error("--sequence-length: expected a divisor of --n-steps ({}), got {}", config.n_steps,
+                config.sequence_length);
+  }
   config.set_learning_rate(lr.schedule());
   if (config.clipped()) config.clip_range = clip.schedule();
   config.validate();

@@ -11,15 +11,17 @@ ac::TRPOConfig trpo_defaults(const Environment& env) {
   ac::TRPOConfig c = ac::presets::trpo_cartpole();
   switch (env.key) {
     case EnvironmentKey::cartpole:
+    case EnvironmentKey::cartpole_novel:
     case EnvironmentKey::grid_maze:
     case EnvironmentKey::copy_digits:
     case EnvironmentKey::copy_bits: break;
     case EnvironmentKey::acrobot:
     case EnvironmentKey::mountain_car: c.n_steps = 256; break;
     case EnvironmentKey::pendulum:
+    case EnvironmentKey::pendulum_novel:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 128;
-      c.gamma = env.key == EnvironmentKey::pendulum ? 0.9 : 0.99;
+      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : 0.9;
       c.gae_lambda = 0.95;
       c.critic_batch_size = 1024;
       break;

@@ -60,6 +60,9 @@ inline const std::vector<std::string> kResumeFlags{
 inline const std::vector<std::string> kNotRemembered{"--algo",       "--env",   "--resume", "--steps",
                                                      "--stop-after", "--seeds", "--config", "--distribution",
                                                      "--state-dependent-std"};
+/// The recurrent network's flags, which a checkpoint remembers only for a recurrent run (so that every other
+/// run's checkpoint keeps its bytes).
+inline const std::vector<std::string> kRecurrentFlags{"--recurrent", "--hidden-state", "--sequence-length"};
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {
@@ -84,6 +87,8 @@ struct CommonOptions {
   double initial_log_std = 0.0;
   std::string distribution = "gaussian";  // a Box's policy: gaussian, squashed-gaussian or beta (kPolicyKinds)
   bool state_dependent_std = false;
+  std::string recurrent = "none";  // --recurrent: none or gru
+  long hidden_state = 64;          // the GRU's width
   /// Every flag's value once parsed (--algo and --env first): the resolved
   /// configuration the summary shows and the checkpoint remembers.
   std::vector<std::pair<std::string, std::string>> resolved;
@@ -104,6 +109,12 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
   if (env.key == EnvironmentKey::cartpole) {
     if (algo == "reinforce") o.steps = 1'000'000;
     if (algo == "a2c" || algo == "vpg" || algo == "offpolicy") o.steps = 500'000;
+  }
+  // The partially observed tasks train a recurrent policy (rl-baselines3-zoo's ppo_lstm: ReLU layers on
+  // CartPoleNoVel-v1), where the algorithm can train one.
+  if (env.key == EnvironmentKey::cartpole_novel || env.key == EnvironmentKey::pendulum_novel) {
+    if (algo != "offpolicy") o.recurrent = "gru";
+    if (env.key == EnvironmentKey::cartpole_novel) o.activation = "relu";
   }
   if (algo == "reinforce" && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
     o.normalize_rewards = false;
@@ -210,6 +221,20 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
                         fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
     }
   }
+  if (algo != "offpolicy") {
+    flags.text("--recurrent",
+               algo == "trpo" ? "a recurrent layer before the policy's hidden layers, carrying a state through each "
+                                "episode (TRPO: the policy's; its critic stays feed-forward)"
+                              : "a recurrent layer before the hidden layers of the policy and of the critic, carrying "
+                                "a state through each episode (for partially observed tasks, e.g. CartPoleNoVel-v1)",
+               o.recurrent, {"none", "gru"});
+    flags.number("--hidden-state", "with --recurrent gru: the width of the recurrent state", o.hidden_state,
+                 Range::positive);
+  } else {
+    for (const char* flag : {"--recurrent", "--hidden-state"}) {
+      flags.unavailable(flag, "--algo offpolicy replays old rollouts, which a recurrent network does not rerun");
+    }
+  }
   flags.boolean("--normalize-observations", "running mean/std observation normalization", o.normalize_observations);
   flags.boolean("--normalize-rewards", "scale rewards by the running std of the return", o.normalize_rewards);
 }
@@ -219,14 +244,17 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
 /// the Gaussian's wider default, which would saturate tanh) unless
 /// --initial-log-std is given. A Beta policy has no log σ: --initial-log-std
 /// does not apply to it (a summary's configuration, given back with --config,
-/// lists it), and a state-dependent one is refused.
-inline void resolve_distribution(const Invocation& invocation, CommonOptions& o) {
+/// lists it), and a state-dependent one is refused. --hidden-state needs --recurrent gru.
+inline void resolve_policy_options(const Invocation& invocation, CommonOptions& o) {
   if (o.distribution == "squashed-gaussian" && !invocation.given_anywhere("--initial-log-std")) {
     o.initial_log_std = 0.0;
   }
   if (o.distribution == "beta" && o.state_dependent_std) {
     usage_error("--state-dependent-std: a Beta policy's parameters are all network outputs already "
                 "(--distribution beta)");
+  }
+  if (o.recurrent == "none" && invocation.has("--hidden-state")) {  // (a summary's configuration lists it)
+    usage_error("--hidden-state: only with --recurrent gru");
   }
 }
 
@@ -245,13 +273,20 @@ inline ac::RunConfig run_config(const Invocation& invocation, const CommonOption
   c.critic.activation = c.actor.activation;
   c.critic.layer_norm = o.layer_norm;
   c.shared_trunk = o.shared_trunk;
+  // A GRU in the policy, and in the critic unless it is the policy's trunk or TRPO fits it by single samples.
+  const ac::Index width = o.recurrent == "gru" ? o.hidden_state : 0;
+  c.actor.recurrent = width;
+  c.critic.recurrent = o.shared_trunk || invocation.algo == "trpo" ? 0 : width;
   if (o.normalize_observations || o.normalize_rewards) {
     c.normalization = ac::VecNormalizeConfig{.observations = o.normalize_observations,
                                              .rewards = o.normalize_rewards, .gamma = gamma};
   }
   c.label = invocation.algo;
   for (const auto& [flag, value] : o.resolved) {
-    if (!value.empty() && std::find(kNotRemembered.begin(), kNotRemembered.end(), flag) == kNotRemembered.end()) {
+    const bool unset_recurrent = o.recurrent == "none" && std::find(kRecurrentFlags.begin(), kRecurrentFlags.end(),
+                                                                    flag) != kRecurrentFlags.end();
+    if (!value.empty() && !unset_recurrent &&
+        std::find(kNotRemembered.begin(), kNotRemembered.end(), flag) == kNotRemembered.end()) {
       c.application.push_back(flag + "=" + value);
     }
   }

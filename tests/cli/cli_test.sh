@@ -114,6 +114,24 @@ for policy in "--distribution beta" "--distribution squashed-gaussian --state-de
     fail "a stopped and resumed run with $policy differs from the uninterrupted one"
   expect 0 "evaluation over 2 episodes" "$eval" --load bounded.ckpt --episodes 2
 done
+# Recurrent policies (the default on the partially observed tasks): --resume alone brings back the GRU, its
+# width, the chunk length and the states the envs carried; PPO in chunks of 8 steps, A2C, and TRPO's recurrent policy.
+for run in "--algo ppo-clip --n-steps 32 --sequence-length 8 --hidden-state 16" "--algo a2c" "--algo trpo --n-steps 32"; do
+  expect 0 "evaluation over" "$train" $run --env CartPoleNoVel-v1 --steps 2048 --quiet --eval-episodes 1 \
+    --save recurrent.ckpt
+  mv recurrent.ckpt recurrent_full.ckpt
+  expect 0 "evaluation over" "$train" $run --env CartPoleNoVel-v1 --steps 2048 --quiet --eval-episodes 1 \
+    --stop-after 1000 --save recurrent.ckpt
+  expect 0 "resuming at" "$train" --resume recurrent.ckpt
+  cmp -s recurrent_full.ckpt recurrent.ckpt || fail "a stopped and resumed run with $run differs from the uninterrupted one"
+  expect 0 "evaluation over 2 episodes" "$eval" --load recurrent.ckpt --episodes 2
+done
+expect 2 "--hidden-state: only with --recurrent gru" "$train" --hidden-state 32
+expect 2 "--sequence-length: only with --recurrent gru" "$train" --sequence-length 8
+expect 2 "--sequence-length: expected a divisor of --n-steps (32), got 5" \
+  "$train" --env CartPoleNoVel-v1 --sequence-length 5
+expect 2 "--recurrent: --algo offpolicy replays old rollouts" "$train" --algo offpolicy --recurrent gru
+expect 2 "--recurrent: unknown value \"lstm\"; expected one of none, gru" "$train" --recurrent lstm
 expect 2 "--distribution: only for environments with continuous actions; CartPole-v1 has discrete actions" \
   "$train" --distribution beta
 expect 2 "--distribution: only for bounded action spaces; SingleStateBandit-v0's is unbounded" \

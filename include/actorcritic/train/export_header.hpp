@@ -131,6 +131,10 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   const CheckpointEnvironment& env = policy.environment();
   const bool binary = env.multi_kind == "multi_binary";
   const auto& net = policy.actor().network();
+  if (net.recurrent()) {
+    throw_invalid_argument("policy_header_source: policy: expected a feed-forward network; the exported header "
+                           "does not compute a recurrent policy's GRU yet");
+  }
   const nn::MlpConfig& architecture = net.config();
   const auto& linears = net.linear_layers();
   const auto& norms = net.layer_norms();
