@@ -10,10 +10,13 @@
 //    steps/s and the evaluation return at 300k steps, median over seeds.
 //    RLtools (OpenBLAS, one thread): 300k steps in 0.4–0.8 s, about −173.
 // 3. Heap allocations inside the training loop after the first iteration,
-//    counted by replacing the global operator new; also for the action spaces
-//    of issue 17 (masked GridMaze-v0, MultiDiscrete CopyDigits-v0, MultiBinary CopyBits-v0).
+//    counted by replacing malloc (which operator new and Eigen's aligned
+//    allocator both call); also for the action spaces of issue 17 (masked
+//    GridMaze-v0, MultiDiscrete CopyDigits-v0, MultiBinary CopyBits-v0) and for
+//    recurrent policies and critics (CartPoleNoVel-v1, whole sequences and chunks).
 //
 //   build/release/benchmarks/bench_ppo [cartpole seeds (5)] [pendulum seeds (10)]
+//   build/release/benchmarks/bench_ppo --allocations      (part 3 alone)
 #include <actorcritic/actorcritic.hpp>
 
 #include <fmt/core.h>
@@ -23,6 +26,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <new>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -34,9 +38,30 @@ std::atomic<long> g_allocations{0};
 // the replacement and flags every inlined delete.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-void* operator new(std::size_t size) {
+// malloc and its siblings forward to glibc's own, counting every allocation (glibc manual,
+// "Replacing malloc": the four are replaced together).
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void __libc_free(void*);
+void* malloc(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  return __libc_malloc(size);
+}
+void* calloc(std::size_t count, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_calloc(count, size);
+}
+void* realloc(void* p, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_realloc(p, size);
+}
+void free(void* p) { __libc_free(p); }
+}
+
+void* operator new(std::size_t size) {
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;  // counted by malloc
   throw std::bad_alloc();
 }
 void operator delete(void* p) noexcept { std::free(p); }
@@ -159,12 +184,13 @@ void pendulum(int seeds) {
 
 /// PPO with the policy E's action space calls for: heap allocations after the first of 20 iterations.
 template <class E>
-long allocations_after_first(const ac::PPOConfig& config) {
+long allocations_after_first(const ac::PPOConfig& config, const ac::ActorConfig& actor = {},
+                             const ac::CriticConfig& critic = {}, bool shared_trunk = false) {
   using Actor = ac::PolicyFor<E>;
   ac::VectorEnv<E> env(8, 0);
   ac::Generator init(0), rng(0);
-  ac::ActorCriticModel<Actor> model(env.observation_dim(), ac::Run<ac::PPO<Actor>, E>::action_shape(env), {}, {},
-                                    true, false, init);
+  ac::ActorCriticModel<Actor> model(env.observation_dim(), ac::Run<ac::PPO<Actor>, E>::action_shape(env), actor,
+                                    critic, true, shared_trunk, init);
   ac::PPO ppo(model.actor(), *model.critic(), config);
   ac::Collector<Actor> collector;
   long allocations = 0;
@@ -184,9 +210,24 @@ void action_spaces() {
              allocations_after_first<ac::envs::CopyDigits>(ac::presets::ppo_copy_task()));
   fmt::print("  MultiBinary (CopyBits-v0):     {}\n",
              allocations_after_first<ac::envs::CopyBits>(ac::presets::ppo_copy_task()));
+  auto chunks = ac::presets::ppo_cartpole();
+  chunks.batch_size = 64;
+  chunks.sequence_length = 8;  // 32 chunks of 8 steps, 8 per minibatch
+  const auto actor = ac::presets::cartpole_novel_actor();
+  const auto critic = ac::presets::cartpole_novel_critic();
+  fmt::print("  recurrent, whole sequences (CartPoleNoVel-v1): {}\n",
+             allocations_after_first<ac::envs::CartPoleNoVel>(ac::presets::ppo_cartpole(), actor, critic));
+  fmt::print("  recurrent, chunks of 8:                        {}\n",
+             allocations_after_first<ac::envs::CartPoleNoVel>(chunks, actor, critic));
+  fmt::print("  recurrent, shared trunk, chunks of 8:          {}\n",
+             allocations_after_first<ac::envs::CartPoleNoVel>(chunks, actor, {}, true));
 }
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "--allocations") {  // the allocation counts alone
+    action_spaces();
+    return 0;
+  }
   cartpole(argc > 1 ? std::atoi(argv[1]) : 5);
   pendulum(argc > 2 ? std::atoi(argv[2]) : 10);
   action_spaces();
