@@ -77,6 +77,11 @@ expect 2 "--namespace: expected a C++ identifier" "$export" --load cartpole.ckpt
 expect 2 "unknown flag --bogus" "$export" --load cartpole.ckpt --out x.hpp --bogus 1
 expect 0 "usage: actorcritic-export" "$export" --help
 expect 1 "cannot open" "$export" --load missing.ckpt --out x.hpp
+# A recurrent policy is refused, saying why (the header does not compute a GRU yet), and writes nothing.
+"$train" --algo a2c --env CartPoleNoVel-v1 --steps 80 --envs 2 --quiet --eval-episodes 1 --save recurrent.ckpt \
+  >/dev/null || fail "training a recurrent policy"
+expect 2 "does not compute a recurrent policy's GRU yet" "$export" --load recurrent.ckpt --out recurrent.hpp
+[[ ! -e recurrent.hpp ]] || fail "a refused export left recurrent.hpp behind"
 head -c 100 cartpole.ckpt >truncated.ckpt
 expect 1 "error" "$export" --load truncated.ckpt --out x.hpp
 [[ -e x.hpp ]] && fail "a failed export left x.hpp behind"
