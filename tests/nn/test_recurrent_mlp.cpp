@@ -148,24 +148,18 @@ TEST_CASE("recurrent policies run over the sequences they are given, and say so 
   CHECK_THROWS_WITH(actor.use_sequences(starts, Matrix<float>::Zero(5, 2)), Catch::Contains("h0"));
   ac::CategoricalActor<float> feed_forward(4, 2, {.hidden = {8}}, 3);
   CHECK_THROWS_WITH(feed_forward.use_sequences(starts, Matrix<float>::Zero(6, 2)), Catch::Contains("feed-forward"));
-  // The GRU's width is recorded with the actor's configuration, and only when there is one.
-  ac::OutputArchive out, plain;
-  out.field("actor", config);
-  plain.field("actor", ac::ActorConfig{.hidden = {8}});
-  CHECK(out.bytes().find("recurrent") != std::string::npos);
-  CHECK(plain.bytes().find("recurrent") == std::string::npos);
-  ac::InputArchive in(out.bytes(), "test");
-  ac::ActorConfig loaded;
-  in.field("actor", loaded);
-  CHECK(loaded.recurrent == 6);
-  // A critic's GRU is recorded the same way, only when set.
-  ac::OutputArchive critic_out, critic_plain;
-  critic_out.field("critic", ac::CriticConfig{.recurrent = 5});
-  critic_plain.field("critic", ac::CriticConfig{});
-  CHECK(critic_out.bytes().find("recurrent") != std::string::npos);
-  CHECK(critic_plain.bytes().find("recurrent") == std::string::npos);
-  ac::InputArchive critic_in(critic_out.bytes(), "test");
-  ac::CriticConfig critic_loaded;
-  critic_in.field("critic", critic_loaded);
-  CHECK(critic_loaded.recurrent == 5);
+  // The GRU's width is recorded with the actor's and the critic's configurations, and only when there is one.
+  const auto check_record = []<class Config>(const Config& recurrent, const Config& plain) {
+    ac::OutputArchive out, plain_out;
+    out.field("config", recurrent);
+    plain_out.field("config", plain);
+    CHECK(out.bytes().find("recurrent") != std::string::npos);
+    CHECK(plain_out.bytes().find("recurrent") == std::string::npos);
+    ac::InputArchive in(out.bytes(), "test");
+    Config loaded;
+    in.field("config", loaded);
+    CHECK(loaded.recurrent == recurrent.recurrent);
+  };
+  check_record(config, ac::ActorConfig{.hidden = {8}});
+  check_record(ac::CriticConfig{.recurrent = 5}, ac::CriticConfig{});
 }

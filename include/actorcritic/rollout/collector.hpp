@@ -171,7 +171,7 @@ class Collector {
   /// and the buffer's per-step states.
   void prepare_states(const RecurrentNetworks<Scalar>& recurrent, RolloutBufferFor<P>& buffer) {
     const Index n = buffer.envs();
-    const auto shape = [n](Matrix<Scalar>& m, const nn::Mlp<Scalar>* net, Index columns, bool zero) {
+    const auto shape = [](Matrix<Scalar>& m, const nn::Mlp<Scalar>* net, Index columns, bool zero) {
       const Index rows = net != nullptr ? net->gru().hidden() : 0;
       if (m.rows() == rows && m.cols() == (rows > 0 ? columns : 0)) return;
       if (rows == 0) {
