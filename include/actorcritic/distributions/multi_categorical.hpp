@@ -102,7 +102,7 @@ class MultiCategorical {
     expect_actions("sample: out", out.rows(), out.cols());
     for_each_head([&](std::size_t k, const Categorical<Scalar>& head, Index, Index) {
       head.sample(rng, scratch(batch_));
-      out.row(static_cast<Index>(k)) = scratch_;
+      out.row(static_cast<Index>(k)) = scratch_.leftCols(batch_);
     });
   }
   /// The most likely action of every head.
@@ -110,7 +110,7 @@ class MultiCategorical {
     expect_actions("mode: out", out.rows(), out.cols());
     for_each_head([&](std::size_t k, const Categorical<Scalar>& head, Index, Index) {
       head.mode(scratch(batch_));
-      out.row(static_cast<Index>(k)) = scratch_;
+      out.row(static_cast<Index>(k)) = scratch_.leftCols(batch_);
     });
   }
 
@@ -197,14 +197,16 @@ class MultiCategorical {
     }
   }
   /// Head k's actions as the contiguous row a Categorical takes (copied into a reused workspace).
-  const ActionIndices& actions_of(const Eigen::Ref<const Actions>& a, std::size_t k) const {
-    scratch(a.cols());
-    scratch_ = a.row(static_cast<Index>(k));
-    return scratch_;
+  Eigen::Ref<const ActionIndices> actions_of(const Eigen::Ref<const Actions>& a, std::size_t k) const {
+    Eigen::Ref<ActionIndices> row = scratch(a.cols());
+    row = a.row(static_cast<Index>(k));
+    return row;
   }
+  /// A workspace row of `cols` actions. It only grows, so that batches of alternating sizes (a rollout's
+  /// steps, an update's minibatches) allocate nothing once the largest has run.
   Eigen::Ref<ActionIndices> scratch(Index cols) const {
-    if (scratch_.cols() != cols) scratch_.resize(1, cols);
-    return scratch_;
+    if (scratch_.cols() < cols) scratch_.resize(1, cols);
+    return scratch_.leftCols(cols);
   }
 
   void expect_rows(std::string_view what, Index rows) const {
