@@ -21,34 +21,22 @@ void check_distribution_gradients(const Make& make, const Matrix<double>& p_para
   Matrix<double> grad(rows, batch), row(1, batch);
   const auto at = [&](const Vector<double>& v) { return make(shaped(v, rows, batch)); };
 
+  // The analytic gradient in `grad` against central differences of Σ w · row(params) around `at_params`.
+  const auto check_gradient = [&](const auto& weighted_row, const Matrix<double>& at_params) {
+    const auto objective = [&](const Vector<double>& v) {
+      weighted_row(v);
+      return sum_weighted(row, weights);
+    };
+    CHECK(relative_error(flat(grad), numeric_gradient(objective, flat(at_params))) < tolerance);
+  };
   p.log_prob_gradient(actions, weights, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         at(v).log_prob(actions, row);
-                                         return sum_weighted(row, weights);
-                                       },
-                                       flat(p_params))) < tolerance);
+  check_gradient([&](const Vector<double>& v) { at(v).log_prob(actions, row); }, p_params);
   p.entropy_gradient(weights, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         at(v).entropy(row);
-                                         return sum_weighted(row, weights);
-                                       },
-                                       flat(p_params))) < tolerance);
+  check_gradient([&](const Vector<double>& v) { at(v).entropy(row); }, p_params);
   p.kl_gradient_wrt_other(q, weights, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         p.kl(at(v), row);
-                                         return sum_weighted(row, weights);
-                                       },
-                                       flat(q_params))) < tolerance);
+  check_gradient([&](const Vector<double>& v) { p.kl(at(v), row); }, q_params);
   p.kl_gradient_wrt_self(q, weights, grad);
-  CHECK(relative_error(flat(grad), numeric_gradient(
-                                       [&](const Vector<double>& v) {
-                                         at(v).kl(q, row);
-                                         return sum_weighted(row, weights);
-                                       },
-                                       flat(p_params))) < tolerance);
+  check_gradient([&](const Vector<double>& v) { at(v).kl(q, row); }, p_params);
   Matrix<double> metric(rows, batch);
   p.fisher_product(direction, metric);
   const auto kl_sum = [&](const Matrix<double>& params) {

@@ -112,9 +112,7 @@ class OffPolicyActorCritic {
     a.field("observation_dim", observation_dim, archive::between(1, kMax));
     a.field("action_rows", action_rows, archive::between(1, kMax));
     // Only a masking environment's replay has masks (the field is absent otherwise).
-    bool has_masks = mask_rows > 0;
-    if constexpr (Archive::loading) has_masks = a.peek_name() == "mask_rows";
-    if (has_masks) a.field("mask_rows", mask_rows, archive::between(1, kMax));
+    archive::optional_field(a, "mask_rows", mask_rows > 0, mask_rows, archive::between(1, kMax));
     if constexpr (Archive::loading) {
       // Every stored rollout holds at least its observations: refuse shapes the file cannot hold before allocating.
       const auto per_rollout = observation_dim * envs * static_cast<std::uint64_t>(rollout_steps()) * sizeof(Scalar);

@@ -152,9 +152,7 @@ struct PPOConfig {
     a.field("normalize_advantage", normalize_advantage);
     a.field("optimizer", optimizer);
     // Written only when set, so that the records of every other configuration keep their bytes.
-    bool has_sequence_length = sequence_length > 0;
-    if constexpr (Archive::loading) has_sequence_length = a.peek_name() == "sequence_length";
-    if (has_sequence_length) a.field("sequence_length", sequence_length, archive::at_least(1));
+    archive::optional_field(a, "sequence_length", sequence_length > 0, sequence_length, archive::at_least(1));
   }
 
   void validate() const {

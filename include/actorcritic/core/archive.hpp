@@ -364,4 +364,16 @@ void from_bytes(T& value, std::string_view bytes, const std::string& source) {
   value = std::move(loaded);
 }
 
+namespace archive {
+/// A field written only when `present`, so that the records that never set it keep their bytes (new optional
+/// settings and states). A reader reads it when the next field has its name, and otherwise leaves `value` as it
+/// was. Returns whether the field is there.
+template <class Archive, class T, class... Checks>
+bool optional_field(Archive& a, std::string_view name, bool present, T& value, const Checks&... checks) {
+  if constexpr (Archive::loading) present = a.peek_name() == name;
+  if (present) a.field(name, value, checks...);
+  return present;
+}
+}  // namespace archive
+
 }  // namespace ac

@@ -88,9 +88,7 @@ struct MlpConfig {
     a.field("output_gain", output_gain);
     a.field("trailing_parameters", trailing_parameters, archive::between(0, kMaxWidth));
     // Written only for a recurrent network, so that every other record keeps its bytes.
-    bool has_recurrent = recurrent > 0;
-    if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
-    if (has_recurrent) a.field("recurrent", recurrent, archive::between(1, kMaxWidth));
+    archive::optional_field(a, "recurrent", recurrent > 0, recurrent, archive::between(1, kMaxWidth));
   }
 
   /// The length of the flat parameter vector this architecture gives (computed

@@ -48,9 +48,7 @@ void serialize_hidden_layers(Archive& a, Config& c) {
 /// A GRU's width, written only when there is one (so that feed-forward records keep their bytes).
 template <class Archive, class Config>
 void serialize_recurrent(Archive& a, Config& c) {
-  bool has_recurrent = c.recurrent > 0;
-  if constexpr (Archive::loading) has_recurrent = a.peek_name() == "recurrent";
-  if (has_recurrent) a.field("recurrent", c.recurrent, archive::between(1, nn::MlpConfig::kMaxWidth));
+  archive::optional_field(a, "recurrent", c.recurrent > 0, c.recurrent, archive::between(1, nn::MlpConfig::kMaxWidth));
 }
 template <class Config>
 void validate_hidden_layers(const Config& c) {
@@ -82,9 +80,7 @@ struct ActorConfig {
     detail::serialize_hidden_layers(a, *this);
     a.field("initial_log_std", initial_log_std);
     // Written only when set, so that the records of every other configuration keep their bytes.
-    bool written = state_dependent_std;
-    if constexpr (Archive::loading) written = a.peek_name() == "state_dependent_std";
-    if (written) a.field("state_dependent_std", state_dependent_std);
+    archive::optional_field(a, "state_dependent_std", state_dependent_std, state_dependent_std);
     detail::serialize_recurrent(a, *this);
   }
   void validate() const {

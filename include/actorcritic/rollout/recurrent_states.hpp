@@ -68,7 +68,7 @@ template <class M>
 void rollout_episode_starts(const M& ended, nn::EpisodeStarts& starts) {
   const Index n = ended.rows(), steps = ended.cols();
   starts.resize(n * steps);
-  for (Index i = 0; i < n; ++i) starts(i) = false;
+  starts.head(n).setConstant(false);
   for (Index t = 1; t < steps; ++t) {
     for (Index i = 0; i < n; ++i) starts(t * n + i) = ended(i, t - 1) != 0;
   }

@@ -63,14 +63,9 @@ class RolloutBuffer {
     a.field("next_values", next_values);
     // A recurrent network's states (rollout/recurrent_states.hpp): written only when there are some, so that
     // feed-forward runs keep their bytes; a reader takes the stored shapes.
-    for (auto [name, states] : {std::pair{"actor_states", &actor_states}, std::pair{"critic_states", &critic_states}}) {
-      bool present = states->size() != 0;
-      if constexpr (Archive::loading) present = a.peek_name() == name;
-      if (present) {
-        a.field(name, *states, archive::Check{[this](const auto& m) { return m.cols() == size(); },
-                                              "one column per sample"});
-      }
-    }
+    const archive::Check per_sample{[this](const auto& m) { return m.cols() == size(); }, "one column per sample"};
+    archive::optional_field(a, "actor_states", actor_states.size() != 0, actor_states, per_sample);
+    archive::optional_field(a, "critic_states", critic_states.size() != 0, critic_states, per_sample);
     if (masks.size() != 0) {  // a masking environment's buffer (the reader's is shaped the same)
       Eigen::Array<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> flags = masks.template cast<std::uint8_t>();
       a.field("masks", flags, archive::Check{[](const auto& f) { return (f <= 1).all(); }, "flags of 0 or 1"});

@@ -71,14 +71,11 @@ struct CheckpointEnvironment {
     a.field("action_size", action_size, archive::between(1, nn::MlpConfig::kMaxWidth));
     a.field("action_low", action_low);
     a.field("action_high", action_high);
-    bool multi = !multi_kind.empty();
-    if constexpr (Archive::loading) multi = a.peek_name() == "multi_kind";
-    if (multi) {
-      a.field("multi_kind", multi_kind,
-              archive::Check{[](const std::string& k) { return k == "multi_discrete" || k == "multi_binary"; },
-                             "\"multi_discrete\" or \"multi_binary\""});
-      a.field("nvec", nvec);
-    }
+    const bool multi = archive::optional_field(
+        a, "multi_kind", !multi_kind.empty(), multi_kind,
+        archive::Check{[](const std::string& k) { return k == "multi_discrete" || k == "multi_binary"; },
+                       "\"multi_discrete\" or \"multi_binary\""});
+    if (multi) a.field("nvec", nvec);
     if constexpr (Archive::loading) {
       if (multi) {
         a.require(discrete && nvec.size() == static_cast<std::size_t>(action_size), "nvec",
@@ -246,13 +243,9 @@ struct CheckpointHeader {
   void serialize(Archive& a) {
     a.field("algorithm", algorithm);
     a.field("environment", environment);
-    bool has_policy = !policy.empty();
-    if constexpr (Archive::loading) has_policy = a.peek_name() == "policy";
-    if (has_policy) {
-      a.field("policy", policy,
-              archive::Check{[](const std::string& p) { return p == "squashed_gaussian" || p == "beta"; },
-                             "\"squashed_gaussian\" or \"beta\""});
-    }
+    archive::optional_field(a, "policy", !policy.empty(), policy,
+                            archive::Check{[](const std::string& p) { return p == "squashed_gaussian" || p == "beta"; },
+                                           "\"squashed_gaussian\" or \"beta\""});
   }
 };
 

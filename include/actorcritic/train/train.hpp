@@ -137,9 +137,7 @@ class TrainingLoop {
     // A recurrent run's GRU states, carried into the next rollout; written only when there are some,
     // so that feed-forward checkpoints keep their bytes.
     const auto& states = collector_.carried_states();
-    bool recurrent = states.actor.size() != 0 || states.critic.size() != 0;
-    if constexpr (Archive::loading) recurrent = a.peek_name() == "recurrent_states";
-    if (recurrent) a.field("recurrent_states", collector_);
+    archive::optional_field(a, "recurrent_states", states.actor.size() != 0 || states.critic.size() != 0, collector_);
   }
 
  private:
