@@ -9,6 +9,10 @@
 // With POLICY_MULTI=1 (MultiDiscrete) or 2 (MultiBinary), and POLICY_DISCRETE=0, every
 // component must be the recorded one, unless the header's own logits tie within the tolerance
 // (for a bit: its logit is within it of 0).
+// With POLICY_RECURRENT=1 the header carries a GRU state: the check starts each recorded
+// episode from a zero State and passes it to every act(), as actorcritic-eval carried its own.
+// POLICY_FORGET_STATE=1 zeroes it before every step instead: the export test's proof that the
+// check sees a state that is not carried.
 // Continuous actions must agree within 1e-5 · max(1, |action|); a discrete
 // action must be the recorded one, unless the header's own logits of the two
 // tie within that tolerance (the library and the header sum in different orders).
@@ -30,6 +34,20 @@ namespace policy_under_test = POLICY_NAMESPACE;
 #endif
 #ifndef POLICY_MULTI
 #define POLICY_MULTI 0
+#endif
+#ifndef POLICY_RECURRENT
+#define POLICY_RECURRENT 0
+#endif
+#ifndef POLICY_FORGET_STATE
+#define POLICY_FORGET_STATE 0
+#endif
+// A recurrent header's act() and forward() take the episode's state last.
+#if POLICY_RECURRENT
+#define STATE_ARGUMENT , state
+#define STATE_BEFORE_ACT , state_before_act
+#else
+#define STATE_ARGUMENT
+#define STATE_BEFORE_ACT
 #endif
 
 namespace {
@@ -91,6 +109,10 @@ int main(int argc, char** argv) {
   }
   long rows = 0, identical = 0, near_ties = 0, failures = 0;
   double worst = 0;  // largest |difference| / max(1, |recorded|)
+#if POLICY_RECURRENT
+  policy_under_test::State state{};
+  std::string episode;
+#endif
   while (std::getline(file, line)) {
     const std::vector<std::string> cells = split(line);
     if (cells.size() != header.size()) {
@@ -101,21 +123,29 @@ int main(int argc, char** argv) {
     float observation[observations];
     for (int i = 0; i < observations; ++i) observation[i] = to_float(cells[static_cast<std::size_t>(2 + i)]);
     ++rows;
+#if POLICY_RECURRENT
+    if (cells[0] != episode || POLICY_FORGET_STATE) {  // a new episode starts from a zero state
+      policy_under_test::reset(state);
+      episode = cells[0];
+    }
+    // The near-tie checks below recompute this step's outputs from the state act() started from.
+    [[maybe_unused]] policy_under_test::State state_before_act = state;  // advanced by that recomputation
+#endif
 #if POLICY_DISCRETE
     const int recorded = std::atoi(cells[static_cast<std::size_t>(2 + observations)].c_str());
 #if POLICY_MASKED
     bool legal[policy_under_test::action_count];
     for (int i = 0; i < mask_columns; ++i) legal[i] = cells[static_cast<std::size_t>(2 + observations + 4 + i)] == "1";
-    const int action = policy_under_test::act(observation, legal);
+    const int action = policy_under_test::act(observation, legal STATE_ARGUMENT);
 #else
-    const int action = policy_under_test::act(observation);
+    const int action = policy_under_test::act(observation STATE_ARGUMENT);
 #endif
     if (action == recorded) {
       ++identical;
       continue;
     }
     float logits[policy_under_test::action_count];
-    policy_under_test::forward(observation, logits);
+    policy_under_test::forward(observation, logits STATE_BEFORE_ACT);
     const bool tie = recorded >= 0 && recorded < policy_under_test::action_count &&
                      close(double(logits[action]), double(logits[recorded]));
     if (tie) {
@@ -126,13 +156,13 @@ int main(int argc, char** argv) {
     }
 #elif POLICY_MULTI
     int action[actions];
-    policy_under_test::act(observation, action);
+    policy_under_test::act(observation, action STATE_ARGUMENT);
 #if POLICY_MULTI == 1
     float logits[policy_under_test::logit_count];
 #else
     float logits[actions];
 #endif
-    policy_under_test::forward(observation, logits);
+    policy_under_test::forward(observation, logits STATE_BEFORE_ACT);
     bool same = true, tie = true;
     [[maybe_unused]] int offset = 0;
     for (int k = 0; k < actions; ++k) {
@@ -159,7 +189,7 @@ int main(int argc, char** argv) {
     }
 #else
     float action[actions];
-    policy_under_test::act(observation, action);
+    policy_under_test::act(observation, action STATE_ARGUMENT);
     bool same = true;
     for (int i = 0; i < actions; ++i) {
       const float recorded = to_float(cells[static_cast<std::size_t>(2 + observations + i)]);

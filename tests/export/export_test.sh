@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The deployment round trip (docs/deployment.md): train a categorical and a
 # Gaussian policy with observation normalization (and masked, multi-action,
-# squashed and Beta policies), record actorcritic-eval's
+# squashed, Beta and recurrent policies), record actorcritic-eval's
 # episodes, export each policy with actorcritic-export, compile the header in a
 # separate program whose only include path is the header's folder, and check
 # that the header acts as the evaluator did on every recorded observation
@@ -12,11 +12,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
 train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6 ppo_pendulum=$7
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
-# compile_check DIR NAMESPACE DISCRETE OUT: the checker against DIR/policy.hpp, as strict as we build.
+# compile_check DIR NAMESPACE DISCRETE OUT [MASKED MULTI RECURRENT FORGET_STATE]: the checker against
+# DIR/policy.hpp, as strict as we build.
 compile_check() {
   "$cxx" -std=c++17 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror -I "$1" \
     -DPOLICY_NAMESPACE="$2" -DPOLICY_DISCRETE="$3" -DPOLICY_MASKED="${5:-0}" -DPOLICY_MULTI="${6:-0}" \
-    "$source/check_policy.cpp" -o "$4"
+    -DPOLICY_RECURRENT="${7:-0}" -DPOLICY_FORGET_STATE="${8:-0}" "$source/check_policy.cpp" -o "$4"
 }
 
 # A categorical policy (layer norm, ReLU) and a Gaussian one (shared trunk, tanh), both normalized.
@@ -36,20 +37,28 @@ compile_check() {
 "$train" --algo ppo-clip --env Pendulum-v1 --distribution beta --steps 16384 --save beta.ckpt --quiet >/dev/null ||
   fail "training the Beta Pendulum policy"
 
-# name:discrete:masked:multi:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
-for run in cartpole:1:0:0:cartpole pendulum:0:0:0:control::pendulum maze:1:1:0:maze digits:0:0:1:digits \
-           bits:0:0:2:bits squashed:0:0:0:squashed beta:0:0:0:beta; do
+# Recurrent policies (a GRU of 64 before the layers, the CLI's default on these ids): the header carries
+# the state, and the check starts each recorded episode from a zero one.
+"$train" --algo ppo-clip --env CartPoleNoVel-v1 --steps 20000 --save novel.ckpt --quiet >/dev/null ||
+  fail "training the recurrent CartPoleNoVel policy"
+"$train" --algo ppo-clip --env PendulumNoVel-v1 --steps 16384 --normalize-observations true --save pnovel.ckpt \
+  --quiet >/dev/null || fail "training the recurrent PendulumNoVel policy"
+
+# name:discrete:masked:multi:recurrent:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
+for run in cartpole:1:0:0:0:cartpole pendulum:0:0:0:0:control::pendulum maze:1:1:0:0:maze digits:0:0:1:0:digits \
+           bits:0:0:2:0:bits squashed:0:0:0:0:squashed beta:0:0:0:0:beta novel:1:0:0:1:novel pnovel:0:0:0:1:pnovel; do
   name=${run%%:*} rest=${run#*:}
   discrete=${rest%%:*} rest=${rest#*:}
   masked=${rest%%:*} rest=${rest#*:}
-  multi=${rest%%:*} namespace=${rest#*:}
+  multi=${rest%%:*} rest=${rest#*:}
+  recurrent=${rest%%:*} namespace=${rest#*:}
   mkdir -p "$name"
   "$eval" --load "$name.ckpt" --episodes 4 --seed 7 --record "$name.csv" >/dev/null || fail "evaluating $name"
   "$export" --load "$name.ckpt" --out "$name/policy.hpp" --namespace "$namespace" >/dev/null || fail "exporting $name"
   # Dependency-free: the header includes <cmath> and <cstddef>, nothing else.
   includes=$(grep '^#include' "$name/policy.hpp" | tr '\n' ' ')
   [[ $includes == "#include <cmath> #include <cstddef> " ]] || fail "$name/policy.hpp includes $includes"
-  compile_check "$name" "$namespace" "$discrete" "check_$name" "$masked" "$multi" ||
+  compile_check "$name" "$namespace" "$discrete" "check_$name" "$masked" "$multi" "$recurrent" ||
     fail "compiling the check of $name/policy.hpp"
   ./"check_$name" "$name.csv" || fail "$name/policy.hpp does not act as actorcritic-eval did"
   # The same checkpoint exports to the same bytes.
@@ -68,6 +77,11 @@ else
   fail "compiling the perturbed header"
 fi
 
+# The recurrent check can fail: acting on PendulumNoVel from a zero state at every step (the state not carried).
+compile_check pnovel pnovel 0 check_forgetful 0 0 1 1 || fail "compiling the forgetful recurrent check"
+./check_forgetful pnovel.csv >/dev/null 2>&1 && fail "a check that does not carry the GRU state passed"
+grep -q "struct State" pnovel/policy.hpp || fail "the recurrent header declares no State"
+
 # Bad input: exit 2 naming the flag, or 1 for a checkpoint that cannot be used.
 expect 2 "--load: expected a checkpoint path" "$export" --out x.hpp
 expect 2 "--out: expected the path" "$export" --load cartpole.ckpt
@@ -77,11 +91,6 @@ expect 2 "--namespace: expected a C++ identifier" "$export" --load cartpole.ckpt
 expect 2 "unknown flag --bogus" "$export" --load cartpole.ckpt --out x.hpp --bogus 1
 expect 0 "usage: actorcritic-export" "$export" --help
 expect 1 "cannot open" "$export" --load missing.ckpt --out x.hpp
-# A recurrent policy is refused, saying why (the header does not compute a GRU yet), and writes nothing.
-"$train" --algo a2c --env CartPoleNoVel-v1 --steps 80 --envs 2 --quiet --eval-episodes 1 --save recurrent.ckpt \
-  >/dev/null || fail "training a recurrent policy"
-expect 2 "does not compute a recurrent policy's GRU yet" "$export" --load recurrent.ckpt --out recurrent.hpp
-[[ ! -e recurrent.hpp ]] || fail "a refused export left recurrent.hpp behind"
 head -c 100 cartpole.ckpt >truncated.ckpt
 expect 1 "error" "$export" --load truncated.ckpt --out x.hpp
 [[ -e x.hpp ]] && fail "a failed export left x.hpp behind"

@@ -165,6 +165,47 @@ TEST_CASE("an exported header holds the actor's weights and the frozen normaliza
       CHECK(header_error(policy, good) == "no error");
     }
   }
+
+  SECTION("recurrent: the GRU's four blocks row by row, and a State that every act() takes and advances") {
+    auto run = trained_run<Categorical, CartPole>(true, false, {.hidden = {8}, .recurrent = 5});
+    const auto policy = ac::InferencePolicy<Categorical>::from_checkpoint_bytes(run.to_checkpoint_bytes(), "ckpt");
+    const std::string source = ac::policy_header_source(policy, {.name_space = "pole"});
+    CHECK_THAT(source, Catch::Contains("network:     4 → GRU 5 → 8 tanh → 2 (logits)") &&
+                           Catch::Contains("constexpr int state_dim = 5;") &&
+                           Catch::Contains("float h[state_dim] = {};") &&
+                           Catch::Contains("inline void reset(State& state)") &&
+                           Catch::Contains("inline int act(const float* observation, State& state) {") &&
+                           Catch::Contains("inline int act(const float* observation, const bool* legal, State& state) {") &&
+                           Catch::Contains("inline void forward(const float* observation, float* output, State& state) {") &&
+                           Catch::Contains("  forward(observation, logits, state);") &&
+                           Catch::Contains("  detail::gru_step(a, state.h);\n"
+                                           "  detail::dense(detail::weight0, detail::bias0, 8, 5, state.h, b);"));
+    CHECK_THAT(source, !Catch::Contains("int act(const float* observation) {"));
+    const auto& gru = run.actor().network().gru();
+    const float* p = run.actor().network().parameters().data();
+    const auto row_major = [](const auto& m) {
+      std::vector<float> values;
+      for (ac::Index i = 0; i < m.rows(); ++i) {
+        for (ac::Index k = 0; k < m.cols(); ++k) values.push_back(m(i, k));
+      }
+      return values;
+    };
+    const auto input_weight = gru.input_weight(p);
+    const auto hidden_weight = gru.hidden_weight(p);
+    REQUIRE(input_weight.rows() == 15);
+    CHECK(array_in(source, "gru_input_weight") == row_major(input_weight));
+    CHECK(array_in(source, "gru_hidden_weight") == row_major(hidden_weight));
+    const auto input_bias = gru.input_bias(p), hidden_bias = gru.hidden_bias(p);
+    CHECK(array_in(source, "gru_input_bias") == std::vector<float>(input_bias.data(), input_bias.data() + 15));
+    CHECK(array_in(source, "gru_hidden_bias") == std::vector<float>(hidden_bias.data(), hidden_bias.data() + 15));
+    // The layers after the GRU take its width as their input.
+    CHECK(array_in(source, "weight0").size() == 8 * 5);
+    // A feed-forward policy's header declares no state.
+    auto feed_forward = trained_run<Categorical, CartPole>(false, false, {.hidden = {8}});
+    const std::string plain = ac::policy_header_source(
+        ac::InferencePolicy<Categorical>::from_checkpoint_bytes(feed_forward.to_checkpoint_bytes(), "ckpt"));
+    CHECK_THAT(plain, !Catch::Contains("State") && !Catch::Contains("gru"));
+  }
 }
 
 TEST_CASE("float literals in a generated header read back exactly", "[train][export]") {

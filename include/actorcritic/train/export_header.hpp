@@ -18,6 +18,9 @@
 //   MultiBinary: constexpr int action_components;  void act(const float* observation, int* action);  // bits
 //   continuous: constexpr int action_dim;    void act(const float* observation, float* action);
 //   void forward(const float* observation, float* output);  // logits, or the Gaussian mean, before the action rule
+// A recurrent policy (a GRU before the layers) carries its state through an episode:
+//   constexpr int state_dim;  struct State { float h[state_dim]; };  void reset(State& state);
+//   and every act() and forward() above takes a `State& state` last, which it advances by one step.
 //
 // Exactness: the normalization is the library's arithmetic, so it is bit-exact.
 // The network sums its products in a plain loop and calls std::tanh, where the
@@ -115,6 +118,26 @@ std::string float_array(std::string_view name, const Values& values, std::string
   return out + "\n};\n";
 }
 
+/// A recurrent policy's act() functions: `code` with `State& state` appended to every definition's
+/// parameters and `state` to every forward() call's arguments.
+inline std::string with_state_argument(std::string_view code) {
+  std::string out;
+  std::size_t begin = 0;
+  while (begin < code.size()) {
+    const std::size_t end = std::min(code.find('\n', begin), code.size());
+    std::string line(code.substr(begin, end - begin));
+    if (line.starts_with("inline ") && line.ends_with(") {")) {
+      line.insert(line.size() - 3, ", State& state");
+    } else if (line.starts_with("  forward(observation, ") && line.ends_with(");")) {
+      line.insert(line.size() - 2, ", state");
+    }
+    out += line;
+    if (end < code.size()) out += '\n';
+    begin = end + 1;
+  }
+  return out;
+}
+
 }  // namespace detail
 
 /// The source of a dependency-free C++17 header computing `policy`'s
@@ -131,11 +154,8 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   const CheckpointEnvironment& env = policy.environment();
   const bool binary = env.multi_kind == "multi_binary";
   const auto& net = policy.actor().network();
-  if (net.recurrent()) {
-    throw_invalid_argument("policy_header_source: policy: expected a feed-forward network; the exported header "
-                           "does not compute a recurrent policy's GRU yet");
-  }
   const nn::MlpConfig& architecture = net.config();
+  const Index state_dim = architecture.recurrent;  // the GRU's width, 0 for a feed-forward network
   const auto& linears = net.linear_layers();
   const auto& norms = net.layer_norms();
   // Logits, means, or a Beta's z_α and z_β; a shared trunk's value row and a state-dependent log σ are left out.
@@ -146,6 +166,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   for (const Index width : architecture.hidden) widest = std::max(widest, width);
 
   std::string hidden = fmt::format("{}", env.observation_dim);
+  if (state_dim > 0) hidden += fmt::format(" → GRU {}", state_dim);
   for (const Index width : architecture.hidden) {
     hidden += fmt::format(" → {}{} {}", width, architecture.layer_norm ? " layer-norm" : "",
                           nn::to_string(architecture.activation));
@@ -190,6 +211,22 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   } else {
     out += fmt::format("constexpr int action_dim = {};\n\n", env.action_size);
   }
+  // The state argument that a recurrent policy's act() and forward() take last, and pass on.
+  const std::string_view state_parameter = state_dim > 0 ? ", State& state" : "";
+  if (state_dim > 0) {
+    out += fmt::format(
+        "/// The GRU's state, carried from one step of an episode to the next. A value-initialized State\n"
+        "/// (all zeros) or reset() starts an episode; each act() or forward() advances it by one step.\n"
+        "constexpr int state_dim = {};\n"
+        "struct State {{\n"
+        "  float h[state_dim] = {{}};\n"
+        "}};\n\n"
+        "/// Zeroes the state: call it when an episode starts (terminated, truncated, or the first).\n"
+        "inline void reset(State& state) {{\n"
+        "  for (int i = 0; i < state_dim; ++i) state.h[i] = 0.0f;\n"
+        "}}\n\n",
+        state_dim);
+  }
 
   out += "namespace detail {\n\n";
   out += fmt::format("constexpr std::size_t kWidest = {};  // the widest layer, for the work buffers\n\n", widest);
@@ -201,6 +238,26 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
                                "1 / sqrt(variance + ε) of the observation statistics");
     out += fmt::format("inline constexpr float observation_clip = {};\n\n",
                        detail::float_literal(static_cast<float>(normalizer->config().clip_observation)));
+  }
+  if (state_dim > 0) {
+    const auto& gru = net.gru();
+    const auto row_major = [](const auto& m) {
+      std::vector<float> values;
+      values.reserve(static_cast<std::size_t>(m.size()));
+      for (Index i = 0; i < m.rows(); ++i) {
+        for (Index k = 0; k < m.cols(); ++k) values.push_back(m(i, k));
+      }
+      return values;
+    };
+    out += detail::float_array("gru_input_weight", row_major(gru.input_weight(parameters)),
+                               fmt::format("GRU: {} x {} input weights W_i, gates r, z, n, row by row", 3 * state_dim,
+                                           env.observation_dim));
+    out += detail::float_array("gru_hidden_weight", row_major(gru.hidden_weight(parameters)),
+                               fmt::format("GRU: {} x {} recurrent weights W_h, gates r, z, n, row by row",
+                                           3 * state_dim, state_dim));
+    out += detail::float_array("gru_input_bias", gru.input_bias(parameters), "GRU: input bias b_i");
+    out += detail::float_array("gru_hidden_bias", gru.hidden_bias(parameters), "GRU: recurrent bias b_h");
+    out += "\n";
   }
   for (std::size_t l = 0; l < linears.size(); ++l) {
     const bool last = l + 1 == linears.size();
@@ -263,6 +320,27 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
              : "inline void activate(float* z, std::size_t n) {\n"
                "  for (std::size_t i = 0; i < n; ++i) z[i] = z[i] > 0.0f ? z[i] : 0.0f;\n"
                "}\n\n";
+  if (state_dim > 0) {
+    out += fmt::format(
+        "// σ(a) = (1 + tanh(a/2)) / 2, as the library computes it.\n"
+        "inline float logistic(float a) {{ return 0.5f * std::tanh(0.5f * a) + 0.5f; }}\n\n"
+        "// One GRU step (Cho et al. 2014, PyTorch's gate order r, z, n), h ← h':\n"
+        "//   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz),\n"
+        "//   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h.\n"
+        "inline void gru_step(const float* x, float* h) {{\n"
+        "  float gi[{0}];\n"
+        "  float gh[{0}];\n"
+        "  dense(gru_input_weight, gru_input_bias, {0}, {1}, x, gi);\n"
+        "  dense(gru_hidden_weight, gru_hidden_bias, {0}, {2}, h, gh);\n"
+        "  for (std::size_t i = 0; i < {2}; ++i) {{\n"
+        "    const float r = logistic(gi[i] + gh[i]);\n"
+        "    const float z = logistic(gi[{2} + i] + gh[{2} + i]);\n"
+        "    const float n = std::tanh(gi[{3} + i] + r * gh[{3} + i]);\n"
+        "    h[i] = (1.0f - z) * n + z * h[i];\n"
+        "  }}\n"
+        "}}\n\n",
+        3 * state_dim, env.observation_dim, state_dim, 2 * state_dim);
+  }
   if constexpr (beta) {
     out +=
         "// log(1 + e^x) in double, as the library computes it.\n"
@@ -273,13 +351,14 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   out += "}  // namespace detail\n\n";
 
   out += fmt::format(
-      "/// The network's {} for one raw observation, before the action rule.\n"
-      "inline void forward(const float* observation, float* output) {{\n"
+      "/// The network's {} for one raw observation, before the action rule.{}\n"
+      "inline void forward(const float* observation, float* output{}) {{\n"
       "  float a[detail::kWidest];\n{}",
       discrete ? "logits (action_count values)"
       : multi  ? (binary ? "logits (one per bit)" : "logits (logit_count values, component after component)")
       : beta   ? "Beta parameters z_alpha then z_beta (2 action_dim values; alpha = 1 + softplus(z_alpha))"
                : "Gaussian mean (action_dim values)",
+      state_dim > 0 ? "\n/// Advances the state by one step." : "", state_parameter,
       architecture.hidden.empty() ? "" : "  float b[detail::kWidest];\n");
   if (normalize) {
     out +=
@@ -291,12 +370,18 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
   } else {
     out += "  for (int i = 0; i < observation_dim; ++i) a[i] = observation[i];\n";
   }
-  // Hidden layers alternate between the two buffers; the last writes the output.
+  // The GRU's new state is the layers' input. Hidden layers alternate between the two buffers, b then a;
+  // the last writes the output.
   Index inputs = env.observation_dim;
-  const char* from = "a";
-  const char* to = "b";
+  std::string_view from = "a";
+  if (state_dim > 0) {
+    out += "  detail::gru_step(a, state.h);\n";
+    inputs = state_dim;
+    from = "state.h";
+  }
   for (std::size_t l = 0; l + 1 < linears.size(); ++l) {
     const Index width = architecture.hidden[l];
+    const std::string_view to = l % 2 == 0 ? "b" : "a";
     out += fmt::format("  detail::dense(detail::weight{0}, detail::bias{0}, {1}, {2}, {3}, {4});\n", l, width, inputs,
                        from, to);
     if (architecture.layer_norm) {
@@ -304,12 +389,13 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
     }
     out += fmt::format("  detail::activate({}, {});\n", to, width);
     inputs = width;
-    std::swap(from, to);
+    from = to;
   }
   out += fmt::format("  detail::dense(detail::weight{0}, detail::bias{0}, {1}, {2}, {3}, output);\n}}\n\n",
                      linears.size() - 1, head_rows, inputs, from);
+  std::string acts;  // the action rule
   if constexpr (discrete) {
-    out +=
+    acts +=
         "/// The most likely action (the first on ties) for one raw observation of observation_dim values.\n"
         "inline int act(const float* observation) {\n"
         "  float logits[action_count];\n"
@@ -334,7 +420,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "}\n\n";
   } else if constexpr (multi) {
     if (binary) {
-      out +=
+      acts +=
           "/// The action's bits (action_components values of 0 or 1) for one raw observation: each bit is\n"
           "/// 1 where its logit is > 0 (its probability above one half).\n"
           "inline void act(const float* observation, int* action) {\n"
@@ -343,7 +429,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
           "  for (int i = 0; i < action_components; ++i) action[i] = logits[i] > 0.0f ? 1 : 0;\n"
           "}\n\n";
     } else {
-      out +=
+      acts +=
           "/// The action (action_components values) for one raw observation: the most likely value of\n"
           "/// each component (the first on ties), component k over its nvec[k] logits.\n"
           "inline void act(const float* observation, int* action) {\n"
@@ -361,7 +447,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
           "}\n\n";
     }
   } else if constexpr (beta) {
-    out +=
+    acts +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: the mode\n"
         "/// (alpha - 1) / (alpha + beta - 2) of each component's Beta distribution, with alpha = 1 +\n"
         "/// softplus(z_alpha) and beta = 1 + softplus(z_beta) in double, kept inside the open interval\n"
@@ -379,7 +465,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  }\n"
         "}\n\n";
   } else if constexpr (squashed) {
-    out +=
+    acts +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: tanh of the\n"
         "/// Gaussian mean, rescaled from (-1, 1) to the action space.\n"
         "inline void act(const float* observation, float* action) {\n"
@@ -391,7 +477,7 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  }\n"
         "}\n\n";
   } else {
-    out +=
+    acts +=
         "/// The action (action_dim values) for one raw observation of observation_dim values: the\n"
         "/// Gaussian mean, clipped to the action space.\n"
         "inline void act(const float* observation, float* action) {\n"
@@ -402,6 +488,11 @@ std::string policy_header_source(const InferencePolicy<Actor>& policy, const Pol
         "  }\n"
         "}\n\n";
   }
+  if (state_dim > 0) {
+    out += "// A recurrent policy: each act() takes the episode's State last and advances it by one step.\n\n";
+    acts = detail::with_state_argument(acts);
+  }
+  out += acts;
   out += fmt::format("}}  // namespace {}\n", options.name_space);
   return out;
 }
