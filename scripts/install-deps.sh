@@ -12,6 +12,7 @@ packages=(
   libprotobuf-dev protobuf-compiler  # TensorBoard event files (actorcritic-train --tensorboard)
   libopenmpi-dev openmpi-bin  # data-parallel training (actorcritic::mpi) and its tests
   ccache                      # compiler cache (the build uses it when present)
+  python3-dev pybind11-dev python3-numpy python3-pytest  # the Python package (python/, docs/python.md)
 )
 
 missing=()

@@ -12,7 +12,7 @@ cmake --preset release >/dev/null
 # The instruction set the programs are built for (AC_ARCH, docs/building.md).
 echo "quickstart: built for $(scripts/build_flavour.sh build/release)" \
      "(portable binaries: cmake --preset release -DAC_ARCH=portable)"
-cmake --build --preset release --target actorcritic-train actorcritic-eval -j "$(nproc)"
+cmake --build --preset release --target actorcritic-train actorcritic-eval actorcritic_python -j "$(nproc)"
 mkdir -p out
 build/release/examples/actorcritic-train --algo ppo-clip --env CartPole-v1 \
   --csv out/ppo_cartpole.csv --plot out/ppo_cartpole.png --summary out/ppo_cartpole.json \

@@ -13,6 +13,7 @@
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
 #include <actorcritic/envs/copy_task.hpp>
+#include <actorcritic/envs/dynamic_env.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/mask_velocity.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
@@ -43,7 +44,11 @@ enum class EnvironmentKey {
   single_state_bandit,
   grid_maze,
   copy_digits,
-  copy_bits
+  copy_bits,
+  // A program's own environment (ac::envs::DynamicEnv, e.g. the Python module's), given with its
+  // prototype by the program (Invocation::custom), never by --env.
+  custom_discrete,
+  custom_continuous
 };
 
 struct Environment {
@@ -57,7 +62,15 @@ struct Environment {
   std::vector<long> hidden;  // actor and critic widths
   double initial_log_std;    // of a Gaussian policy
   std::string_view source;   // where these values come from
+  // A custom environment's prototype, every copy's template; nullptr for the built-in rows.
+  const ac::envs::DiscreteDynamicEnv* discrete_prototype = nullptr;
+  const ac::envs::ContinuousDynamicEnv* continuous_prototype = nullptr;
 };
+
+/// The row a program's own environment trains with: the defaults of CartPole-v1 (discrete) or
+/// Pendulum-v1 (continuous), its id, and its prototype. The prototype must outlive the run.
+inline Environment custom_environment_row(const ac::envs::DiscreteDynamicEnv& prototype);
+inline Environment custom_environment_row(const ac::envs::ContinuousDynamicEnv& prototype);
 
 /// Sources: rl-baselines3-zoo's hyperparameter files for CartPole, Acrobot and
 /// MountainCar; RLtools (ac::presets) for Pendulum, and its sizes for the
@@ -88,6 +101,31 @@ inline const std::vector<Environment>& environment_table() {
        "the MultiBinary demo (ac::presets)"},
   };
   return table;
+}
+
+inline Environment custom_environment_row(const ac::envs::DiscreteDynamicEnv& prototype) {
+  Environment row = *std::find_if(environment_table().begin(), environment_table().end(),
+                                  [](const Environment& e) { return e.key == EnvironmentKey::cartpole; });
+  row.key = EnvironmentKey::custom_discrete;
+  row.id = prototype.id();
+  row.source = "CartPole-v1's (a custom discrete environment)";
+  row.discrete_prototype = &prototype;
+  return row;
+}
+inline Environment custom_environment_row(const ac::envs::ContinuousDynamicEnv& prototype) {
+  Environment row = *std::find_if(environment_table().begin(), environment_table().end(),
+                                  [](const Environment& e) { return e.key == EnvironmentKey::pendulum; });
+  row.key = EnvironmentKey::custom_continuous;
+  row.id = prototype.id();
+  row.source = "Pendulum-v1's (a custom continuous environment)";
+  row.continuous_prototype = &prototype;
+  return row;
+}
+
+/// A continuous task whose discount is 0.99 where Pendulum's tuned swing-up has 0.9: MountainCarContinuous-v0
+/// and a program's own environment.
+inline bool long_horizon(const Environment& env) {
+  return env.key == EnvironmentKey::mountain_car_continuous || env.key == EnvironmentKey::custom_continuous;
 }
 
 /// The ids, in the table's order.
@@ -137,9 +175,11 @@ inline std::string environment_help() {
 /// Whether E's actions are a Box with finite bounds, which a squashed Gaussian
 /// or a Beta policy maps onto (only those environments instantiate them).
 /// with_environment checks it against each environment's own action space.
+/// A custom environment trains a Gaussian policy, whatever its bounds.
 template <class E>
 inline constexpr bool kBoundedBox =
-    ac::envs::ContinuousEnv<E> && !std::is_same_v<E, ac::envs::SingleStateBandit>;  // the bandit's Box is unbounded
+    ac::envs::ContinuousEnv<E> && !std::is_same_v<E, ac::envs::SingleStateBandit> &&  // the bandit's Box is unbounded
+    !std::is_same_v<E, ac::envs::ContinuousDynamicEnv>;
 
 /// The policies a Box environment may train (--distribution), as the CLI names
 /// them and as a checkpoint records them (CheckpointHeader::policy; "" is the default).
@@ -167,12 +207,13 @@ int with_policy(std::string_view name, F&& f) {
     if (name == "beta") return f.template operator()<ac::BetaActor<float>>();
   }
   if (name != "gaussian") {
-    throw std::logic_error(fmt::format("with_policy: {} cannot train a {} policy", E{}.id(), name));
+    throw std::logic_error(fmt::format("with_policy: this environment cannot train a {} policy", name));
   }
   return f.template operator()<ac::PolicyFor<E>>();
 }
 
-/// Calls f.template operator()<E>() with the type of `environment`.
+/// Calls f.template operator()<E>(prototype) with the type of `environment` and the environment
+/// every copy is made from: E{} for a built-in one, the row's own for a custom one.
 template <class F>
 int with_environment(const Environment& environment, F&& f) {
   namespace e = ac::envs;
@@ -186,7 +227,13 @@ int with_environment(const Environment& environment, F&& f) {
         throw std::logic_error(fmt::format("kBoundedBox: wrong for {}", environment.id));
       }
     }
-    return f.template operator()<E>();
+    return f.template operator()<E>(E{});
+  };
+  const auto custom = [&]<class E>(const E* prototype) {
+    if (prototype == nullptr) {
+      throw std::logic_error("with_environment: a custom environment's row without its prototype");
+    }
+    return f.template operator()<E>(*prototype);
   };
   switch (environment.key) {
     case EnvironmentKey::cartpole: return call.template operator()<e::CartPole>();
@@ -200,6 +247,8 @@ int with_environment(const Environment& environment, F&& f) {
     case EnvironmentKey::grid_maze: return call.template operator()<e::GridMaze>();
     case EnvironmentKey::copy_digits: return call.template operator()<e::CopyDigits>();
     case EnvironmentKey::copy_bits: return call.template operator()<e::CopyBits>();
+    case EnvironmentKey::custom_discrete: return custom(environment.discrete_prototype);
+    case EnvironmentKey::custom_continuous: return custom(environment.continuous_prototype);
   }
   throw std::logic_error("with_environment: a key without a type");
 }

@@ -53,12 +53,12 @@ inline bool parse_or_help(const Invocation& invocation, const FlagSet& flags, Co
 template <template <ac::Policy> class Algorithm, class Settings>
 int train_on_environment(const Invocation& invocation, const CommonOptions& common, const Settings& settings,
                          double gamma) {
-  return with_environment(invocation.environment(), [&]<class E>() {
+  return with_environment(invocation.environment(), [&]<class E>(const E& prototype) {
     // Categorical, factored categorical, Bernoulli bits, or the --distribution of a Box.
     return with_policy<E>(common.distribution, [&]<class Actor>() {
       using RunSession = Session<Algorithm<Actor>, E>;
       if (common.seeds.empty()) {
-        RunSession(invocation, common, settings, gamma).run();
+        RunSession(invocation, common, settings, gamma, prototype).run();
         return 0;
       }
       // The outputs across seeds are checked before the first seed trains (by rank 0, which writes them).
@@ -76,7 +76,7 @@ int train_on_environment(const Invocation& invocation, const CommonOptions& comm
         if (!one.tensorboard.empty()) {
           one.tensorboard = (std::filesystem::path(one.tensorboard) / fmt::format("seed{}", seed)).string();
         }
-        outcomes.push_back(RunSession(invocation, one, settings, gamma).run());
+        outcomes.push_back(RunSession(invocation, one, settings, gamma, prototype).run());
         if (const std::string csv = RunSession::csv_path_of(one); !csv.empty()) {
           curves.emplace_back(fmt::format("seed {}", seed), csv);
         }

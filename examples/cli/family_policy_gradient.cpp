@@ -46,12 +46,14 @@ void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& 
     case EnvironmentKey::mountain_car:
     case EnvironmentKey::grid_maze:
     case EnvironmentKey::copy_digits:
-    case EnvironmentKey::copy_bits: break;
+    case EnvironmentKey::copy_bits:
+    case EnvironmentKey::custom_discrete: break;
     case EnvironmentKey::pendulum:
     case EnvironmentKey::pendulum_novel:
+    case EnvironmentKey::custom_continuous:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 8;
-      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : 0.9;
+      c.gamma = long_horizon(env) ? 0.99 : 0.9;
       lambda = 0.9;
       o.kind = "adam";
       o.learning_rate = 7e-4;

@@ -18,7 +18,8 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
   ac::PPOConfig c = variant;
   switch (env.key) {
     case EnvironmentKey::cartpole:
-    case EnvironmentKey::cartpole_novel: return ac::presets::ppo_cartpole(variant);
+    case EnvironmentKey::cartpole_novel:
+    case EnvironmentKey::custom_discrete: return ac::presets::ppo_cartpole(variant);
     case EnvironmentKey::copy_digits:
     case EnvironmentKey::copy_bits: {
       const auto copy = ac::presets::ppo_copy_task();
@@ -59,12 +60,13 @@ ac::PPOConfig ppo_defaults(std::string_view algo, const Environment& env) {
       return c;
     case EnvironmentKey::pendulum:
     case EnvironmentKey::pendulum_novel:
+    case EnvironmentKey::custom_continuous:
     case EnvironmentKey::mountain_car_continuous: {
       const auto pendulum = ac::presets::ppo_pendulum();
       c.n_steps = pendulum.n_steps;
       c.batch_size = pendulum.batch_size;
       c.epochs = pendulum.epochs;
-      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : pendulum.gamma;
+      c.gamma = long_horizon(env) ? 0.99 : pendulum.gamma;
       c.gae_lambda = pendulum.gae_lambda;
       c.set_learning_rate(pendulum.learning_rate);
       if (variant.kl_coef > 0) c.kl_rule.target = 0.01;

@@ -14,14 +14,16 @@ ac::TRPOConfig trpo_defaults(const Environment& env) {
     case EnvironmentKey::cartpole_novel:
     case EnvironmentKey::grid_maze:
     case EnvironmentKey::copy_digits:
-    case EnvironmentKey::copy_bits: break;
+    case EnvironmentKey::copy_bits:
+    case EnvironmentKey::custom_discrete: break;
     case EnvironmentKey::acrobot:
     case EnvironmentKey::mountain_car: c.n_steps = 256; break;
     case EnvironmentKey::pendulum:
     case EnvironmentKey::pendulum_novel:
+    case EnvironmentKey::custom_continuous:
     case EnvironmentKey::mountain_car_continuous:
       c.n_steps = 128;
-      c.gamma = env.key == EnvironmentKey::mountain_car_continuous ? 0.99 : 0.9;
+      c.gamma = long_horizon(env) ? 0.99 : 0.9;
       c.gae_lambda = 0.95;
       c.critic_batch_size = 1024;
       break;

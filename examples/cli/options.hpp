@@ -42,7 +42,10 @@ struct Invocation : CommandLine {
            std::any_of(config_given.begin(), config_given.end(), [&](const auto& g) { return g.first == flag; });
   }
 
-  [[nodiscard]] const Environment& environment() const { return find_environment(env); }
+  /// A program's own environment (custom_environment_row), instead of a table's --env.
+  const Environment* custom = nullptr;
+
+  [[nodiscard]] const Environment& environment() const { return custom != nullptr ? *custom : find_environment(env); }
 };
 
 /// The flags --resume may come with: the budget (only larger), the outputs and
@@ -194,7 +197,7 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
   } else {
     flags.unavailable("--shared-trunk", fmt::format("--algo {} does not train a policy and a value head on one trunk", algo));
   }
-  const bool bounded = continuous && with_environment(env, []<class E>() { return int(kBoundedBox<E>); });
+  const bool bounded = continuous && with_environment(env, []<class E>(const E&) { return int(kBoundedBox<E>); });
   if (bounded) {
     std::vector<std::string> names;
     for (const auto& kind : kPolicyKinds) names.emplace_back(kind.name);
@@ -203,7 +206,9 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
                o.distribution, names);
   } else {
     flags.unavailable("--distribution",
-                      continuous ? fmt::format("only for bounded action spaces; {}'s is unbounded", env.id)
+                      env.key == EnvironmentKey::custom_continuous
+                          ? std::string("a custom environment trains a Gaussian policy (clipped to its bounds)")
+                      : continuous ? fmt::format("only for bounded action spaces; {}'s is unbounded", env.id)
                                  : fmt::format("only for environments with continuous actions; {} has discrete "
                                                "actions", env.id));
   }

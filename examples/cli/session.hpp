@@ -48,11 +48,13 @@ class Session {
  public:
   using Run = ac::Run<Algorithm, E>;
 
+  /// `prototype`: the environment every copy is made from.
   Session(const Invocation& invocation, const CommonOptions& options, const typename Algorithm::Settings& settings,
-          double gamma)
+          double gamma, const E& prototype)
       : invocation_(invocation), options_(options),
-        run_(options.resume.empty() ? Run(run_config(invocation, options, gamma), settings, E{}, process_communicator())
-                                    : resume()) {}
+        run_(options.resume.empty()
+                 ? Run(run_config(invocation, options, gamma), settings, prototype, process_communicator())
+                 : resume(prototype)) {}
 
   /// Trains, then evaluates, reports and saves what the flags ask for.
   RunOutcome run() {
@@ -206,9 +208,9 @@ class Session {
   }
 
   /// The run in --resume's checkpoint (its remembered outputs are already
-  /// among the flags: actorcritic_train.cpp), with a larger --steps if one is given.
-  Run resume() {
-    Run run = Run::load(options_.resume, E{}, process_communicator());
+  /// among the flags: train_command.cpp), with a larger --steps if one is given.
+  Run resume(const E& prototype) {
+    Run run = Run::load(options_.resume, prototype, process_communicator());
     if (invocation_.has("--steps")) {
       if (options_.steps <= run.steps()) {
         usage_error("--steps: the checkpoint has trained {} steps already; expected a budget above that, got {}",

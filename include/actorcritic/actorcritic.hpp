@@ -42,6 +42,7 @@
 #include "actorcritic/envs/cart_pole.hpp"
 #include "actorcritic/envs/clip_action.hpp"
 #include "actorcritic/envs/copy_task.hpp"
+#include "actorcritic/envs/dynamic_env.hpp"
 #include "actorcritic/envs/env.hpp"
 #include "actorcritic/envs/episode_statistics.hpp"
 #include "actorcritic/envs/grid_maze.hpp"

@@ -175,8 +175,8 @@ TEST_CASE("an exported header holds the actor's weights and the frozen normaliza
                            Catch::Contains("float h[state_dim] = {};") &&
                            Catch::Contains("inline void reset(State& state)") &&
                            Catch::Contains("inline int act(const float* observation, State& state) {") &&
-                           Catch::Contains("inline int act(const float* observation, const bool* legal, State& state) {") &&
-                           Catch::Contains("inline void forward(const float* observation, float* output, State& state) {") &&
+                           Catch::Contains("act(const float* observation, const bool* legal, State& state) {") &&
+                           Catch::Contains("forward(const float* observation, float* output, State& state) {") &&
                            Catch::Contains("  forward(observation, logits, state);") &&
                            Catch::Contains("  detail::gru_step(a, state.h);\n"
                                            "  detail::dense(detail::weight0, detail::bias0, 8, 5, state.h, b);"));
