@@ -339,13 +339,18 @@ PYBIND11_MODULE(_core, m) {
       [](const std::vector<std::string>& arguments, const py::object& make_env) {
         std::optional<PythonEnvironment> custom;
         if (!make_env.is_none()) custom.emplace(make_env);
-        return run_command(
-            [&](int argc, char** argv) { return cli::train_command(argc, argv, custom ? &custom->row : nullptr); },
+        std::string summary;  // the last one: with --seeds, the summary across them
+        run_command(
+            [&](int argc, char** argv) {
+              return cli::train_command(argc, argv, custom ? &custom->row : nullptr,
+                                        [&summary](const std::string& json) { summary = json; });
+            },
             "actorcritic.train", arguments);
+        return summary;
       },
       py::arg("arguments"), py::arg("make_env") = py::none(),
       "Runs actorcritic-train on the flags `arguments` (without the program's name); with make_env, on the\n"
-      "Python environments it returns.");
+      "Python environments it returns. Returns the run's JSON summary.");
   m.def(
       "evaluate",
       [](const std::vector<std::string>& arguments, const py::object& make_env) {

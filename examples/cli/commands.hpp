@@ -8,6 +8,9 @@
 
 #include <actorcritic/train/evaluate.hpp>
 
+#include <functional>
+#include <string>
+
 namespace cli {
 
 struct Environment;  // environments.hpp
@@ -15,7 +18,9 @@ struct Environment;  // environments.hpp
 /// actorcritic-train on argv (argv[0] names the program in messages): trains, evaluates and writes
 /// what the flags ask for. With `custom` (custom_environment_row), trains on that environment instead
 /// of a --env of the table. Returns 0.
-int train_command(int argc, char** argv, const Environment* custom = nullptr);
+/// `summary_sink`, when given, receives the run's JSON summary (Invocation::summary_sink).
+int train_command(int argc, char** argv, const Environment* custom = nullptr,
+                  std::function<void(const std::string&)> summary_sink = {});
 
 /// actorcritic-eval on argv: evaluates a checkpoint; the result into `*result` when given, and its
 /// line printed when `print`. With `custom`, on that environment (the checkpoint's id must be its id).

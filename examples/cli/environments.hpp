@@ -67,10 +67,6 @@ struct Environment {
   const ac::envs::ContinuousDynamicEnv* continuous_prototype = nullptr;
 };
 
-/// The row a program's own environment trains with: the defaults of CartPole-v1 (discrete) or
-/// Pendulum-v1 (continuous), its id, and its prototype. The prototype must outlive the run.
-inline Environment custom_environment_row(const ac::envs::DiscreteDynamicEnv& prototype);
-inline Environment custom_environment_row(const ac::envs::ContinuousDynamicEnv& prototype);
 
 /// Sources: rl-baselines3-zoo's hyperparameter files for CartPole, Acrobot and
 /// MountainCar; RLtools (ac::presets) for Pendulum, and its sizes for the
@@ -103,22 +99,23 @@ inline const std::vector<Environment>& environment_table() {
   return table;
 }
 
-inline Environment custom_environment_row(const ac::envs::DiscreteDynamicEnv& prototype) {
+/// The row a program's own environment (a DiscreteDynamicEnv or a ContinuousDynamicEnv) trains with:
+/// the defaults of CartPole-v1 or of Pendulum-v1, its id, and its prototype, which must outlive the run.
+template <class DynamicEnv>
+Environment custom_environment_row(const DynamicEnv& prototype) {
+  constexpr bool continuous = ac::envs::ContinuousEnv<DynamicEnv>;
+  const EnvironmentKey like = continuous ? EnvironmentKey::pendulum : EnvironmentKey::cartpole;
   Environment row = *std::find_if(environment_table().begin(), environment_table().end(),
-                                  [](const Environment& e) { return e.key == EnvironmentKey::cartpole; });
-  row.key = EnvironmentKey::custom_discrete;
+                                  [&](const Environment& e) { return e.key == like; });
+  row.key = continuous ? EnvironmentKey::custom_continuous : EnvironmentKey::custom_discrete;
   row.id = prototype.id();
-  row.source = "CartPole-v1's (a custom discrete environment)";
-  row.discrete_prototype = &prototype;
-  return row;
-}
-inline Environment custom_environment_row(const ac::envs::ContinuousDynamicEnv& prototype) {
-  Environment row = *std::find_if(environment_table().begin(), environment_table().end(),
-                                  [](const Environment& e) { return e.key == EnvironmentKey::pendulum; });
-  row.key = EnvironmentKey::custom_continuous;
-  row.id = prototype.id();
-  row.source = "Pendulum-v1's (a custom continuous environment)";
-  row.continuous_prototype = &prototype;
+  row.source = continuous ? "Pendulum-v1's (a custom continuous environment)"
+                          : "CartPole-v1's (a custom discrete environment)";
+  if constexpr (continuous) {
+    row.continuous_prototype = &prototype;
+  } else {
+    row.discrete_prototype = &prototype;
+  }
   return row;
 }
 

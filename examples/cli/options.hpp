@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -44,6 +45,9 @@ struct Invocation : CommandLine {
 
   /// A program's own environment (custom_environment_row), instead of a table's --env.
   const Environment* custom = nullptr;
+  /// A program's receiver of the run's JSON summary (the Python module's train() returns it), besides any
+  /// --summary file; with --seeds it receives each seed's, then the summary across them.
+  std::function<void(const std::string&)> summary_sink;
 
   [[nodiscard]] const Environment& environment() const { return custom != nullptr ? *custom : find_environment(env); }
 };

@@ -121,16 +121,19 @@ inline void report_seeds(const Invocation& invocation, const CommonOptions& comm
   fmt::print("{} on {} over {} seeds: {} evaluation {:.2f} ± {:.2f} between seeds (per seed: {})\n", invocation.algo,
              invocation.env, outcomes.size(), common.deterministic ? "deterministic" : "stochastic", mean, spread,
              fmt::join(means, ", "));
-  if (!common.summary.empty()) {
-    ac::write_file_atomically(
-        common.summary,
+  if (!common.summary.empty() || invocation.summary_sink) {
+    const std::string json =
         fmt::format("{{\n  \"algo\": {},\n  \"env\": {},\n  \"seeds\": [{}],\n  \"deterministic\": {},\n"
                     "  \"eval_episodes\": {},\n  \"eval_return_mean\": {},\n  \"eval_return_std_between_seeds\": {},\n"
                     "  \"runs\": [\n{}\n  ],\n  \"config\": {}\n}}\n",
                     json_string(invocation.algo), json_string(invocation.env), fmt::join(common.seeds, ", "),
                     common.deterministic, common.eval_episodes, json_number(mean), json_number(spread),
-                    fmt::join(runs, ",\n"), config_json(common.resolved, {{"--seed", ""}})));
-    if (!invocation.quiet) fmt::print("summary across seeds: {}\n", common.summary);
+                    fmt::join(runs, ",\n"), config_json(common.resolved, {{"--seed", ""}}));
+    if (!common.summary.empty()) {
+      ac::write_file_atomically(common.summary, json);
+      if (!invocation.quiet) fmt::print("summary across seeds: {}\n", common.summary);
+    }
+    if (invocation.summary_sink) invocation.summary_sink(json);
   }
   if (!common.plot.empty() && !curves.empty() && plot_extra(invocation, [&] {
         ac::plot_runs(curves, common.plot, fmt::format("{} on {}: {} seeds", invocation.algo, invocation.env,

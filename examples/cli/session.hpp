@@ -142,7 +142,7 @@ class Session {
     }
     outcome.evaluation = evaluate();
     const std::string_view stop = reached_return ? "stop-at-return" : run_.finished() ? "budget" : "stop-after";
-    if (!options_.summary.empty()) write_summary(outcome, first_step, stop);
+    if (!options_.summary.empty() || invocation_.summary_sink) write_summary(outcome, first_step, stop);
     // The plots are extras: a failure (gnuplot missing) warns and loses nothing.
     const bool plotted =
         !options_.plot.empty() &&
@@ -250,7 +250,8 @@ class Session {
         config_json(options_.resolved, {{"--steps", std::to_string(run_.config().total_steps)},
                                         {"--seed", std::to_string(outcome.seed)},
                                         {"--seeds", ""}}));
-    ac::write_file_atomically(options_.summary, json);
+    if (!options_.summary.empty()) ac::write_file_atomically(options_.summary, json);
+    if (invocation_.summary_sink) invocation_.summary_sink(json);
   }
 
   const Invocation& invocation_;

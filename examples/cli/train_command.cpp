@@ -109,8 +109,10 @@ cli::Invocation parse_invocation(int argc, char** argv, const cli::Environment* 
 
 }  // namespace
 
-int cli::train_command(int argc, char** argv, const Environment* custom) {
-  const Invocation invocation = parse_invocation(argc, argv, custom);
+int cli::train_command(int argc, char** argv, const Environment* custom,
+                       std::function<void(const std::string&)> summary_sink) {
+  Invocation invocation = parse_invocation(argc, argv, custom);
+  invocation.summary_sink = std::move(summary_sink);
   if (invocation.algo == "trpo") return run_trpo(invocation);
   if (invocation.algo.starts_with("ppo")) return run_ppo(invocation);
   return run_policy_gradient(invocation);

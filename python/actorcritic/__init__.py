@@ -15,7 +15,6 @@ See docs/python.md.
 import json
 import math
 import os
-import tempfile
 
 from . import _core
 
@@ -90,8 +89,10 @@ def train(algo, env, steps, seed=0, **hyperparameters):
 
     Returns the run's summary (the JSON of --summary) as a dict: eval_return_mean,
     eval_return_std, final_mean_return, steps, wall_seconds, steps_per_second,
-    config, ... An unknown name or an invalid value raises ValueError naming it;
-    a file that cannot be read or written raises OSError.
+    config, ... With seeds=[0, 1, 2] (one run per seed), the summary across them:
+    eval_return_mean over the seeds and each seed's in "runs". An unknown name or an
+    invalid value raises ValueError naming it; a file that cannot be read or written
+    raises OSError.
     """
     names = ["algo", "env", "steps", "seed", *hyperparameters]
     make_env = env if callable(env) else None
@@ -100,7 +101,11 @@ def train(algo, env, steps, seed=0, **hyperparameters):
     arguments = ["--algo", _flag_value("algo", algo)]
     if make_env is None:
         arguments += ["--env", _flag_value("env", env)]
-    arguments += ["--steps", _flag_value("steps", steps), "--seed", _flag_value("seed", seed)]
+    arguments += ["--steps", _flag_value("steps", steps)]
+    if hyperparameters.get("seeds") is None:
+        arguments += ["--seed", _flag_value("seed", seed)]
+    elif seed != 0:
+        raise ValueError("seeds: give seed or seeds, not both")
     quiet = bool(hyperparameters.pop("quiet", False))
     for name, value in hyperparameters.items():
         if value is None:
@@ -108,14 +113,7 @@ def train(algo, env, steps, seed=0, **hyperparameters):
         arguments += ["--" + name.replace("_", "-"), _flag_value(name, value)]
     if quiet:
         arguments.append("--quiet")
-    with tempfile.TemporaryDirectory(prefix="actorcritic-") as folder:
-        summary = hyperparameters.get("summary")
-        if summary is None:
-            summary = os.path.join(folder, "summary.json")
-            arguments += ["--summary", summary]
-        _run(lambda a: _core.train(a, make_env), arguments, names)
-        with open(summary, encoding="utf-8") as file:
-            return json.load(file)
+    return json.loads(_run(lambda a: _core.train(a, make_env), arguments, names))
 
 
 def load(path):

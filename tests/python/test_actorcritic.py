@@ -13,6 +13,7 @@ import json
 import math
 import os
 import subprocess
+import threading
 
 import numpy as np
 import pytest
@@ -96,6 +97,33 @@ def test_outputs_are_written_where_the_keywords_say(tmp_path):
     with open(tmp_path / "summary.json") as file:
         assert json.load(file) == result
     assert result["algo"] == "a2c" and result["eval_episodes"] == 2
+
+
+def test_a_built_in_environment_trains_with_the_gil_released(tmp_path):
+    """While a thread trains, this thread runs Python and sees the CSV log part-way: rows written, not all of
+    them. With the GIL held, it could only look before the run starts or after it ends."""
+    log = tmp_path / "log.csv"
+    thread = threading.Thread(target=actorcritic.train, args=("ppo-clip", "CartPole-v1", 100_000),
+                              kwargs=dict(csv=str(log), quiet=True, eval_episodes=1))
+    thread.start()
+    iterations = 100_096 // 256  # the CSV's rows when the run ends: n_steps 32 x 8 envs per iteration
+    seen_part_way = False
+    while thread.is_alive() and not seen_part_way:
+        if log.exists():
+            rows = log.read_text().count("\n") - 1
+            seen_part_way = 0 < rows < iterations
+    thread.join()
+    assert seen_part_way
+    assert log.read_text().count("\n") - 1 == iterations
+
+
+def test_seeds_return_the_summary_across_them():
+    result = actorcritic.train("a2c", "CartPole-v1", steps=256, seeds=[4, 7], quiet=True, eval_episodes=2)
+    assert result["seeds"] == [4, 7] and [run["seed"] for run in result["runs"]] == [4, 7]
+    means = [run["eval_return_mean"] for run in result["runs"]]
+    assert result["eval_return_mean"] == pytest.approx(sum(means) / 2, rel=1e-12)
+    with pytest.raises(ValueError, match="give seed or seeds"):
+        actorcritic.train("a2c", "CartPole-v1", steps=256, seed=1, seeds=[4, 7])
 
 
 def test_a_loaded_discrete_policy_acts_as_actorcritic_eval_did(cartpole):
