@@ -82,6 +82,32 @@ int run_reinforce(const Invocation& invocation) {
   return train_on_environment<ac::Reinforce>(invocation, common, config, config.gamma);
 }
 
+/// RLOO: REINFORCE's flags with the group size instead of recentring; the envs hold whole groups.
+int run_rloo(const Invocation& invocation) {
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
+  ac::RlooConfig config;
+  config.optimizer.learning_rate = 5e-3;  // as REINFORCE's; measured on CartPole-v1 (tests/algorithms/test_rloo.cpp)
+  FlagSet flags;
+  add_common_flags(flags, common, env, invocation.algo, false);
+  flags.section("RLOO (Kool et al. 2019): complete episodes from shared starts, leave-one-out baseline");
+  flags.number("--group-size", "episodes drawn from each start state (k >= 2; must divide --envs)",
+               config.group_size, Range::positive);
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
+  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
+               Range::positive_or_inf);
+  flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
+  add_adam_flags(flags, config.optimizer);
+  if (parse_or_help(invocation, flags, common)) return 0;
+  if (config.group_size < 2) usage_error("--group-size: expected at least 2 episodes a start, got {}", config.group_size);
+  if (common.resume.empty() && common.envs % config.group_size != 0) {
+    usage_error("--group-size: expected a divisor of --envs {}, got {}", common.envs, config.group_size);
+  }
+  config.validate();
+  return train_on_environment<ac::RLOO>(invocation, common, config, config.gamma);
+}
+
 int run_actor_critic(const Invocation& invocation) {
   const bool off_policy = invocation.algo == "offpolicy";
   const Environment& env = invocation.environment();
@@ -132,7 +158,9 @@ int run_actor_critic(const Invocation& invocation) {
 }  // namespace
 
 int run_policy_gradient(const Invocation& invocation) {
-  return invocation.algo == "reinforce" ? run_reinforce(invocation) : run_actor_critic(invocation);
+  if (invocation.algo == "reinforce") return run_reinforce(invocation);
+  if (invocation.algo == "rloo") return run_rloo(invocation);
+  return run_actor_critic(invocation);
 }
 
 }  // namespace cli

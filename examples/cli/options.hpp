@@ -23,8 +23,9 @@
 
 namespace cli {
 
-inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",     "a2c",         "offpolicy",      "trpo",
-                                                  "ppo-kl",    "ppo-clip", "ppo-clip-kl", "ppo-clip-kl-ent"};
+inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",      "a2c",         "offpolicy",
+                                                  "trpo",      "ppo-kl",   "ppo-clip",    "ppo-clip-kl",
+                                                  "ppo-clip-kl-ent",       "rloo"};
 
 /// The command line before the algorithm's flags are known: --algo and --env
 /// choose which flags exist and their defaults; the rest (CommandLine::given,
@@ -113,8 +114,11 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
   o.normalize_rewards = env.normalize_rewards;
   o.hidden = env.hidden;
   o.initial_log_std = env.initial_log_std;
+  // RLOO: 4 groups of 4 episodes from shared starts (--group-size 4) per update.
+  if (algo == "rloo") o.envs = 16;
   if (env.key == EnvironmentKey::cartpole) {
     if (algo == "reinforce") o.steps = 1'000'000;
+    if (algo == "rloo") o.steps = 300'000;
     if (algo == "a2c" || algo == "vpg" || algo == "offpolicy") o.steps = 500'000;
   }
   // The partially observed tasks train a recurrent policy (rl-baselines3-zoo's ppo_lstm: ReLU layers on
@@ -123,7 +127,7 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
     if (algo != "offpolicy") o.recurrent = "gru";
     if (env.key == EnvironmentKey::cartpole_novel) o.activation = "relu";
   }
-  if (algo == "reinforce" && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
+  if ((algo == "reinforce" || algo == "rloo") && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
     o.normalize_rewards = false;
   }
   return o;

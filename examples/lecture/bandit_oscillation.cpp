@@ -1,7 +1,9 @@
 // Lecture demo (a): on the single-state bandit every reward is negative, so
 // plain REINFORCE lowers the probability of whatever it sampled and the policy
 // mean keeps jittering around the goal; recentring the returns or subtracting
-// the value V(s) (the advantage) removes the offset and the mean settles.
+// the value V(s) (the advantage) removes the offset and the mean settles, and
+// so do the group baselines of the lecture's last slide: RLOO (each sample
+// against the mean of the others) and GRPO (against the batch's mean, over its std).
 //
 //   bandit_oscillation [--seeds N (8)] [--csv PATH] [--plot PATH.png]
 //
@@ -22,11 +24,13 @@ int main(int argc, char** argv) {
     options.with_csv("bandit_oscillation.csv").with_plot();
     options.parse(argc, argv);
     using ac::lecture::Baseline;
-    const std::array baselines{Baseline::none, Baseline::recentred, Baseline::advantage};
+    const std::array baselines{Baseline::none, Baseline::recentred, Baseline::advantage, Baseline::leave_one_out,
+                               Baseline::group_normalized};
+    constexpr std::size_t kBaselines = baselines.size();
     const ac::lecture::BanditExperiment experiment;
     const auto updates = static_cast<std::size_t>(experiment.updates);
-    std::array<std::vector<double>, 3> distance, step;
-    for (std::size_t b = 0; b < 3; ++b) {
+    std::array<std::vector<double>, kBaselines> distance, step;
+    for (std::size_t b = 0; b < kBaselines; ++b) {
       distance[b].assign(updates, 0.0);
       step[b].assign(updates, 0.0);
       for (long seed = 0; seed < seeds; ++seed) {
@@ -37,11 +41,17 @@ int main(int argc, char** argv) {
         }
       }
     }
-    std::string csv =
-        "update,distance_none,distance_recentred,distance_advantage,step_none,step_recentred,step_advantage\n";
+    std::string csv = "update";
+    for (const char* column : {"distance", "step"}) {
+      for (const Baseline b : baselines) csv += fmt::format(",{}_{}", column, ac::lecture::to_string(b));
+    }
+    csv += "\n";
     for (std::size_t k = 0; k < updates; ++k) {
-      csv += fmt::format("{},{},{},{},{},{},{}\n", k + 1, distance[0][k], distance[1][k], distance[2][k], step[0][k],
-                         step[1][k], step[2][k]);
+      csv += fmt::format("{}", k + 1);
+      for (const auto* series : {&distance, &step}) {
+        for (std::size_t b = 0; b < kBaselines; ++b) csv += fmt::format(",{}", (*series)[b][k]);
+      }
+      csv += "\n";
     }
     ac::write_file_atomically(options.csv, csv);
     const auto late = [&](const std::vector<double>& v) {
@@ -52,7 +62,7 @@ int main(int argc, char** argv) {
     fmt::print("REINFORCE on the single-state bandit (d = {}, σ = {}, batch {}, SGD {}, {} seeds)\n", experiment.dims,
                experiment.sigma, experiment.batch, experiment.learning_rate, seeds);
     fmt::print("{:<10} {:>28} {:>26}\n", "baseline", "distance to goal (last 100)", "step length (last 100)");
-    for (std::size_t b = 0; b < 3; ++b) {
+    for (std::size_t b = 0; b < kBaselines; ++b) {
       fmt::print("{:<10} {:>28.3f} {:>26.4f}\n", ac::lecture::to_string(baselines[b]), late(distance[b]),
                  late(step[b]));
     }
@@ -61,7 +71,8 @@ int main(int argc, char** argv) {
       ac::plot_csv(options.csv, options.plot,
                    {.title = "REINFORCE on the single-state bandit: always-negative rewards",
                     .x = "update",
-                    .y = {"distance_none", "distance_recentred", "distance_advantage"},
+                    .y = {"distance_none", "distance_recentred", "distance_advantage", "distance_rloo",
+                          "distance_grpo"},
                     .x_label = "update",
                     .y_label = "distance of the policy mean to the goal",
                     .log_y = true});

@@ -12,6 +12,7 @@
 #include "actorcritic/algorithms/ppo.hpp"
 #include "actorcritic/algorithms/presets.hpp"
 #include "actorcritic/algorithms/reinforce.hpp"
+#include "actorcritic/algorithms/rloo.hpp"
 #include "actorcritic/algorithms/trpo.hpp"
 #include "actorcritic/algorithms/trust_region.hpp"
 
@@ -66,6 +67,7 @@
 #include "actorcritic/kernels/categorical.hpp"
 #include "actorcritic/kernels/common.hpp"
 #include "actorcritic/kernels/gaussian.hpp"
+#include "actorcritic/kernels/group_advantages.hpp"
 #include "actorcritic/kernels/importance.hpp"
 #include "actorcritic/kernels/normalization.hpp"
 

@@ -66,3 +66,26 @@ TEST_CASE("always-negative rewards make REINFORCE oscillate; recentring or an ad
   }
   AC_CHECK_LEARNING_MAJORITY(trials);
 }
+
+TEST_CASE("the group baselines (RLOO, GRPO) settle on the bandit where plain REINFORCE oscillates",
+          "[algorithms][rloo][bandit][learning]") {
+  // The batch of 8 samples from the one state is one group. Trials (blocks 0, 1, 2): distances 0.125/0.133/0.116
+  // (RLOO) and 0.120/0.129/0.106 (GRPO) against plain REINFORCE's 0.280/0.315/0.253.
+  ac::test::LearningTrials trials(
+      "bandit, 8 seeds per block: plain REINFORCE's update spread and final distance > 1.8x RLOO's and GRPO's, "
+      "which end < 0.2 from the goal");
+  for (const std::uint64_t block : ac::test::learning_seeds()) {
+    const Measured plain = run(Baseline::none, block);
+    const Measured rloo = run(Baseline::leave_one_out, block);
+    const Measured grpo = run(Baseline::group_normalized, block);
+    const bool passed = plain.update_spread > 1.8 * rloo.update_spread && plain.update_spread > 1.8 * grpo.update_spread &&
+                        plain.final_distance > 1.8 * rloo.final_distance &&
+                        plain.final_distance > 1.8 * grpo.final_distance && rloo.final_distance < 0.2 &&
+                        grpo.final_distance < 0.2;
+    trials.record(block, plain.final_distance / std::max(rloo.final_distance, grpo.final_distance), passed,
+                  fmt::format("spread {:.3f} vs {:.3f}/{:.3f}, distance {:.3f} vs {:.3f}/{:.3f}", plain.update_spread,
+                              rloo.update_spread, grpo.update_spread, plain.final_distance, rloo.final_distance,
+                              grpo.final_distance));
+  }
+  AC_CHECK_LEARNING_MAJORITY(trials);
+}

@@ -126,6 +126,17 @@ for run in "--algo ppo-clip --n-steps 32 --sequence-length 8 --hidden-state 16" 
   cmp -s recurrent_full.ckpt recurrent.ckpt || fail "a stopped and resumed run with $run differs from the uninterrupted one"
   expect 0 "evaluation over 2 episodes" "$eval" --load recurrent.ckpt --episodes 2
 done
+# RLOO (an iteration is 16 episodes of up to 500 steps: 8000 steps): --resume alone continues the groups'
+# shared starts bit for bit; a group size must divide --envs.
+expect 0 "evaluation over" "$train" --algo rloo --steps 40000 --quiet --eval-episodes 1 --save rloo.ckpt
+mv rloo.ckpt rloo_full.ckpt
+expect 0 "evaluation over" "$train" --algo rloo --steps 40000 --quiet --eval-episodes 1 --stop-after 16000 \
+  --save rloo.ckpt
+expect 0 "resuming at" "$train" --resume rloo.ckpt
+cmp -s rloo_full.ckpt rloo.ckpt || fail "a stopped and resumed RLOO run differs from the uninterrupted one"
+expect 2 "--group-size: expected a divisor of --envs 16, got 3" "$train" --algo rloo --group-size 3
+expect 2 "--group-size: expected at least 2 episodes a start, got 1" "$train" --algo rloo --group-size 1
+expect 2 "unknown flag --group-size" "$train" --algo reinforce --group-size 4
 expect 2 "--hidden-state: only with --recurrent gru" "$train" --hidden-state 32
 expect 2 "--sequence-length: only with --recurrent gru" "$train" --sequence-length 8
 expect 2 "--sequence-length: expected a divisor of --n-steps (32), got 5" \
@@ -262,7 +273,7 @@ printf '{"steps": 100, "hidden": [64]}' > bad.json
 expect 2 "\"hidden\": expected a string, a number or true/false" "$train" --config bad.json
 # Every algorithm on every environment: the summary's configuration, given back with --config,
 # trains the same run (the same checkpoint), and no default is a value its flag refuses.
-for algo in reinforce vpg a2c offpolicy trpo ppo-kl ppo-clip ppo-clip-kl ppo-clip-kl-ent; do
+for algo in reinforce vpg a2c offpolicy trpo ppo-kl ppo-clip ppo-clip-kl ppo-clip-kl-ent rloo; do
   for env in CartPole-v1 Pendulum-v1 MountainCar-v0 MountainCarContinuous-v0 Acrobot-v1 SingleStateBandit-v0; do
     "$train" --algo $algo --env $env --steps 1 --quiet --eval-episodes 1 --summary pair.json --save pair.ckpt \
       >pair.out 2>&1 || fail "$algo on $env: $(cat pair.out)"

@@ -267,6 +267,11 @@ class Reach:
         return np.array([self.x], dtype=np.float32), -abs(self.x), False, self.t >= 50, {}
 
 
+def test_group_starts_need_an_environment_that_restores_its_state():
+    with pytest.raises(RuntimeError, match="python:PythonCartPole: state: a run-time environment does not expose"):
+        actorcritic.train("rloo", PythonCartPole, steps=1000, quiet=True)
+
+
 def test_a_continuous_python_environment_trains_a_gaussian_policy(tmp_path):
     result = actorcritic.train("ppo-clip", Reach, steps=20_000, seed=0, quiet=True, save=str(tmp_path / "r.ckpt"))
     untrained = actorcritic.train("ppo-clip", Reach, steps=64 * 8, seed=0, quiet=True, n_steps=64)

@@ -79,13 +79,7 @@ class Reinforce {
     reserve(n, steps);
     UpdateDiagnostics diagnostics;
     // 1. Mask: the first episode of each env (the steps after its end belong to a cut-off episode).
-    for (Index i = 0; i < n; ++i) {
-      bool alive = true;
-      for (Index t = 0; t < steps; ++t) {
-        mask_(i, t) = alive ? Scalar(1) : Scalar(0);
-        if (buffer.ended(i, t) != Scalar(0)) alive = false;
-      }
-    }
+    first_episode_mask(buffer, mask_);
     // 2. Reward-to-go within each episode; no bootstrap (next_values are 0).
     kernels::discounted_returns(buffer.rewards, buffer.next_values, buffer.terminated, buffer.ended,
                                 static_cast<Scalar>(config_.gamma), returns_);

@@ -81,6 +81,26 @@ class VectorEnv {
     return observations_;
   }
 
+  /// Group starts for the group baselines (RLOO, GRPO): the copies form consecutive groups of
+  /// `group_size`, and every copy of a group continues from its group's first copy's current state
+  /// (Env::state()/set_state(), so each keeps its own generator: the k episodes are independent draws
+  /// from one start). Call it right after a reset. An environment that cannot restore a state throws.
+  void share_start_states(Index group_size) {
+    check_positive("VectorEnv::share_start_states: group_size", group_size);
+    if (size() % group_size != 0) {
+      throw_invalid_argument("VectorEnv::share_start_states: group_size: expected a divisor of the {} copies, got {}",
+                             size(), group_size);
+    }
+    for (Index leader = 0; leader < size(); leader += group_size) {
+      const Eigen::VectorXd state = envs_[static_cast<std::size_t>(leader)].state();
+      for (Index i = leader + 1; i < leader + group_size; ++i) {
+        envs_[static_cast<std::size_t>(i)].set_state(state);
+        observations_.col(i) = observations_.col(leader);  // an observation is a function of the state
+        store_mask(i);
+      }
+    }
+  }
+
   /// One step of every copy with discrete actions (one per copy).
   void step(std::span<const Action> actions)
     requires DiscreteEnv<E>

@@ -99,6 +99,20 @@ class RolloutBuffer {
 template <class Policy>
 using RolloutBufferFor = RolloutBuffer<typename Policy::Scalar, typename Policy::Actions>;
 
+/// `mask` (N x T) is 1 on the steps of each env's first episode in the rollout and 0 after it ends (steps
+/// of an episode the rollout cut off): the mask of the learners on complete episodes (REINFORCE, RLOO).
+template <RealScalar S, class A>
+void first_episode_mask(const RolloutBuffer<S, A>& buffer, Matrix<S>& mask) {
+  check_shape("first_episode_mask: mask", mask.rows(), mask.cols(), buffer.envs(), buffer.steps());
+  for (Index i = 0; i < buffer.envs(); ++i) {
+    bool alive = true;
+    for (Index t = 0; t < buffer.steps(); ++t) {
+      mask(i, t) = alive ? S(1) : S(0);
+      if (buffer.ended(i, t) != S(0)) alive = false;
+    }
+  }
+}
+
 /// A buffer shaped for `steps` steps of `env` under `policy`.
 template <class Policy, class VecEnv>
 RolloutBufferFor<Policy> make_rollout_buffer(Index steps, const VecEnv& env, const Policy& policy) {

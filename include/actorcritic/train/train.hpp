@@ -86,6 +86,8 @@ class TrainingLoop {
     UpdateDiagnostics diagnostics;
     if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
       env.reset();
+      // The group baselines (RLOO): each group of envs starts its episodes from one state.
+      if constexpr (requires { algorithm.group_size(); }) env.share_start_states(algorithm.group_size());
       collector_.reset_states();
       const auto& buffer = collector_.collect(env, algorithm.actor(), nullptr, rng_, env.env(0).max_episode_steps());
       synchronize_normalizer();
