@@ -62,6 +62,19 @@ void a2c_defaults(std::string_view algo, const Environment& env, ac::A2CConfig& 
   }
 }
 
+/// The flags REINFORCE and RLOO share (their settings' common fields, detail::EpisodeLearner), with the
+/// algorithm's own after --gamma (the order the help and a checkpoint's remembered flags keep).
+template <class Config, class OwnFlags = void (*)()>
+void add_episode_learner_flags(FlagSet& flags, Config& config, OwnFlags own_flags = [] {}) {
+  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
+  own_flags();
+  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
+  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
+               Range::positive_or_inf);
+  flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
+  add_adam_flags(flags, config.optimizer);
+}
+
 int run_reinforce(const Invocation& invocation) {
   const Environment& env = invocation.environment();
   CommonOptions common = env_defaults(env, invocation.algo);
@@ -70,13 +83,9 @@ int run_reinforce(const Invocation& invocation) {
   FlagSet flags;
   add_common_flags(flags, common, env, invocation.algo, false);
   flags.section("REINFORCE (Williams 1992): complete episodes, reward-to-go");
-  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
-  flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
-  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
-  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
-               Range::positive_or_inf);
-  flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
-  add_adam_flags(flags, config.optimizer);
+  add_episode_learner_flags(flags, config, [&] {
+    flags.boolean("--recenter", "subtract the batch mean of the returns", config.recenter);
+  });
   if (parse_or_help(invocation, flags, common)) return 0;
   config.validate();
   return train_on_environment<ac::Reinforce>(invocation, common, config, config.gamma);
@@ -93,12 +102,7 @@ int run_rloo(const Invocation& invocation) {
   flags.section("RLOO (Kool et al. 2019): complete episodes from shared starts, leave-one-out baseline");
   flags.number("--group-size", "episodes drawn from each start state (k >= 2; must divide --envs)",
                config.group_size, Range::positive);
-  flags.number("--gamma", "discount γ", config.gamma, Range::discount);
-  flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
-  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
-               Range::positive_or_inf);
-  flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
-  add_adam_flags(flags, config.optimizer);
+  add_episode_learner_flags(flags, config);
   if (parse_or_help(invocation, flags, common)) return 0;
   if (config.group_size < 2) usage_error("--group-size: expected at least 2 episodes a start, got {}", config.group_size);
   if (common.resume.empty() && common.envs % config.group_size != 0) {

@@ -47,35 +47,88 @@ struct ReinforceConfig {
   }
 };
 
-template <Policy P>
-class Reinforce {
+namespace detail {
+
+/// What the learners on complete episodes without a critic share (REINFORCE, RLOO): the actor, the
+/// settings (gamma, ent_coef, max_grad_norm, an Adam optimizer), the score-function objective, the
+/// ranks, and the step: clip the gradient's norm (a guard), then Adam.
+template <Policy P, class Config>
+class EpisodeLearner {
  public:
   using Scalar = typename P::Scalar;
   using PolicyType = P;
-  using Settings = ReinforceConfig;
-  static constexpr std::string_view kName = "reinforce";
+  using Settings = Config;
   /// Each batch is one complete episode per env: the training loop resets the
   /// envs and collects up to the episode limit (no critic).
   static constexpr bool kCompleteEpisodes = true;
 
-  Reinforce(P& actor, const ReinforceConfig& config = {})
+  EpisodeLearner(P& actor, const Config& config)
       : actor_(actor), config_(config), optimizer_(actor.network().parameter_count(), config.optimizer) {
     config_.validate();
   }
-  [[nodiscard]] const ReinforceConfig& config() const { return config_; }
-  [[nodiscard]] const ReinforceConfig& settings() const { return config_; }
+  [[nodiscard]] const Config& config() const { return config_; }
+  [[nodiscard]] const Config& settings() const { return config_; }
   /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
   template <class Archive>
   void serialize(Archive& a) {
     a.field("optimizer", optimizer_);
   }
   P& actor() { return actor_; }
-  /// Data-parallel over `comm`'s ranks: the recentring baseline is the global
-  /// batch's mean return and the gradient the global batch's (one allreduce).
+  /// Data-parallel over `comm`'s ranks: every statistic and the gradient are the global batch's.
   void set_communicator(CommunicatorRef comm) { comm_ = comm; }
 
+ protected:
+  /// The gradient of the loss −scale Σ w log π(a|s) − c_H Σ m H / Σ m over the rollout (w and m `N x T`) into the
+  /// actor's gradients(), averaged over the ranks with `samples` as this rank's share; the loss and the entropy
+  /// into `d`.
+  void score_function_gradient(const RolloutBufferFor<P>& buffer, const Matrix<Scalar>& weights, double scale,
+                               const Matrix<Scalar>& mask, double samples, UpdateDiagnostics& d) {
+    const Index batch = buffer.size();
+    const ConstMatrixMap<Scalar> weight_row(weights.data(), 1, batch);
+    const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask.data(), 1, batch);
+    use_rollout_sequences(actor_, nullptr, buffer, starts_);  // a recurrent policy: the episodes as sequences
+    objective_.begin(actor_.distribution(buffer.observations, buffer.action_masks()), buffer.actions);
+    d.policy_loss = objective_.score_function(weight_row, scale);
+    objective_.entropy_bonus(config_.ent_coef, 1.0 / static_cast<double>(mask.sum()), &mask_row);
+    d.entropy = objective_.entropy();
+    actor_.network().zero_gradients();
+    actor_.backward(objective_.gradient());
+    average_gradients(comm_, actor_.network().gradients(), samples, workspace_);
+    mean_across_ranks(comm_, samples, {&d.policy_loss, &d.entropy});
+  }
+
+  /// Clips the gradient in the actor's gradients() to max_grad_norm and takes the Adam step;
+  /// returns the norm before clipping.
+  double step() {
+    const double norm = optim::clip_gradient_norm<Scalar>(actor_.network().gradients(), config_.max_grad_norm);
+    optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
+    return norm;
+  }
+
+  P& actor_;
+  Config config_;
+  optim::Adam<Scalar> optimizer_;
+  PolicyObjective<P> objective_;
+  nn::EpisodeStarts starts_;
+  CommunicatorRef comm_;
+  std::vector<Scalar> workspace_;
+};
+
+}  // namespace detail
+
+template <Policy P>
+class Reinforce : public detail::EpisodeLearner<P, ReinforceConfig> {
+  using Base = detail::EpisodeLearner<P, ReinforceConfig>;
+  using Base::comm_, Base::config_;
+
+ public:
+  using Scalar = typename Base::Scalar;
+  static constexpr std::string_view kName = "reinforce";
+
+  Reinforce(P& actor, const ReinforceConfig& config = {}) : Base(actor, config) {}
+
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
-    const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
+    const Index n = buffer.envs(), steps = buffer.steps();
     reserve(n, steps);
     UpdateDiagnostics diagnostics;
     // 1. Mask: the first episode of each env (the steps after its end belong to a cut-off episode).
@@ -93,19 +146,8 @@ class Reinforce {
     diagnostics.baseline = baseline;
     weights_ = (mask_.array() * (returns_.array() - static_cast<Scalar>(baseline)));  // N x T
     // 3. Loss −Σ m (G − b) log π / Σ m − c_H Σ m H / Σ m (the same score-function term as A2C's).
-    const ConstMatrixMap<Scalar> weight_row(weights_.data(), 1, batch);
-    const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask_.data(), 1, batch);
-    use_rollout_sequences(actor_, nullptr, buffer, starts_);  // a recurrent policy: the episodes as sequences
-    objective_.begin(actor_.distribution(buffer.observations, buffer.action_masks()), buffer.actions);
-    diagnostics.policy_loss = objective_.score_function(weight_row, 1.0 / used);
-    objective_.entropy_bonus(config_.ent_coef, 1.0 / used, &mask_row);
-    diagnostics.entropy = objective_.entropy();
-    actor_.network().zero_gradients();
-    actor_.backward(objective_.gradient());
-    average_gradients(comm_, actor_.network().gradients(), used, workspace_);
-    mean_across_ranks(comm_, used, {&diagnostics.policy_loss, &diagnostics.entropy});
-    diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(actor_.network().gradients(), config_.max_grad_norm);
-    optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
+    this->score_function_gradient(buffer, weights_, 1.0 / used, mask_, used, diagnostics);
+    diagnostics.grad_norm = this->step();
     return diagnostics;
   }
 
@@ -117,14 +159,7 @@ class Reinforce {
     weights_.resize(n, steps);
   }
 
-  P& actor_;
-  ReinforceConfig config_;
-  optim::Adam<Scalar> optimizer_;
-  PolicyObjective<P> objective_;
   Matrix<Scalar> mask_, returns_, weights_;
-  nn::EpisodeStarts starts_;
-  CommunicatorRef comm_;
-  std::vector<Scalar> workspace_;
 };
 
 template <Policy P>

@@ -16,6 +16,7 @@
 
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
+#include "actorcritic/algorithms/reinforce.hpp"
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/error.hpp"
@@ -61,37 +62,23 @@ struct RlooConfig {
   }
 };
 
+/// Complete episodes as REINFORCE's (detail::EpisodeLearner); data-parallel, each rank's envs hold whole groups.
 template <Policy P>
-class RLOO {
+class RLOO : public detail::EpisodeLearner<P, RlooConfig> {
+  using Base = detail::EpisodeLearner<P, RlooConfig>;
+  using Base::comm_, Base::config_;
+
  public:
-  using Scalar = typename P::Scalar;
-  using PolicyType = P;
-  using Settings = RlooConfig;
+  using Scalar = typename Base::Scalar;
   static constexpr std::string_view kName = "rloo";
-  /// Each batch is one complete episode per env (the training loop resets the envs) ...
-  static constexpr bool kCompleteEpisodes = true;
-  /// ... and the envs' groups of group_size() start from the same state.
+  /// The envs' groups of group_size() start their episodes from the same state.
   [[nodiscard]] Index group_size() const { return config_.group_size; }
 
-  RLOO(P& actor, const RlooConfig& config = {})
-      : actor_(actor), config_(config), optimizer_(actor.network().parameter_count(), config.optimizer) {
-    config_.validate();
-  }
-  [[nodiscard]] const RlooConfig& config() const { return config_; }
-  [[nodiscard]] const RlooConfig& settings() const { return config_; }
-  /// The learner's state beyond the networks' parameters (optimizer moments), for checkpoints.
-  template <class Archive>
-  void serialize(Archive& a) {
-    a.field("optimizer", optimizer_);
-  }
-  P& actor() { return actor_; }
-  /// Data-parallel over `comm`'s ranks: each rank's envs hold whole groups; the gradient is the
-  /// mean over every rank's episodes (one allreduce).
-  void set_communicator(CommunicatorRef comm) { comm_ = comm; }
+  RLOO(P& actor, const RlooConfig& config = {}) : Base(actor, config) {}
 
   /// The estimate of ∇(−J) above into the actor's gradients(), without a step.
   UpdateDiagnostics gradient(const RolloutBufferFor<P>& buffer) {
-    const Index n = buffer.envs(), steps = buffer.steps(), batch = buffer.size();
+    const Index n = buffer.envs(), steps = buffer.steps();
     if (n % config_.group_size != 0) {
       throw_invalid_argument("RLOO::update: buffer: expected whole groups of {} envs, got {} envs",
                              config_.group_size, n);
@@ -106,28 +93,16 @@ class RLOO {
     kernels::leave_one_out_advantages(episode_returns_, config_.group_size, advantages_);
     diagnostics.batch_return = static_cast<double>(episode_returns_.mean());
     diagnostics.baseline = diagnostics.batch_return;  // the mean of the leave-one-out baselines
-    const double used = static_cast<double>(mask_.sum());
     weights_ = mask_.array().colwise() * advantages_.array();  // N x T: A_i on every step of episode i
     mean_across_ranks(comm_, double(n), {&diagnostics.batch_return, &diagnostics.baseline});
     // Loss −(1/N) Σ_i A_i Σ_t log π(a_t|s_t) − c_H Σ m H / Σ m.
-    const ConstMatrixMap<Scalar> weight_row(weights_.data(), 1, batch);
-    const ConstMatrixRef<Scalar> mask_row = ConstMatrixMap<Scalar>(mask_.data(), 1, batch);
-    use_rollout_sequences(actor_, nullptr, buffer, starts_);  // a recurrent policy: the episodes as sequences
-    objective_.begin(actor_.distribution(buffer.observations, buffer.action_masks()), buffer.actions);
-    diagnostics.policy_loss = objective_.score_function(weight_row, 1.0 / static_cast<double>(n));
-    objective_.entropy_bonus(config_.ent_coef, 1.0 / used, &mask_row);
-    diagnostics.entropy = objective_.entropy();
-    actor_.network().zero_gradients();
-    actor_.backward(objective_.gradient());
-    average_gradients(comm_, actor_.network().gradients(), double(n), workspace_);
-    mean_across_ranks(comm_, double(n), {&diagnostics.policy_loss, &diagnostics.entropy});
+    this->score_function_gradient(buffer, weights_, 1.0 / static_cast<double>(n), mask_, double(n), diagnostics);
     return diagnostics;
   }
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
     UpdateDiagnostics diagnostics = gradient(buffer);
-    diagnostics.grad_norm = optim::clip_gradient_norm<Scalar>(actor_.network().gradients(), config_.max_grad_norm);
-    optimizer_.step(actor_.network().parameters(), actor_.network().gradients());
+    diagnostics.grad_norm = this->step();
     return diagnostics;
   }
 
@@ -141,15 +116,8 @@ class RLOO {
     advantages_.resize(n);
   }
 
-  P& actor_;
-  RlooConfig config_;
-  optim::Adam<Scalar> optimizer_;
-  PolicyObjective<P> objective_;
   Matrix<Scalar> mask_, returns_, weights_;
   Vector<Scalar> episode_returns_, advantages_;
-  nn::EpisodeStarts starts_;
-  CommunicatorRef comm_;
-  std::vector<Scalar> workspace_;
 };
 
 template <Policy P>
