@@ -130,9 +130,10 @@ ac::envs::Box box_of(const py::handle& space, std::string_view env, std::string_
     if (array && array.ndim() == 0) return Eigen::VectorXf::Constant(dim, *array.data()).eval();
     return float_vector(value, dim, env, fmt::format("{}.{}", which, name));
   };
+  Eigen::VectorXf low = bound("low", -HUGE_VALF), high = bound("high", HUGE_VALF);  // each named if malformed
   try {
-    return {bound("low", -HUGE_VALF), bound("high", HUGE_VALF)};
-  } catch (const ac::InvalidArgument& error) {
+    return {std::move(low), std::move(high)};
+  } catch (const ac::InvalidArgument& error) {  // the Box's own check: low <= high, no NaN
     throw ac::InvalidArgument(fmt::format("{}: {}: {}", env, which, error.what()));
   }
 }
@@ -181,14 +182,6 @@ struct PythonEnvironment {
       row = cli::custom_environment_row(*continuous);
     }
   }
-  PythonEnvironment(const PythonEnvironment&) = delete;
-  PythonEnvironment& operator=(const PythonEnvironment&) = delete;
-  ~PythonEnvironment() {
-    // The prototypes hold Python objects (released under the GIL by the instances) and the factory.
-    discrete.reset();
-    continuous.reset();
-  }
-
  private:
   template <class Action>
   static std::function<std::unique_ptr<ac::envs::EnvInstance<Action>>()> make_instance(const py::object& make_env,
@@ -279,18 +272,12 @@ class LoadedPolicy final : public PolicyBase {
   Inference policy_;
 };
 
-/// The policy type a checkpoint holds, chosen as actorcritic-export chooses it.
+/// The policy type a checkpoint holds (ac::with_checkpoint_actor, as actorcritic-export chooses it).
 std::unique_ptr<PolicyBase> load_policy(const std::string& path) {
   py::gil_scoped_release release;
-  const auto header = ac::read_run_header(path).header;
-  const std::string kind = header.environment.action_kind();
-  if (header.policy == "squashed_gaussian")
-    return std::make_unique<LoadedPolicy<ac::SquashedGaussianActor<float>>>(path);
-  if (header.policy == "beta") return std::make_unique<LoadedPolicy<ac::BetaActor<float>>>(path);
-  if (kind == "multi_discrete") return std::make_unique<LoadedPolicy<ac::MultiCategoricalActor<float>>>(path);
-  if (kind == "multi_binary") return std::make_unique<LoadedPolicy<ac::BernoulliActor<float>>>(path);
-  if (kind == "discrete") return std::make_unique<LoadedPolicy<ac::CategoricalActor<float>>>(path);
-  return std::make_unique<LoadedPolicy<ac::GaussianActor<float>>>(path);
+  return ac::with_checkpoint_actor(ac::read_run_header(path).header, [&]<class Actor>() -> std::unique_ptr<PolicyBase> {
+    return std::make_unique<LoadedPolicy<Actor>>(path);
+  });
 }
 
 /// Gymnasium's names for the action space: {"kind": "discrete", "n": ...}, {"kind": "box", "shape", "low",

@@ -72,13 +72,7 @@ int export_policy(const ExportOptions& options) {
 int main(int argc, char** argv) {
   return cli::guarded_main("actorcritic-export", [&] {
     const ExportOptions options = parse(argc, argv);
-    const auto header = ac::read_run_header(options.load).header;
-    const std::string kind = header.environment.action_kind();
-    if (header.policy == "squashed_gaussian") return export_policy<ac::SquashedGaussianActor<float>>(options);
-    if (header.policy == "beta") return export_policy<ac::BetaActor<float>>(options);
-    if (kind == "multi_discrete") return export_policy<ac::MultiCategoricalActor<float>>(options);
-    if (kind == "multi_binary") return export_policy<ac::BernoulliActor<float>>(options);
-    return kind == "discrete" ? export_policy<ac::CategoricalActor<float>>(options)
-                              : export_policy<ac::GaussianActor<float>>(options);
+    return ac::with_checkpoint_actor(ac::read_run_header(options.load).header,
+                                     [&]<class Actor>() { return export_policy<Actor>(options); });
   });
 }

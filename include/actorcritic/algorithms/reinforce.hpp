@@ -78,6 +78,20 @@ class EpisodeLearner {
   void set_communicator(CommunicatorRef comm) { comm_ = comm; }
 
  protected:
+  /// The batch's episodes: mask_ (first_episode_mask) and returns_, each step's discounted reward-to-go within
+  /// its episode (no bootstrap: next_values are 0); the workspaces only grow.
+  void episode_returns(const RolloutBufferFor<P>& buffer) {
+    const Index n = buffer.envs(), steps = buffer.steps();
+    if (mask_.rows() != n || mask_.cols() != steps) {
+      mask_.resize(n, steps);
+      returns_.resize(n, steps);
+      weights_.resize(n, steps);
+    }
+    first_episode_mask(buffer, mask_);
+    kernels::discounted_returns(buffer.rewards, buffer.next_values, buffer.terminated, buffer.ended,
+                                static_cast<Scalar>(config_.gamma), returns_);
+  }
+
   /// The gradient of the loss −scale Σ w log π(a|s) − c_H Σ m H / Σ m over the rollout (w and m `N x T`) into the
   /// actor's gradients(), averaged over the ranks with `samples` as this rank's share; the loss and the entropy
   /// into `d`.
@@ -107,6 +121,7 @@ class EpisodeLearner {
 
   P& actor_;
   Config config_;
+  Matrix<Scalar> mask_, returns_, weights_;  // N x T: first-episode mask, reward-to-go, score-function weights
   optim::Adam<Scalar> optimizer_;
   PolicyObjective<P> objective_;
   nn::EpisodeStarts starts_;
@@ -119,7 +134,7 @@ class EpisodeLearner {
 template <Policy P>
 class Reinforce : public detail::EpisodeLearner<P, ReinforceConfig> {
   using Base = detail::EpisodeLearner<P, ReinforceConfig>;
-  using Base::comm_, Base::config_;
+  using Base::comm_, Base::config_, Base::mask_, Base::returns_, Base::weights_;
 
  public:
   using Scalar = typename Base::Scalar;
@@ -128,14 +143,10 @@ class Reinforce : public detail::EpisodeLearner<P, ReinforceConfig> {
   Reinforce(P& actor, const ReinforceConfig& config = {}) : Base(actor, config) {}
 
   UpdateDiagnostics update(const RolloutBufferFor<P>& buffer) {
-    const Index n = buffer.envs(), steps = buffer.steps();
-    reserve(n, steps);
+    const Index n = buffer.envs();
     UpdateDiagnostics diagnostics;
-    // 1. Mask: the first episode of each env (the steps after its end belong to a cut-off episode).
-    first_episode_mask(buffer, mask_);
-    // 2. Reward-to-go within each episode; no bootstrap (next_values are 0).
-    kernels::discounted_returns(buffer.rewards, buffer.next_values, buffer.terminated, buffer.ended,
-                                static_cast<Scalar>(config_.gamma), returns_);
+    // 1–2. The first episode of each env (the steps after its end belong to a cut-off episode), its reward-to-go.
+    this->episode_returns(buffer);
     const double used = static_cast<double>(mask_.sum());
     diagnostics.batch_return = static_cast<double>(returns_.col(0).mean());
     double baseline = config_.recenter ? static_cast<double>((mask_.array() * returns_.array()).sum()) / used : 0.0;
@@ -150,16 +161,6 @@ class Reinforce : public detail::EpisodeLearner<P, ReinforceConfig> {
     diagnostics.grad_norm = this->step();
     return diagnostics;
   }
-
- private:
-  void reserve(Index n, Index steps) {
-    if (mask_.rows() == n && mask_.cols() == steps) return;
-    mask_.resize(n, steps);
-    returns_.resize(n, steps);
-    weights_.resize(n, steps);
-  }
-
-  Matrix<Scalar> mask_, returns_, weights_;
 };
 
 template <Policy P>

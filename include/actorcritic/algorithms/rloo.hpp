@@ -66,7 +66,7 @@ struct RlooConfig {
 template <Policy P>
 class RLOO : public detail::EpisodeLearner<P, RlooConfig> {
   using Base = detail::EpisodeLearner<P, RlooConfig>;
-  using Base::comm_, Base::config_;
+  using Base::comm_, Base::config_, Base::mask_, Base::returns_, Base::weights_;
 
  public:
   using Scalar = typename Base::Scalar;
@@ -78,20 +78,17 @@ class RLOO : public detail::EpisodeLearner<P, RlooConfig> {
 
   /// The estimate of ∇(−J) above into the actor's gradients(), without a step.
   UpdateDiagnostics gradient(const RolloutBufferFor<P>& buffer) {
-    const Index n = buffer.envs(), steps = buffer.steps();
+    const Index n = buffer.envs();
     if (n % config_.group_size != 0) {
-      throw_invalid_argument("RLOO::update: buffer: expected whole groups of {} envs, got {} envs",
+      throw_invalid_argument("RLOO::gradient: buffer: expected whole groups of {} envs, got {} envs",
                              config_.group_size, n);
     }
-    reserve(n, steps);
     UpdateDiagnostics diagnostics;
-    first_episode_mask(buffer, mask_);
-    // R_i: the discounted return of env i's episode from its start (no bootstrap: next_values are 0).
-    kernels::discounted_returns(buffer.rewards, buffer.next_values, buffer.terminated, buffer.ended,
-                                static_cast<Scalar>(config_.gamma), returns_);
-    episode_returns_ = returns_.col(0);
-    kernels::leave_one_out_advantages(episode_returns_, config_.group_size, advantages_);
-    diagnostics.batch_return = static_cast<double>(episode_returns_.mean());
+    // R_i = returns_(i, 0): the discounted return of env i's episode from its start.
+    this->episode_returns(buffer);
+    if (advantages_.size() != n) advantages_.resize(n);
+    kernels::leave_one_out_advantages(returns_.col(0), config_.group_size, advantages_);
+    diagnostics.batch_return = static_cast<double>(returns_.col(0).mean());
     diagnostics.baseline = diagnostics.batch_return;  // the mean of the leave-one-out baselines
     weights_ = mask_.array().colwise() * advantages_.array();  // N x T: A_i on every step of episode i
     mean_across_ranks(comm_, double(n), {&diagnostics.batch_return, &diagnostics.baseline});
@@ -107,17 +104,7 @@ class RLOO : public detail::EpisodeLearner<P, RlooConfig> {
   }
 
  private:
-  void reserve(Index n, Index steps) {
-    if (mask_.rows() == n && mask_.cols() == steps) return;
-    mask_.resize(n, steps);
-    returns_.resize(n, steps);
-    weights_.resize(n, steps);
-    episode_returns_.resize(n);
-    advantages_.resize(n);
-  }
-
-  Matrix<Scalar> mask_, returns_, weights_;
-  Vector<Scalar> episode_returns_, advantages_;
+  Vector<Scalar> advantages_;
 };
 
 template <Policy P>

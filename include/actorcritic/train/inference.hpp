@@ -11,6 +11,9 @@
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/atomic_file.hpp"
 #include "actorcritic/core/error.hpp"
+#include "actorcritic/policies/box_actor.hpp"
+#include "actorcritic/policies/categorical_actor.hpp"
+#include "actorcritic/policies/multi_discrete_actors.hpp"
 #include "actorcritic/policies/policy.hpp"
 #include "actorcritic/policies/policy_network.hpp"
 #include "actorcritic/rollout/vec_normalize.hpp"
@@ -129,5 +132,18 @@ class InferencePolicy {
   Eigen::VectorXf low_, high_;
   std::optional<ActionChooser<Actor>> chooser_;
 };
+
+/// Calls f.template operator()<Actor>() with the float actor type a checkpoint's policy loads as
+/// (InferencePolicy<Actor>): its recorded policy (squashed Gaussian, Beta), else its action kind's default.
+template <class F>
+decltype(auto) with_checkpoint_actor(const CheckpointHeader& header, F&& f) {
+  const std::string kind = header.environment.action_kind();
+  if (header.policy == "squashed_gaussian") return f.template operator()<SquashedGaussianActor<float>>();
+  if (header.policy == "beta") return f.template operator()<BetaActor<float>>();
+  if (kind == "multi_discrete") return f.template operator()<MultiCategoricalActor<float>>();
+  if (kind == "multi_binary") return f.template operator()<BernoulliActor<float>>();
+  if (kind == "discrete") return f.template operator()<CategoricalActor<float>>();
+  return f.template operator()<GaussianActor<float>>();
+}
 
 }  // namespace ac
