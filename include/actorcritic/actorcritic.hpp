@@ -6,6 +6,7 @@
 #include "actorcritic/algorithms/actor_critic_parameters.hpp"
 #include "actorcritic/algorithms/diagnostics.hpp"
 #include "actorcritic/algorithms/estimators.hpp"
+#include "actorcritic/algorithms/grpo.hpp"
 #include "actorcritic/algorithms/minibatch.hpp"
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/algorithms/off_policy.hpp"

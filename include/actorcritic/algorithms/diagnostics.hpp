@@ -33,6 +33,7 @@ struct UpdateDiagnostics {
   double log_weight_std = kUnset;
   double log_weight_max_abs = kUnset;
   double truncated_fraction = kUnset; // off-policy: share of weights cut at c̄
+  double reference_kl = kUnset;       // GRPO: mean KL(π ‖ π_ref) to the reference policy (its estimator's), last epoch
 
   /// (name, member) of every field, in CSV column order.
   static constexpr std::array fields{
@@ -60,6 +61,7 @@ struct UpdateDiagnostics {
                                                                &UpdateDiagnostics::log_weight_max_abs},
       std::pair<std::string_view, double UpdateDiagnostics::*>{"truncated_fraction",
                                                                &UpdateDiagnostics::truncated_fraction},
+      std::pair<std::string_view, double UpdateDiagnostics::*>{"reference_kl", &UpdateDiagnostics::reference_kl},
   };
 };
 

@@ -10,6 +10,10 @@
 //                       weighted surrogate, Schulman et al. 2015, eq. 14)
 //   KL penalty          L = ρ scale Σ KL(π_old(·|s_j) ‖ π(·|s_j))        (PPO paper §4; the lecture's soft constraint)
 //   entropy bonus       L = −c scale Σ m_j H[π(·|s_j)]                    (Mnih et al. 2016)
+//   reference KL        L = Σ w_j KL(π(·|s_j) ‖ π_ref(·|s_j)), in closed form, or its k3 estimate
+//                       Σ w_j (ρ_j − log ρ_j − 1), ρ_j = π_ref(a_j|s_j)/π(a_j|s_j)  (GRPO's penalty to a
+//                       frozen reference, Shao et al. 2024, eqs. 3–4; k3: Schulman 2020, "Approximating KL
+//                       divergence")
 //
 // and, for the critic, the squared TD/value error, optionally clipped around
 // the old values (PPO2's value clipping).
@@ -123,6 +127,44 @@ class PolicyObjective {
     return rho * scale * static_cast<double>(row().sum());
   }
 
+  /// Σ w_j KL(π_j ‖ ref_j) in closed form (the reverse of kl_penalty's direction: the current policy first);
+  /// `weights` is 1 x batch and holds any coefficient and scale. Returns the loss; mean_reference_kl() is
+  /// the batch's unweighted mean KL.
+  double reference_kl_penalty(const Distribution& reference, ConstMatrixRef<Scalar> weights) {
+    if (reference.batch() != batch_) {
+      throw_invalid_argument("reference_kl_penalty: reference: expected a batch of {}, got {}", batch_,
+                             reference.batch());
+    }
+    expect_row("reference_kl_penalty: weights", weights);
+    dist_->kl(reference, row());
+    last_reference_kl_ = static_cast<double>(row().mean());
+    dist_->kl_gradient_wrt_self(reference, weights, term_gradient());
+    gradient() += term_gradient();
+    return static_cast<double>((weights.array() * row().array()).sum());
+  }
+
+  /// Σ w_j k3_j, k3 = ρ − log ρ − 1 with ρ = π_ref(a|s)/π(a|s) at the batch's actions: a non-negative
+  /// estimate of KL(π ‖ π_ref), unbiased when the actions are drawn from π (GRPO, eq. 4). Its gradient is
+  /// the score-function term w (1 − ρ) ∇log π. Returns the loss; mean_reference_kl() is the batch's mean k3.
+  double reference_k3_penalty(ConstMatrixRef<Scalar> reference_log_probs, ConstMatrixRef<Scalar> weights) {
+    expect_row("reference_k3_penalty: reference_log_probs", reference_log_probs);
+    expect_row("reference_k3_penalty: weights", weights);
+    double loss = 0.0, sum = 0.0;
+    auto w = this->weights();
+    for (Index j = 0; j < batch_; ++j) {
+      const double log_rho =
+          static_cast<double>(reference_log_probs(0, j)) - static_cast<double>(log_probs()(0, j));
+      const double rho = std::exp(log_rho);
+      const double k3 = rho - log_rho - 1.0;
+      sum += k3;
+      loss += static_cast<double>(weights(0, j)) * k3;
+      w(0, j) = static_cast<Scalar>(static_cast<double>(weights(0, j)) * (1.0 - rho));
+    }
+    accumulate_log_prob_gradient();
+    last_reference_kl_ = sum / double(batch_);
+    return loss;
+  }
+
   /// −coef · scale Σ m_j H_j, with per-sample mask m (1 x batch) or none (all ones).
   double entropy_bonus(double coef, double scale, const ConstMatrixRef<Scalar>* mask = nullptr) {
     dist_->entropy(row());
@@ -150,6 +192,8 @@ class PolicyObjective {
   [[nodiscard]] const RatioStatistics& ratio_statistics() const { return ratio_statistics_; }
   /// Mean KL(old ‖ π) of the last kl_penalty() call (computed even when ρ = 0).
   [[nodiscard]] double mean_kl() const { return last_mean_kl_; }
+  /// The batch's mean KL(π ‖ π_ref) (closed form or k3) of the last reference penalty.
+  [[nodiscard]] double mean_reference_kl() const { return last_reference_kl_; }
   /// scale Σ m H of the last entropy_bonus() call (the mean entropy when scale = 1/B).
   [[nodiscard]] double entropy() const { return last_entropy_; }
 
@@ -171,7 +215,7 @@ class PolicyObjective {
   Index batch_ = 0;
   Matrix<Scalar> grad_, term_grad_, log_probs_, row_, weights_;
   RatioStatistics ratio_statistics_;
-  double last_mean_kl_ = 0.0, last_entropy_ = 0.0;
+  double last_mean_kl_ = 0.0, last_entropy_ = 0.0, last_reference_kl_ = 0.0;
 };
 
 /// The critic's loss coef · scale Σ (R_j − V_j)², or with value clipping
