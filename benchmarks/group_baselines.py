@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""RLOO against REINFORCE (recentred) and PPO-clip, with actorcritic-train's defaults apart from one budget per
+"""The group baselines (RLOO, GRPO) against REINFORCE (recentred) and PPO-clip, with actorcritic-train's defaults apart from one budget per
 environment: steps to the threshold (the first periodic evaluation, 20 deterministic episodes, at or above it)
 and the final evaluation, over seeds 0..SEEDS-1, one run at a time.
 
@@ -14,8 +14,8 @@ import sys
 import tempfile
 
 # environment: (budget, evaluation period, threshold: Gymnasium's reward_threshold)
-ENVIRONMENTS = {"CartPole-v1": (300_000, 10_000, 475.0), "Acrobot-v1": (500_000, 20_000, -100.0)}
-ALGORITHMS = ["reinforce", "rloo", "ppo-clip"]
+ENVIRONMENTS = {"CartPole-v1": (500_000, 10_000, 475.0), "Acrobot-v1": (500_000, 20_000, -100.0)}
+ALGORITHMS = ["reinforce", "rloo", "grpo", "ppo-clip"]
 
 
 def run(train, algo, env, seed, folder):

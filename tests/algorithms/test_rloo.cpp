@@ -89,6 +89,36 @@ ac::Vector<double> forked_exact_gradient(const ForkedActor& pi, double gamma) {
   return gradient;
 }
 
+/// The mean over `draws` batches of a learner's gradient estimate of J (its gradient() is of the loss −Ĵ) on
+/// ForkedPath, `envs` envs in groups of `group` from shared starts, and the mean's standard errors.
+struct ForkedEstimate {
+  ac::Vector<double> mean, standard_error;
+};
+template <class Learner>
+ForkedEstimate forked_mean_gradient(Learner& learner, ForkedActor& actor, ac::Index group, ac::Index envs,
+                                    ac::Index draws) {
+  ac::VectorEnv<ForkedPath> env(envs, 5);
+  ac::Collector<ForkedActor> collector;
+  ac::Generator rng(13);
+  const ac::Index n = actor.network().parameter_count();
+  ac::Vector<double> sum = ac::Vector<double>::Zero(n), sum_sq = sum;
+  for (ac::Index d = 0; d < draws; ++d) {
+    env.reset();
+    env.share_start_states(group);
+    const auto& buffer = collector.collect(env, actor, nullptr, rng, ForkedPath::kMaxEpisodeSteps);
+    REQUIRE(buffer.ended.col(1).minCoeff() == 1.0);  // every episode is complete
+    learner.gradient(buffer);
+    const ac::Vector<double> g = -actor.network().gradients();
+    sum += g;
+    sum_sq += g.cwiseProduct(g);
+  }
+  ForkedEstimate e;
+  e.mean = sum / double(draws);
+  e.standard_error =
+      ((sum_sq / double(draws) - e.mean.cwiseProduct(e.mean)) / double(draws - 1)).cwiseMax(0.0).array().sqrt();
+  return e;
+}
+
 }  // namespace
 
 TEST_CASE("the group advantages equal their definitions, computed by loops", "[algorithms][rloo][kernels]") {
@@ -149,28 +179,43 @@ TEST_CASE("RLOO's gradient estimate is unbiased: its mean over many groups is th
   const ac::Vector<double> exact = forked_exact_gradient(actor, kGamma);
 
   ac::RLOO rloo(actor, {.gamma = kGamma, .group_size = kGroup});
-  ac::VectorEnv<ForkedPath> env(kEnvs, 5);
-  ac::Collector<ForkedActor> collector;
-  ac::Generator rng(13);
-  ac::Vector<double> sum = ac::Vector<double>::Zero(exact.size()), sum_sq = sum;
-  for (ac::Index d = 0; d < kDraws; ++d) {
-    env.reset();
-    env.share_start_states(kGroup);
-    const auto& buffer = collector.collect(env, actor, nullptr, rng, ForkedPath::kMaxEpisodeSteps);
-    REQUIRE(buffer.ended.col(1).minCoeff() == 1.0);  // every episode is complete
-    rloo.gradient(buffer);
-    const ac::Vector<double> g = -actor.network().gradients();  // the loss is −Ĵ
-    sum += g;
-    sum_sq += g.cwiseProduct(g);
-  }
-  const ac::Vector<double> mean = sum / double(kDraws);
-  const ac::Vector<double> standard_error =
-      ((sum_sq / double(kDraws) - mean.cwiseProduct(mean)) / double(kDraws - 1)).cwiseMax(0.0).array().sqrt();
+  const auto [mean, standard_error] = forked_mean_gradient(rloo, actor, kGroup, kEnvs, kDraws);
   INFO("exact " << exact.transpose() << "\nmean  " << mean.transpose() << "\nse    " << standard_error.transpose());
   for (ac::Index i = 0; i < exact.size(); ++i) CHECK(std::abs(mean(i) - exact(i)) <= 5.0 * standard_error(i) + 1e-9);
   // The test has the power to see a biased baseline: one that includes the episode itself scales the
   // expectation by (k − 1)/k, a shift of |∇J|/k, many standard errors here.
   CHECK(exact.cwiseAbs().maxCoeff() / double(kGroup) > 10.0 * standard_error.maxCoeff());
+}
+
+TEST_CASE("GRPO's group-normalized estimate is biased: its mean is no multiple of the exact ∇J",
+          "[algorithms][grpo]") {
+  // The same MDP, parameters and draws as RLOO's test above. Every episode has 2 steps, so GRPO's weights are
+  // 1 and its estimate is (1/(2N)) Σ_i A_i Σ_t ∇log π with A_i normalized by its group's mean and std.
+  constexpr double kGamma = 0.9;
+  constexpr ac::Index kGroup = 4, kEnvs = 4 * 32, kDraws = 400;
+  ac::Generator init(11);
+  ForkedActor actor(4, 3, {.hidden = {}}, init);
+  for (auto& theta : actor.network().parameters()) theta = init.uniform(-0.7, 0.7);
+  const ac::Vector<double> exact = forked_exact_gradient(actor, kGamma);
+  // How far an estimate's mean is from its best multiple α·∇J (least squares weighted by the standard errors):
+  // α and the sum of the squared residuals in standard errors (about 14 for an unbiased estimate's 15 components).
+  const auto misfit = [&](const ForkedEstimate& e) {
+    const ac::Vector<double> inverse_variance = e.standard_error.array().square().inverse();
+    const double alpha = (e.mean.cwiseProduct(exact).cwiseProduct(inverse_variance)).sum() /
+                         (exact.cwiseProduct(exact).cwiseProduct(inverse_variance)).sum();
+    const ac::Vector<double> residual = ((e.mean - alpha * exact).array() / e.standard_error.array()).matrix();
+    INFO("mean  " << e.mean.transpose() << "\nalpha " << alpha << ", residual / se " << residual.transpose());
+    return std::pair{alpha, residual.squaredNorm()};
+  };
+  ac::GRPO grpo(actor, {.gamma = kGamma, .group_size = kGroup});
+  const auto [grpo_alpha, grpo_misfit] = misfit(forked_mean_gradient(grpo, actor, kGroup, kEnvs, kDraws));
+  ac::RLOO rloo(actor, {.gamma = kGamma, .group_size = kGroup});
+  const auto [rloo_alpha, rloo_misfit] = misfit(forked_mean_gradient(rloo, actor, kGroup, kEnvs, kDraws));
+  INFO("exact " << exact.transpose() << "\nGRPO: α " << grpo_alpha << ", misfit " << grpo_misfit << "; RLOO: α "
+                << rloo_alpha << ", misfit " << rloo_misfit);
+  CHECK(grpo_alpha > 0.0);        // it still ascends J
+  CHECK(rloo_misfit < 40.0);      // the statistic accepts the unbiased estimate (α ≈ 1) ...
+  CHECK(grpo_misfit > 100.0);     // ... and rejects GRPO's: no step size makes it ∇J's direction
 }
 
 TEST_CASE("group starts need an environment that restores a state; RLOO needs whole groups",

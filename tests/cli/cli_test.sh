@@ -137,6 +137,17 @@ cmp -s rloo_full.ckpt rloo.ckpt || fail "a stopped and resumed RLOO run differs 
 expect 2 "--group-size: expected a divisor of --envs 16, got 3" "$train" --algo rloo --group-size 3
 expect 2 "--group-size: expected at least 2 episodes a start, got 1" "$train" --algo rloo --group-size 1
 expect 2 "unknown flag --group-size" "$train" --algo reinforce --group-size 4
+# GRPO: the same for its learner's state, with the reference policy (renewed every second update) in it.
+grpo_run="--algo grpo --steps 40000 --quiet --eval-episodes 1 --kl-coef 0.04 --reference-update-interval 2"
+expect 0 "evaluation over" "$train" $grpo_run --save grpo.ckpt
+mv grpo.ckpt grpo_full.ckpt
+expect 0 "evaluation over" "$train" $grpo_run --stop-after 24000 --save grpo.ckpt
+expect 0 "resuming at" "$train" --resume grpo.ckpt
+cmp -s grpo_full.ckpt grpo.ckpt || fail "a stopped and resumed GRPO run differs from the uninterrupted one"
+expect 2 "--group-size: expected a divisor of --envs 16, got 5" "$train" --algo grpo --group-size 5
+expect 2 "--recurrent: --algo grpo's minibatches shuffle single steps" "$train" --algo grpo \
+  --recurrent gru
+expect 2 "--kl-estimator: expected one of" "$train" --algo grpo --kl-estimator k2
 expect 2 "--hidden-state: only with --recurrent gru" "$train" --hidden-state 32
 expect 2 "--sequence-length: only with --recurrent gru" "$train" --sequence-length 8
 expect 2 "--sequence-length: expected a divisor of --n-steps (32), got 5" \
@@ -273,7 +284,7 @@ printf '{"steps": 100, "hidden": [64]}' > bad.json
 expect 2 "\"hidden\": expected a string, a number or true/false" "$train" --config bad.json
 # Every algorithm on every environment: the summary's configuration, given back with --config,
 # trains the same run (the same checkpoint), and no default is a value its flag refuses.
-for algo in reinforce vpg a2c offpolicy trpo ppo-kl ppo-clip ppo-clip-kl ppo-clip-kl-ent rloo; do
+for algo in reinforce vpg a2c offpolicy trpo ppo-kl ppo-clip ppo-clip-kl ppo-clip-kl-ent rloo grpo; do
   for env in CartPole-v1 Pendulum-v1 MountainCar-v0 MountainCarContinuous-v0 Acrobot-v1 SingleStateBandit-v0; do
     "$train" --algo $algo --env $env --steps 1 --quiet --eval-episodes 1 --summary pair.json --save pair.ckpt \
       >pair.out 2>&1 || fail "$algo on $env: $(cat pair.out)"
