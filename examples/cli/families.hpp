@@ -6,7 +6,7 @@
 
 namespace cli {
 
-int run_policy_gradient(const Invocation& invocation);  // reinforce, rloo, vpg, a2c, offpolicy
+int run_policy_gradient(const Invocation& invocation);  // reinforce, rloo, grpo, vpg, a2c, offpolicy
 int run_trpo(const Invocation& invocation);             // trpo
 int run_ppo(const Invocation& invocation);              // ppo-kl, ppo-clip, ppo-clip-kl, ppo-clip-kl-ent
 

@@ -69,7 +69,7 @@ void add_episode_learner_flags(FlagSet& flags, Config& config, OwnFlags own_flag
   flags.number("--gamma", "discount γ", config.gamma, Range::discount);
   own_flags();
   flags.number("--ent-coef", "entropy bonus coefficient", config.ent_coef, Range::non_negative);
-  flags.number("--max-grad-norm", "gradient-norm clip (a guard; inf: none)", config.max_grad_norm,
+  flags.number("--max-grad-norm", "gradient-norm clip (inf: none)", config.max_grad_norm,
                Range::positive_or_inf);
   flags.number("--learning-rate", "Adam learning rate", config.optimizer.learning_rate, Range::positive);
   add_adam_flags(flags, config.optimizer);
@@ -91,6 +91,18 @@ int run_reinforce(const Invocation& invocation) {
   return train_on_environment<ac::Reinforce>(invocation, common, config, config.gamma);
 }
 
+/// The group size flag RLOO and GRPO share, and its checks once parsed.
+void add_group_size_flag(FlagSet& flags, ac::Index& group_size) {
+  flags.number("--group-size", "episodes drawn from each start state (k >= 2; must divide --envs)", group_size,
+               Range::positive);
+}
+void check_group_size(const CommonOptions& common, ac::Index group_size) {
+  if (group_size < 2) usage_error("--group-size: expected at least 2 episodes a start, got {}", group_size);
+  if (common.resume.empty() && common.envs % group_size != 0) {
+    usage_error("--group-size: expected a divisor of --envs {}, got {}", common.envs, group_size);
+  }
+}
+
 /// RLOO: REINFORCE's flags with the group size instead of recentring; the envs hold whole groups.
 int run_rloo(const Invocation& invocation) {
   const Environment& env = invocation.environment();
@@ -100,16 +112,44 @@ int run_rloo(const Invocation& invocation) {
   FlagSet flags;
   add_common_flags(flags, common, env, invocation.algo, false);
   flags.section("RLOO (Kool et al. 2019): complete episodes from shared starts, leave-one-out baseline");
-  flags.number("--group-size", "episodes drawn from each start state (k >= 2; must divide --envs)",
-               config.group_size, Range::positive);
+  add_group_size_flag(flags, config.group_size);
   add_episode_learner_flags(flags, config);
   if (parse_or_help(invocation, flags, common)) return 0;
-  if (config.group_size < 2) usage_error("--group-size: expected at least 2 episodes a start, got {}", config.group_size);
-  if (common.resume.empty() && common.envs % config.group_size != 0) {
-    usage_error("--group-size: expected a divisor of --envs {}, got {}", common.envs, config.group_size);
-  }
+  check_group_size(common, config.group_size);
   config.validate();
   return train_on_environment<ac::RLOO>(invocation, common, config, config.gamma);
+}
+
+/// GRPO: PPO's clipped surrogate on group-normalized episode returns, an optional KL penalty to a reference.
+int run_grpo(const Invocation& invocation) {
+  const Environment& env = invocation.environment();
+  CommonOptions common = env_defaults(env, invocation.algo);
+  ac::GrpoConfig config;
+  std::string estimator = "k3";
+  FlagSet flags;
+  add_common_flags(flags, common, env, invocation.algo, false);
+  flags.section("GRPO (Shao et al. 2024): complete episodes from shared starts, group-normalized returns, clipped "
+                "surrogate");
+  add_group_size_flag(flags, config.group_size);
+  add_episode_learner_flags(flags, config, [&] {
+    flags.number("--epochs", "passes over each batch's steps", config.epochs, Range::positive);
+    flags.number("--batch-size", "steps per minibatch", config.batch_size, Range::positive);
+    flags.number("--clip-range", "ε of the clipped surrogate", config.clip_range, Range::positive);
+    flags.number("--kl-coef", "β of the KL penalty to the reference policy (0: none; the paper: 0.04)",
+                 config.kl_coef, Range::non_negative);
+    flags.text("--kl-estimator", "k3 (the paper's, at the taken action) or exact (closed-form KL(π ‖ π_ref))",
+               estimator, {"k3", "exact"});
+    flags.number("--reference-update-interval", "updates between renewals of the reference (0: the initial policy)",
+                 config.reference_update_interval, Range::non_negative);
+    flags.boolean("--episode-mean", "average each episode's steps, then the episodes (eq. 3; false: all steps alike)",
+                  config.episode_mean);
+    flags.number("--advantage-epsilon", "ε of (R − mean)/(std + ε)", config.advantage_epsilon, Range::non_negative);
+  });
+  if (parse_or_help(invocation, flags, common)) return 0;
+  check_group_size(common, config.group_size);
+  config.kl_estimator = estimator == "exact" ? ac::ReferenceKl::exact : ac::ReferenceKl::k3;
+  config.validate();
+  return train_on_environment<ac::GRPO>(invocation, common, config, config.gamma);
 }
 
 int run_actor_critic(const Invocation& invocation) {
@@ -164,6 +204,7 @@ int run_actor_critic(const Invocation& invocation) {
 int run_policy_gradient(const Invocation& invocation) {
   if (invocation.algo == "reinforce") return run_reinforce(invocation);
   if (invocation.algo == "rloo") return run_rloo(invocation);
+  if (invocation.algo == "grpo") return run_grpo(invocation);
   return run_actor_critic(invocation);
 }
 

@@ -25,7 +25,7 @@ namespace cli {
 
 inline const std::vector<std::string> kAlgorithms{"reinforce", "vpg",      "a2c",         "offpolicy",
                                                   "trpo",      "ppo-kl",   "ppo-clip",    "ppo-clip-kl",
-                                                  "ppo-clip-kl-ent",       "rloo"};
+                                                  "ppo-clip-kl-ent",       "rloo",       "grpo"};
 
 /// The command line before the algorithm's flags are known: --algo and --env
 /// choose which flags exist and their defaults; the rest (CommandLine::given,
@@ -114,20 +114,22 @@ inline CommonOptions env_defaults(const Environment& env, std::string_view algo)
   o.normalize_rewards = env.normalize_rewards;
   o.hidden = env.hidden;
   o.initial_log_std = env.initial_log_std;
-  // RLOO: 4 groups of 4 episodes from shared starts (--group-size 4) per update.
-  if (algo == "rloo") o.envs = 16;
+  // RLOO, GRPO: 4 groups of 4 episodes from shared starts (--group-size 4) per update.
+  const bool group_baseline = algo == "rloo" || algo == "grpo";
+  if (group_baseline) o.envs = 16;
   if (env.key == EnvironmentKey::cartpole) {
     if (algo == "reinforce") o.steps = 1'000'000;
     if (algo == "rloo") o.steps = 300'000;
+    if (algo == "grpo") o.steps = 500'000;
     if (algo == "a2c" || algo == "vpg" || algo == "offpolicy") o.steps = 500'000;
   }
   // The partially observed tasks train a recurrent policy (rl-baselines3-zoo's ppo_lstm: ReLU layers on
   // CartPoleNoVel-v1), where the algorithm can train one.
   if (env.key == EnvironmentKey::cartpole_novel || env.key == EnvironmentKey::pendulum_novel) {
-    if (algo != "offpolicy") o.recurrent = "gru";
+    if (algo != "offpolicy" && algo != "grpo") o.recurrent = "gru";
     if (env.key == EnvironmentKey::cartpole_novel) o.activation = "relu";
   }
-  if ((algo == "reinforce" || algo == "rloo") && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
+  if ((algo == "reinforce" || group_baseline) && env.continuous && env.key != EnvironmentKey::single_state_bandit) {
     o.normalize_rewards = false;
   }
   return o;
@@ -234,7 +236,7 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
                         fmt::format("only for environments with continuous actions; {} has discrete actions", env.id));
     }
   }
-  if (algo != "offpolicy") {
+  if (algo != "offpolicy" && algo != "grpo") {
     flags.text("--recurrent",
                algo == "trpo" ? "a recurrent layer before the policy's hidden layers, carrying a state through each "
                                 "episode (TRPO: the policy's; its critic stays feed-forward)"
@@ -245,7 +247,10 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
                  Range::positive);
   } else {
     for (const char* flag : {"--recurrent", "--hidden-state"}) {
-      flags.unavailable(flag, "--algo offpolicy replays old rollouts, which a recurrent network does not rerun");
+      flags.unavailable(flag, algo == "grpo" ? "--algo grpo's minibatches shuffle single steps, which a recurrent "
+                                               "network cannot run out of their episodes"
+                                             : "--algo offpolicy replays old rollouts, which a recurrent network does "
+                                               "not rerun");
     }
   }
   flags.boolean("--normalize-observations", "running mean/std observation normalization", o.normalize_observations);

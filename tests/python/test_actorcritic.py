@@ -267,9 +267,10 @@ class Reach:
         return np.array([self.x], dtype=np.float32), -abs(self.x), False, self.t >= 50, {}
 
 
-def test_group_starts_need_an_environment_that_restores_its_state():
+@pytest.mark.parametrize("algo", ["rloo", "grpo"])
+def test_group_starts_need_an_environment_that_restores_its_state(algo):
     with pytest.raises(RuntimeError, match="python:PythonCartPole: state: a run-time environment does not expose"):
-        actorcritic.train("rloo", PythonCartPole, steps=1000, quiet=True)
+        actorcritic.train(algo, PythonCartPole, steps=1000, quiet=True)
 
 
 def test_a_continuous_python_environment_trains_a_gaussian_policy(tmp_path):
