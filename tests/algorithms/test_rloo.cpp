@@ -89,6 +89,17 @@ ac::Vector<double> forked_exact_gradient(const ForkedActor& pi, double gamma) {
   return gradient;
 }
 
+/// The estimator tests' setting: γ, groups of 4, 32 groups a draw, 400 draws, and a linear softmax policy with
+/// parameters drawn away from uniform.
+constexpr double kForkedGamma = 0.9;
+constexpr ac::Index kForkedGroup = 4, kForkedEnvs = 4 * 32, kForkedDraws = 400;
+ForkedActor forked_actor() {
+  ac::Generator init(11);
+  ForkedActor actor(4, 3, {.hidden = {}}, init);
+  for (auto& theta : actor.network().parameters()) theta = init.uniform(-0.7, 0.7);
+  return actor;
+}
+
 /// The mean over `draws` batches of a learner's gradient estimate of J (its gradient() is of the loss −Ĵ) on
 /// ForkedPath, `envs` envs in groups of `group` from shared starts, and the mean's standard errors.
 struct ForkedEstimate {
@@ -171,32 +182,23 @@ TEST_CASE("VectorEnv's group starts: every copy of a group continues from its fi
 
 TEST_CASE("RLOO's gradient estimate is unbiased: its mean over many groups is the exact ∇J",
           "[algorithms][rloo]") {
-  constexpr double kGamma = 0.9;
-  constexpr ac::Index kGroup = 4, kEnvs = 4 * 32, kDraws = 400;
-  ac::Generator init(11);
-  ForkedActor actor(4, 3, {.hidden = {}}, init);
-  for (auto& theta : actor.network().parameters()) theta = init.uniform(-0.7, 0.7);  // away from uniform
-  const ac::Vector<double> exact = forked_exact_gradient(actor, kGamma);
-
-  ac::RLOO rloo(actor, {.gamma = kGamma, .group_size = kGroup});
-  const auto [mean, standard_error] = forked_mean_gradient(rloo, actor, kGroup, kEnvs, kDraws);
+  ForkedActor actor = forked_actor();
+  const ac::Vector<double> exact = forked_exact_gradient(actor, kForkedGamma);
+  ac::RLOO rloo(actor, {.gamma = kForkedGamma, .group_size = kForkedGroup});
+  const auto [mean, standard_error] = forked_mean_gradient(rloo, actor, kForkedGroup, kForkedEnvs, kForkedDraws);
   INFO("exact " << exact.transpose() << "\nmean  " << mean.transpose() << "\nse    " << standard_error.transpose());
   for (ac::Index i = 0; i < exact.size(); ++i) CHECK(std::abs(mean(i) - exact(i)) <= 5.0 * standard_error(i) + 1e-9);
   // The test has the power to see a biased baseline: one that includes the episode itself scales the
   // expectation by (k − 1)/k, a shift of |∇J|/k, many standard errors here.
-  CHECK(exact.cwiseAbs().maxCoeff() / double(kGroup) > 10.0 * standard_error.maxCoeff());
+  CHECK(exact.cwiseAbs().maxCoeff() / double(kForkedGroup) > 10.0 * standard_error.maxCoeff());
 }
 
 TEST_CASE("GRPO's group-normalized estimate is biased: its mean is no multiple of the exact ∇J",
           "[algorithms][grpo]") {
   // The same MDP, parameters and draws as RLOO's test above. Every episode has 2 steps, so GRPO's weights are
   // 1 and its estimate is (1/(2N)) Σ_i A_i Σ_t ∇log π with A_i normalized by its group's mean and std.
-  constexpr double kGamma = 0.9;
-  constexpr ac::Index kGroup = 4, kEnvs = 4 * 32, kDraws = 400;
-  ac::Generator init(11);
-  ForkedActor actor(4, 3, {.hidden = {}}, init);
-  for (auto& theta : actor.network().parameters()) theta = init.uniform(-0.7, 0.7);
-  const ac::Vector<double> exact = forked_exact_gradient(actor, kGamma);
+  ForkedActor actor = forked_actor();
+  const ac::Vector<double> exact = forked_exact_gradient(actor, kForkedGamma);
   // How far an estimate's mean is from its best multiple α·∇J (least squares weighted by the standard errors):
   // α and the sum of the squared residuals in standard errors (about 14 for an unbiased estimate's 15 components).
   const auto misfit = [&](const ForkedEstimate& e) {
@@ -207,10 +209,12 @@ TEST_CASE("GRPO's group-normalized estimate is biased: its mean is no multiple o
     INFO("mean  " << e.mean.transpose() << "\nalpha " << alpha << ", residual / se " << residual.transpose());
     return std::pair{alpha, residual.squaredNorm()};
   };
-  ac::GRPO grpo(actor, {.gamma = kGamma, .group_size = kGroup});
-  const auto [grpo_alpha, grpo_misfit] = misfit(forked_mean_gradient(grpo, actor, kGroup, kEnvs, kDraws));
-  ac::RLOO rloo(actor, {.gamma = kGamma, .group_size = kGroup});
-  const auto [rloo_alpha, rloo_misfit] = misfit(forked_mean_gradient(rloo, actor, kGroup, kEnvs, kDraws));
+  ac::GRPO grpo(actor, {.gamma = kForkedGamma, .group_size = kForkedGroup});
+  const auto [grpo_alpha, grpo_misfit] =
+      misfit(forked_mean_gradient(grpo, actor, kForkedGroup, kForkedEnvs, kForkedDraws));
+  ac::RLOO rloo(actor, {.gamma = kForkedGamma, .group_size = kForkedGroup});
+  const auto [rloo_alpha, rloo_misfit] =
+      misfit(forked_mean_gradient(rloo, actor, kForkedGroup, kForkedEnvs, kForkedDraws));
   INFO("exact " << exact.transpose() << "\nGRPO: α " << grpo_alpha << ", misfit " << grpo_misfit << "; RLOO: α "
                 << rloo_alpha << ", misfit " << rloo_misfit);
   CHECK(grpo_alpha > 0.0);        // it still ascends J
