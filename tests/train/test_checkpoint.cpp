@@ -121,6 +121,15 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
   }
   SECTION("the value policy gradient") { check_resume<ac::ValuePolicyGradient<Categorical>, CartPole>({}, cartpole); }
   SECTION("REINFORCE") { check_resume<ac::Reinforce<Categorical>, CartPole>({}, small_run(4000)); }
+  SECTION("RLOO") { check_resume<ac::RLOO<Categorical>, CartPole>({.group_size = 2}, small_run(8000)); }
+  SECTION("GRPO, with a KL penalty to a reference renewed every second update, and without one") {
+    for (const ac::ReferenceKl estimator : {ac::ReferenceKl::k3, ac::ReferenceKl::exact}) {
+      const ac::GrpoConfig penalized{
+          .group_size = 2, .epochs = 2, .kl_coef = 0.04, .kl_estimator = estimator, .reference_update_interval = 2};
+      check_resume<ac::GRPO<Categorical>, CartPole>(penalized, small_run(8000));
+    }
+    check_resume<ac::GRPO<Categorical>, CartPole>({.group_size = 2, .epochs = 2}, small_run(8000));
+  }
   SECTION("TRPO") {
     auto c = ac::presets::trpo_cartpole();
     c.n_steps = 64;
