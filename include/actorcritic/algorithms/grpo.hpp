@@ -291,24 +291,14 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
     actor_.network().zero_gradients();
     if (size > 0) {
       const double scale = 1.0 / double(size);
-      auto obs = mb_observations_.leftCols(size);
-      auto actions = mb_actions_.leftCols(size);
-      auto old_log_probs = mb_old_log_probs_.leftCols(size);
+      mb_.gather(buffer, order_, first, size);
       auto advantages = mb_advantages_.leftCols(size);
       auto weights = mb_weights_.leftCols(size);
-      detail::gather_columns(buffer.observations, order_, first, obs);
-      detail::gather_columns(buffer.actions, order_, first, actions);
-      detail::gather_columns(detail::as_row(buffer.log_probs), order_, first, old_log_probs);
       detail::gather_columns(advantage_, order_, first, advantages);
       detail::gather_columns(weight_, order_, first, weights);
-      if (buffer.masks.size() != 0) {
-        auto mb_masks = mb_masks_.leftCols(size);
-        detail::gather_columns(buffer.masks, order_, first, mb_masks);
-      }
-      const ActionMaskMap masks = mask_columns(mb_masks_, 0, size);  // empty without masks
 
-      objective_.begin(actor_.distribution(obs, masks), actions);
-      l.values[0] = objective_.ratio_surrogate(old_log_probs, advantages, config_.clip_range, scale);
+      objective_.begin(actor_.distribution(mb_.observations(), mb_.masks()), mb_.actions());
+      l.values[0] = objective_.ratio_surrogate(mb_.old_log_probs(), advantages, config_.clip_range, scale);
       const auto& stats = objective_.ratio_statistics();
       l.values[2] = stats.approx_kl;
       l.values[3] = stats.clip_fraction;
@@ -338,15 +328,12 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
   }
 
   void reserve_minibatch(const RolloutBufferFor<P>& buffer, Index minibatch) {
-    if (mb_observations_.cols() >= minibatch && mb_observations_.rows() == buffer.observations.rows()) return;
-    mb_observations_.resize(buffer.observations.rows(), minibatch);
-    mb_actions_.resize(buffer.actions.rows(), minibatch);
-    for (Matrix<Scalar>* m :
-         {&mb_old_log_probs_, &mb_advantages_, &mb_weights_, &mb_penalty_, &mb_reference_log_probs_}) {
+    if (mb_.capacity() >= minibatch) return;
+    mb_.reserve(buffer, minibatch);
+    for (Matrix<Scalar>* m : {&mb_advantages_, &mb_weights_, &mb_penalty_, &mb_reference_log_probs_}) {
       m->resize(1, minibatch);
     }
     mb_reference_parameters_.resize(actor_.parameter_rows(), minibatch);
-    mb_masks_.resize(buffer.masks.rows(), buffer.masks.size() != 0 ? minibatch : 0);
   }
 
   Vector<Scalar> reference_;  // the reference policy's network parameters
@@ -355,10 +342,8 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
   Vector<Scalar> episode_advantages_, lengths_;
   Matrix<Scalar> weight_, advantage_, old_parameters_, kl_row_, reference_log_probs_, reference_parameters_;
   std::vector<Index> order_;
-  Matrix<Scalar> mb_observations_, mb_old_log_probs_, mb_advantages_, mb_weights_, mb_penalty_,
-      mb_reference_log_probs_, mb_reference_parameters_;
-  ActionMasks mb_masks_;
-  typename P::Actions mb_actions_;
+  PolicyMinibatch<P> mb_;  // the policy's part of a minibatch
+  Matrix<Scalar> mb_advantages_, mb_weights_, mb_penalty_, mb_reference_log_probs_, mb_reference_parameters_;
 };
 
 template <Policy P>

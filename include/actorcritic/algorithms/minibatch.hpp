@@ -5,9 +5,12 @@
 // of the chosen columns; and, data-parallel, how each rank slices its share
 // of the batch so that the ranks' slices make up the global minibatches.
 
+#include "actorcritic/core/action_masks.hpp"
 #include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/generator.hpp"
 #include "actorcritic/core/types.hpp"
+#include "actorcritic/policies/policy.hpp"
+#include "actorcritic/rollout/rollout_buffer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -88,3 +91,51 @@ auto as_row(const M& m) {
 }
 
 }  // namespace ac::detail
+
+namespace ac {
+
+/// What a policy's objective reads of a minibatch, gathered from a rollout: the observations, the actions, the
+/// behavior's log-probabilities and, for an environment that masks actions, the legal ones (PPO's and GRPO's
+/// minibatches). The workspaces are sized once for the largest minibatch (reserve) and reused.
+template <Policy P>
+class PolicyMinibatch {
+ public:
+  using Scalar = typename P::Scalar;
+
+  void reserve(const RolloutBufferFor<P>& buffer, Index minibatch) {
+    observations_.resize(buffer.observations.rows(), minibatch);
+    actions_.resize(buffer.actions.rows(), minibatch);
+    old_log_probs_.resize(1, minibatch);
+    masks_.resize(buffer.masks.rows(), buffer.masks.size() != 0 ? minibatch : 0);
+  }
+  [[nodiscard]] Index capacity() const { return observations_.cols(); }
+
+  /// The samples order[first … first + size) of `buffer`.
+  void gather(const RolloutBufferFor<P>& buffer, const std::vector<Index>& order, Index first, Index size) {
+    size_ = size;
+    auto obs = observations();
+    auto actions = this->actions();
+    auto old_log_probs = this->old_log_probs();
+    detail::gather_columns(buffer.observations, order, first, obs);
+    detail::gather_columns(buffer.actions, order, first, actions);
+    detail::gather_columns(detail::as_row(buffer.log_probs), order, first, old_log_probs);
+    if (buffer.masks.size() != 0) {
+      auto masks = masks_.leftCols(size);
+      detail::gather_columns(buffer.masks, order, first, masks);
+    }
+  }
+
+  [[nodiscard]] auto observations() { return observations_.leftCols(size_); }
+  [[nodiscard]] auto actions() { return actions_.leftCols(size_); }
+  [[nodiscard]] auto old_log_probs() { return old_log_probs_.leftCols(size_); }
+  /// The legal actions, empty when the environment does not mask.
+  [[nodiscard]] ActionMaskMap masks() const { return mask_columns(masks_, 0, size_); }
+
+ private:
+  Index size_ = 0;
+  Matrix<Scalar> observations_, old_log_probs_;
+  typename P::Actions actions_;
+  ActionMasks masks_;
+};
+
+}  // namespace ac

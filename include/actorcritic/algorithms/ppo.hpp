@@ -341,33 +341,24 @@ class PPO {
     MinibatchLosses l;
     if (size == 0) return empty_step();  // data-parallel: this rank's slice of the global minibatch is empty
     const double scale = 1.0 / double(size);
-    auto obs = mb_observations_.leftCols(size);
-    auto actions = mb_actions_.leftCols(size);
-    auto old_log_probs = mb_old_log_probs_.leftCols(size);
+    mb_.gather(buffer, order, first, size);
+    auto obs = mb_.observations();
     auto advantages = mb_advantages_.leftCols(size);
     auto returns = mb_returns_.leftCols(size);
     auto old_values = mb_old_values_.leftCols(size);
     auto old_parameters = mb_old_parameters_.leftCols(size);
-    detail::gather_columns(buffer.observations, order, first, obs);
-    detail::gather_columns(buffer.actions, order, first, actions);
-    detail::gather_columns(detail::as_row(buffer.log_probs), order, first, old_log_probs);
     detail::gather_columns(detail::as_row(advantages_), order, first, advantages);
     detail::gather_columns(detail::as_row(returns_), order, first, returns);
     detail::gather_columns(detail::as_row(buffer.values), order, first, old_values);
     detail::gather_columns(old_parameters_, order, first, old_parameters);
-    if (buffer.masks.size() != 0) {
-      auto mb_masks = mb_masks_.leftCols(size);
-      detail::gather_columns(buffer.masks, order, first, mb_masks);
-    }
-    const ActionMaskMap masks = mask_columns(mb_masks_, 0, size);  // empty without masks
     if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
       kernels::normalize_advantages(comm_, advantages);
     }
 
     // Policy terms.
-    const auto& dist = actor_.distribution(obs, masks);
-    objective_.begin(dist, actions);
-    l.policy = objective_.ratio_surrogate(old_log_probs, advantages, clip_range, scale);
+    const auto& dist = actor_.distribution(obs, mb_.masks());
+    objective_.begin(dist, mb_.actions());
+    l.policy = objective_.ratio_surrogate(mb_.old_log_probs(), advantages, clip_range, scale);
     const auto& stats = objective_.ratio_statistics();
     l.approx_kl = stats.approx_kl;
     l.clip_fraction = stats.clip_fraction;
@@ -441,7 +432,7 @@ class PPO {
   /// Workspaces for `units` minibatch units (samples or chunks) and minibatches of up to `minibatch` samples.
   void reserve(const RolloutBufferFor<P>& buffer, Index units, Index minibatch) {
     const Index batch = buffer.size();
-    if (static_cast<Index>(order_.size()) == units && mb_observations_.cols() == minibatch &&
+    if (static_cast<Index>(order_.size()) == units && mb_.capacity() == minibatch &&
         advantages_.size() == batch) {
       return;
     }
@@ -451,13 +442,11 @@ class PPO {
     returns_.resize(buffer.envs(), buffer.steps());
     old_parameters_.resize(actor_.parameter_rows(), batch);
     kl_row_.resize(1, batch);
-    mb_observations_.resize(buffer.observations.rows(), minibatch);
-    mb_actions_.resize(buffer.actions.rows(), minibatch);
-    for (Matrix<Scalar>* m : {&mb_old_log_probs_, &mb_advantages_, &mb_returns_, &mb_old_values_, &mb_grad_values_}) {
+    mb_.reserve(buffer, minibatch);
+    for (Matrix<Scalar>* m : {&mb_advantages_, &mb_returns_, &mb_old_values_, &mb_grad_values_}) {
       m->resize(1, minibatch);
     }
     mb_old_parameters_.resize(actor_.parameter_rows(), minibatch);
-    mb_masks_.resize(buffer.masks.rows(), buffer.masks.size() != 0 ? minibatch : 0);
   }
 
   P& actor_;
@@ -474,10 +463,8 @@ class PPO {
   SequenceChunks<Scalar> chunks_;
   nn::EpisodeStarts rollout_starts_;
   Matrix<Scalar> advantages_, returns_, old_parameters_, kl_row_;
-  Matrix<Scalar> mb_observations_, mb_old_log_probs_, mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_,
-      mb_old_parameters_;
-  ActionMasks mb_masks_;
-  typename P::Actions mb_actions_;
+  PolicyMinibatch<P> mb_;  // the policy's part of a minibatch
+  Matrix<Scalar> mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_, mb_old_parameters_;
 };
 
 template <Policy P>
