@@ -16,7 +16,7 @@
 using ac::Index;
 using ac::Matrix;
 using ac::envs::CartPoleNoVel;
-using Categorical = ac::CategoricalActor<double>;
+using RecurrentCategorical = ac::CategoricalActor<double>;
 
 namespace {
 
@@ -30,7 +30,7 @@ ac::VectorEnv<CartPoleNoVel> short_episodes(std::uint64_t seed) {
 }
 
 /// A double-precision recurrent actor and critic: separate networks (with the critic's own GRU), or a shared trunk.
-ac::ActorCriticModel<Categorical> recurrent_model(bool shared, ac::Generator& init) {
+ac::ActorCriticModel<RecurrentCategorical> recurrent_model(bool shared, ac::Generator& init) {
   const ac::ActorConfig actor{.hidden = {16}, .recurrent = 8};
   const ac::CriticConfig critic{.hidden = {16}, .recurrent = shared ? 0 : 6};
   return {4, 2, actor, critic, true, shared, init};
@@ -50,7 +50,7 @@ TEST_CASE("recurrent rollouts: the stored states rerun the behavior policy and c
     auto& actor = model.actor();
     auto& critic = *model.critic();
     auto env = short_episodes(5);
-    ac::Collector<Categorical> collector;
+    ac::Collector<RecurrentCategorical> collector;
     const auto first = collector.collect(env, actor, &critic, rng, kSteps);  // a copy: the next rollout reuses it
     REQUIRE(first.actor_states.rows() == 8);
     REQUIRE(first.actor_states.cols() == first.size());
@@ -121,7 +121,7 @@ TEST_CASE("PPO's sequence minibatches: shuffled chunks, time-major, rerun from t
   ac::Generator init(8), rng(9);
   auto model = recurrent_model(false, init);
   auto env = short_episodes(10);
-  ac::Collector<Categorical> collector;
+  ac::Collector<RecurrentCategorical> collector;
   const auto& buffer = collector.collect(env, model.actor(), model.critic(), rng, kSteps);
   const Index length = 10, chunks = kEnvs * kSteps / length;
   std::vector<Index> order(static_cast<std::size_t>(chunks));
