@@ -23,25 +23,22 @@ ac::Categorical<double> grpo_categorical(std::uint64_t seed) {
   return ac::Categorical<double>(logits);
 }
 
-/// The actor's network with `parameters`, and back: log π(a_j|s_j) over the batch.
-ac::Matrix<double> grpo_log_probs(GrpoActor& actor, const ac::Vector<double>& parameters,
-                                  const ac::Matrix<double>& obs, const ac::Matrix<std::int64_t>& actions) {
-  const ac::Vector<double> saved = actor.network().parameters();
-  actor.network().parameters() = parameters;
-  const auto& dist = actor.distribution(obs);
-  ac::Matrix<double> out(1, obs.cols());
-  for (ac::Index j = 0; j < obs.cols(); ++j) out(0, j) = std::log(dist.probs()(actions(0, j), j));
-  actor.network().parameters() = saved;
-  return out;
-}
-
-/// The actor's distribution parameters' probabilities over the batch (4 x B → probs), with `parameters`.
+/// The actor's action probabilities over the batch (2 x B) with `parameters` (its own restored after).
 ac::Matrix<double> grpo_probs(GrpoActor& actor, const ac::Vector<double>& parameters, const ac::Matrix<double>& obs) {
   const ac::Vector<double> saved = actor.network().parameters();
   actor.network().parameters() = parameters;
   ac::Matrix<double> probs = actor.distribution(obs).probs();
   actor.network().parameters() = saved;
   return probs;
+}
+
+/// log π(a_j|s_j) over the batch with `parameters`.
+ac::Matrix<double> grpo_log_probs(GrpoActor& actor, const ac::Vector<double>& parameters,
+                                  const ac::Matrix<double>& obs, const ac::Matrix<std::int64_t>& actions) {
+  const ac::Matrix<double> probs = grpo_probs(actor, parameters, obs);
+  ac::Matrix<double> out(1, obs.cols());
+  for (ac::Index j = 0; j < obs.cols(); ++j) out(0, j) = std::log(probs(actions(0, j), j));
+  return out;
 }
 
 }  // namespace

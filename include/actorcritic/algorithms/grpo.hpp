@@ -30,10 +30,8 @@
 #include "actorcritic/kernels/group_advantages.hpp"
 #include "actorcritic/optim/adam.hpp"
 #include "actorcritic/policies/policy.hpp"
-#include "actorcritic/rollout/recurrent_states.hpp"
 #include "actorcritic/rollout/rollout_buffer.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <span>
@@ -219,10 +217,7 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
   /// steps' weights (sample_weights); the behavior's and the reference's distributions over the batch.
   UpdateDiagnostics prepare(const RolloutBufferFor<P>& buffer, std::string_view caller) {
     const Index n = buffer.envs();
-    if (n % config_.group_size != 0) {
-      throw_invalid_argument("{}: buffer: expected whole groups of {} envs, got {} envs", caller, config_.group_size,
-                             n);
-    }
+    this->expect_whole_groups(caller, buffer);
     UpdateDiagnostics d;
     d.clip_range = config_.clip_range;
     d.learning_rate = config_.optimizer.learning_rate;

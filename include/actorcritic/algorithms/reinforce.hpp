@@ -111,6 +111,15 @@ class EpisodeLearner {
     mean_across_ranks(comm_, samples, {&d.policy_loss, &d.entropy});
   }
 
+  /// The group baselines (RLOO, GRPO; their Config has group_size): throws unless the buffer's envs form
+  /// whole groups. `caller` names the function.
+  void expect_whole_groups(std::string_view caller, const RolloutBufferFor<P>& buffer) const {
+    if (buffer.envs() % config_.group_size != 0) {
+      throw_invalid_argument("{}: buffer: expected whole groups of {} envs, got {} envs", caller, config_.group_size,
+                             buffer.envs());
+    }
+  }
+
   /// Clips the gradient in the actor's gradients() to max_grad_norm and takes the Adam step;
   /// returns the norm before clipping.
   double step() {

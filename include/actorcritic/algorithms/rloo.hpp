@@ -79,10 +79,7 @@ class RLOO : public detail::EpisodeLearner<P, RlooConfig> {
   /// The estimate of ∇(−J) above into the actor's gradients(), without a step.
   UpdateDiagnostics gradient(const RolloutBufferFor<P>& buffer) {
     const Index n = buffer.envs();
-    if (n % config_.group_size != 0) {
-      throw_invalid_argument("RLOO::gradient: buffer: expected whole groups of {} envs, got {} envs",
-                             config_.group_size, n);
-    }
+    this->expect_whole_groups("RLOO::gradient", buffer);
     UpdateDiagnostics diagnostics;
     // R_i = returns_(i, 0): the discounted return of env i's episode from its start.
     this->episode_returns(buffer);
