@@ -1,6 +1,6 @@
 #pragma once
-// The algorithm families of actorcritic-train, each in its own translation
-// unit (they compile in parallel): parse the family's flags with defaults for
+// The algorithm families of actorcritic-train, each in its own source file
+// (compiled together as one unit, examples/CMakeLists.txt): parse the family's flags with defaults for
 // the environment, print --help, or train.
 #include "session.hpp"
 

@@ -12,6 +12,7 @@ printf '#include <actorcritic/actorcritic.hpp>\nint main() {}\n' >"$work/umbrell
 "$clang" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I"$source/include" -isystem "$eigen" \
   "$work/umbrella.cpp"
 "$clang" -std=c++20 -O3 -march=native -I"$source/include" -I"$source/tests" -isystem "$eigen" \
-  -DAC_TEST_DATA_DIR="\"$source/tests/data\"" "$source/tests/main.cpp" "$source/tests/envs/test_replay.cpp" -lfmt \
+  -DAC_TEST_DATA_DIR="\"$source/tests/data\"" -DAC_DOCS_DIR="\"$source/docs\"" "$source/tests/main.cpp" \
+  "$source/tests/catch_session.cpp" "$source/tests/support/source_paths.cpp" "$source/tests/envs/test_replay.cpp" -lfmt \
   -o "$work/replay"
 "$work/replay"

@@ -6,10 +6,10 @@
 # separate program whose only include path is the header's folder, and check
 # that the header acts as the evaluator did on every recorded observation
 # (check_policy.cpp). A header with one weight changed must fail the same check.
-#   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR PPO_PENDULUM
+#   export_test.sh TRAIN EVAL EXPORT CXX SOURCE_DIR WORKDIR PPO_CARTPOLE
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../support/checks.sh"
-train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6 ppo_pendulum=$7
+train=$1 eval=$2 export=$3 cxx=$4 source=$5 work=$6 ppo_cartpole=$7
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 
 # compile_check DIR NAMESPACE DISCRETE OUT [MASKED MULTI RECURRENT FORGET_STATE]: the checker against
@@ -30,9 +30,11 @@ compile_check() {
 # MultiDiscrete and MultiBinary policies: act(observation, int*) gives every component.
 "$train" --algo ppo-clip --env CopyDigits-v0 --steps 8192 --save digits.ckpt --quiet >/dev/null || fail "training CopyDigits"
 "$train" --algo ppo-clip --env CopyBits-v0 --steps 8192 --save bits.ckpt --quiet >/dev/null || fail "training CopyBits"
-# A tanh-squashed Gaussian (the library's SquashedGaussianActor, trained by the ppo_pendulum example).
-"$ppo_pendulum" --distribution squashed-gaussian --steps 16384 --save squashed.ckpt --csv squashed_train.csv >/dev/null ||
-  fail "training the squashed Pendulum policy"
+# A tanh-squashed Gaussian (the library's SquashedGaussianActor).
+"$train" --algo ppo-clip --env Pendulum-v1 --distribution squashed-gaussian --steps 16384 --save squashed.ckpt \
+  --quiet >/dev/null || fail "training the squashed Pendulum policy"
+# A checkpoint that ac::Run wrote alone, without the command line's record (the ppo_cartpole example).
+"$ppo_cartpole" --steps 8192 --save library.ckpt >/dev/null || fail "training with the ppo_cartpole example"
 # A Beta policy, through actorcritic-train: the header computes its mode from z_alpha and z_beta.
 "$train" --algo ppo-clip --env Pendulum-v1 --distribution beta --steps 16384 --save beta.ckpt --quiet >/dev/null ||
   fail "training the Beta Pendulum policy"
@@ -46,7 +48,8 @@ compile_check() {
 
 # name:discrete:masked:multi:recurrent:namespace (multi: 1 MultiDiscrete, 2 MultiBinary)
 for run in cartpole:1:0:0:0:cartpole pendulum:0:0:0:0:control::pendulum maze:1:1:0:0:maze digits:0:0:1:0:digits \
-           bits:0:0:2:0:bits squashed:0:0:0:0:squashed beta:0:0:0:0:beta novel:1:0:0:1:novel pnovel:0:0:0:1:pnovel; do
+           bits:0:0:2:0:bits squashed:0:0:0:0:squashed beta:0:0:0:0:beta novel:1:0:0:1:novel pnovel:0:0:0:1:pnovel \
+           library:1:0:0:0:library; do
   name=${run%%:*} rest=${run#*:}
   discrete=${rest%%:*} rest=${rest#*:}
   masked=${rest%%:*} rest=${rest#*:}

@@ -1,6 +1,7 @@
 # Installs actorcritic from BUILD_DIR into a fresh prefix, then configures,
 # builds and runs the consumer project twice: through find_package(CONFIG)
-# against the installed tree, and through add_subdirectory(SOURCE_DIR).
+# against the installed tree (the README's program), and through
+# add_subdirectory(SOURCE_DIR) (a light program: one compile of the README's is enough).
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 

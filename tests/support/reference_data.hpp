@@ -2,6 +2,8 @@
 // Test-side readers for the reference data in tests/data (Gymnasium
 // recordings and numpy RNG vectors). Deliberately simple: the files are ours.
 
+#include <support/source_paths.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -11,7 +13,7 @@
 
 namespace ac::test {
 
-inline std::string data_path(const std::string& name) { return std::string(AC_TEST_DATA_DIR) + "/" + name; }
+inline std::string data_path(const std::string& name) { return std::string(test_data_dir()) + "/" + name; }
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path);

@@ -5,6 +5,8 @@
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
 
+#include <support/source_paths.hpp>
+
 #include <fstream>
 #include <map>
 #include <regex>
@@ -13,9 +15,6 @@
 #include <string>
 #include <vector>
 
-#ifndef AC_DOCS_DIR
-#error "AC_DOCS_DIR: the path of docs/ (tests/CMakeLists.txt defines it for this file)"
-#endif
 
 namespace {
 
@@ -71,7 +70,7 @@ TEST_CASE("docs/run.md's checkpoint table matches the fields a run writes", "[tr
     below[path.substr(0, dot)].insert(path.substr(path.rfind('.') + 1));
   }
 
-  const auto rows = documented_fields(read_text(std::string(AC_DOCS_DIR) + "/run.md"));
+  const auto rows = documented_fields(read_text(std::string(ac::test::docs_dir()) + "/run.md"));
   std::vector<std::string> documented;
   for (const auto& [name, contents] : rows) documented.push_back(name);
   CHECK(documented == top);
@@ -88,12 +87,12 @@ TEST_CASE("docs/run.md's checkpoint table matches the fields a run writes", "[tr
 
   // The envelope's version.
   const std::string envelope = fmt::format("u32 version ({})", ac::kCheckpointVersion);
-  CHECK_THAT(read_text(std::string(AC_DOCS_DIR) + "/run.md"), Catch::Contains(envelope));
+  CHECK_THAT(read_text(std::string(ac::test::docs_dir()) + "/run.md"), Catch::Contains(envelope));
 }
 
 TEST_CASE("docs/train.md's complete example is examples/train_your_own.cpp, which ctest runs", "[docs]") {
-  const std::string page = read_text(std::string(AC_DOCS_DIR) + "/train.md");
-  const std::string example = read_text(std::string(AC_DOCS_DIR) + "/../examples/train_your_own.cpp");
+  const std::string page = read_text(std::string(ac::test::docs_dir()) + "/train.md");
+  const std::string example = read_text(std::string(ac::test::docs_dir()) + "/../examples/train_your_own.cpp");
   const auto section = page.find("## A complete example");
   REQUIRE(section != std::string::npos);
   const auto open = page.find("```cpp\n", section);
