@@ -25,14 +25,55 @@ namespace ac {
 /// The inner dimension of one Eigen product call inside the library.
 inline constexpr Index kProductDepthBlock = 64;
 
-/// dst += lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
+namespace detail {
+
+/// A dynamic-sized operand whose coefficients Eigen reads from memory with unit inner stride
+/// (a Map, a Ref, a block or a transpose of one): strided_view can stand in for it.
+template <class E>
+concept StridedOperand = E::RowsAtCompileTime == Eigen::Dynamic && E::ColsAtCompileTime == Eigen::Dynamic &&
+                         E::InnerStrideAtCompileTime == 1 && requires(const E& e) {
+                           e.data();
+                           e.outerStride();
+                         };
+
+/// The operand as a map of its memory in its own storage order, with a run-time outer stride.
+///
+/// Every product of the library then instantiates Eigen's product code for one
+/// type per storage order, instead of once for every combination of Map, Ref,
+/// block and transpose types the callers pass: each such combination costs
+/// about a second of compile time at -O0 and more at -O3, and the products'
+/// instantiations were a fifth of a run's compile time (docs/building.md).
+/// Eigen reads the same memory in the same order through the map (its GEMM
+/// packs by storage order and stride; its coefficient-based product vectorizes
+/// by the same flags), so the bits are the same (test_fingerprints and
+/// test_reproducible_math's product cases check it in every flavour).
+template <StridedOperand E>
+auto strided_view(const E& e) {
+  using Matrix = Eigen::Matrix<typename E::Scalar, Eigen::Dynamic, Eigen::Dynamic,
+                               E::IsRowMajor ? Eigen::RowMajor : Eigen::ColMajor>;
+  return Eigen::Map<const Matrix, Eigen::Unaligned, Eigen::OuterStride<>>(e.data(), e.rows(), e.cols(),
+                                                                          Eigen::OuterStride<>(e.outerStride()));
+}
+template <class E>
+const E& strided_view(const E& e) {  // a compile-time shape or an expression: as it is
+  return e;
+}
+
+/// dst += lhs · rhs over the depth in blocks of kProductDepthBlock (add_product without the views).
 template <class Dst, class Lhs, class Rhs>
-void add_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
+void add_product_blocks(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
   const Index depth = lhs.cols();
   for (Index k = 0; k < depth; k += kProductDepthBlock) {
     const Index block = std::min(kProductDepthBlock, depth - k);
     dst.noalias() += lhs.middleCols(k, block) * rhs.middleRows(k, block);
   }
+}
+}  // namespace detail
+
+/// dst += lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
+template <class Dst, class Lhs, class Rhs>
+void add_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
+  detail::add_product_blocks(dst, detail::strided_view(lhs), detail::strided_view(rhs));
 }
 
 namespace detail {
@@ -58,7 +99,9 @@ void set_zero(Dst& dst) {
 /// a 32 x 1024 minibatch activation, a memset instead of a loop over columns
 /// (which took 6-9% of PPO's training time).
 template <class Dst, class Lhs, class Rhs>
-void assign_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
+void assign_product(Dst&& dst, const Lhs& lhs_operand, const Rhs& rhs_operand) {
+  const auto& lhs = detail::strided_view(lhs_operand);
+  const auto& rhs = detail::strided_view(rhs_operand);
   const Index depth = lhs.cols();
   const Index first = std::min(depth, kProductDepthBlock);
   if (first == 0 || first + dst.rows() + dst.cols() < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
@@ -67,7 +110,7 @@ void assign_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
     detail::set_zero(dst);
     dst.noalias() += lhs.leftCols(first) * rhs.topRows(first);
   }
-  if (depth > first) add_product(dst, lhs.rightCols(depth - first), rhs.bottomRows(depth - first));
+  if (depth > first) detail::add_product_blocks(dst, lhs.rightCols(depth - first), rhs.bottomRows(depth - first));
 }
 
 }  // namespace ac
