@@ -15,7 +15,7 @@
 //    GridMaze-v0, MultiDiscrete CopyDigits-v0, MultiBinary CopyBits-v0) and for
 //    recurrent policies and critics (CartPoleNoVel-v1, whole sequences and chunks).
 //
-//   build/release/benchmarks/bench_ppo [cartpole seeds (5)] [pendulum seeds (10)]
+//   build/release/benchmarks/bench_ppo [cartpole seeds (5)] [pendulum seeds (10)]   (0 skips a part)
 //   build/release/benchmarks/bench_ppo --allocations      (part 3 alone)
 #include <actorcritic/actorcritic.hpp>
 
@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <new>
@@ -228,8 +229,22 @@ int main(int argc, char** argv) {
     action_spaces();
     return 0;
   }
-  cartpole(argc > 1 ? std::atoi(argv[1]) : 5);
-  pendulum(argc > 2 ? std::atoi(argv[2]) : 10);
+  // Seed counts: a count of 0 skips that section (`bench_ppo 3 0`: CartPole alone).
+  int seeds[2] = {5, 10};
+  for (int i = 1; i < argc && i <= 2; ++i) {
+    const std::string_view text(argv[i]);
+    int count = -1;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+    if (error != std::errc{} || end != text.data() + text.size() || count < 0) {
+      fmt::print(stderr, "usage: bench_ppo [cartpole seeds (5)] [pendulum seeds (10)] | --allocations\n"
+                         "bench_ppo: {}: expected a number of seeds (0 or more), got \"{}\"\n",
+                 i == 1 ? "cartpole seeds" : "pendulum seeds", text);
+      return 2;
+    }
+    seeds[i - 1] = count;
+  }
+  if (seeds[0] > 0) cartpole(seeds[0]);
+  if (seeds[1] > 0) pendulum(seeds[1]);
   action_spaces();
   return 0;
 }
