@@ -68,15 +68,7 @@ void add_product_blocks(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
     dst.noalias() += lhs.middleCols(k, block) * rhs.middleRows(k, block);
   }
 }
-}  // namespace detail
 
-/// dst += lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
-template <class Dst, class Lhs, class Rhs>
-void add_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
-  detail::add_product_blocks(dst, detail::strided_view(lhs), detail::strided_view(rhs));
-}
-
-namespace detail {
 /// dst = 0 in one pass over memory when dst's columns are contiguous (a whole
 /// matrix or a leftCols block of one), else column by column.
 template <class Dst>
@@ -89,6 +81,12 @@ void set_zero(Dst& dst) {
   }
 }
 }  // namespace detail
+
+/// dst += lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
+template <class Dst, class Lhs, class Rhs>
+void add_product(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
+  detail::add_product_blocks(dst, detail::strided_view(lhs), detail::strided_view(rhs));
+}
 
 /// dst = lhs · rhs, summed over the depth in fixed blocks of kProductDepthBlock.
 ///
