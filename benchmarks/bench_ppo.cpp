@@ -205,6 +205,10 @@ long allocations_after_first(const ac::PPOConfig& config, const ac::ActorConfig&
 
 void action_spaces() {
   fmt::print("heap allocations after the first of 20 PPO iterations, by action space:\n");
+  fmt::print("  Discrete (CartPole-v1):        {}\n",
+             allocations_after_first<ac::envs::CartPole>(ac::presets::ppo_cartpole()));
+  fmt::print("  Box (Pendulum-v1):             {}\n",
+             allocations_after_first<ac::envs::Pendulum>(ac::presets::ppo_pendulum()));
   fmt::print("  masked Discrete (GridMaze-v0): {}\n",
              allocations_after_first<ac::envs::GridMaze>(ac::presets::ppo_grid_maze()));
   fmt::print("  MultiDiscrete (CopyDigits-v0): {}\n",

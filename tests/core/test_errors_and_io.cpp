@@ -1,9 +1,12 @@
 #include <actorcritic/core/atomic_file.hpp>
 #include <actorcritic/core/binary_io.hpp>
 #include <actorcritic/core/error.hpp>
+#include <actorcritic/core/types.hpp>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <limits>
+#include <random>
 
 namespace fs = std::filesystem;
 
@@ -19,6 +22,37 @@ TEST_CASE("argument checks name the argument and what was expected", "[core][err
   CHECK_NOTHROW(ac::check_in_closed_range("gamma", 1.0, 0.0, 1.0));
   // Every library exception is an ac::Error.
   CHECK_THROWS_AS(ac::check_non_negative("n", -1), ac::Error);
+}
+
+TEMPLATE_TEST_CASE("all_finite agrees with Eigen's allFinite", "[core][errors]", float, double) {
+  using Limits = std::numeric_limits<TestType>;
+  const TestType specials[] = {Limits::infinity(), -Limits::infinity(), Limits::quiet_NaN(), -Limits::quiet_NaN()};
+  const TestType extremes[] = {Limits::max(), Limits::lowest(), Limits::denorm_min(), -Limits::min(), TestType(-0.0)};
+  std::mt19937 rng(7);
+  std::normal_distribution<TestType> normal(TestType(0), TestType(1e3));
+  long non_finite = 0;
+  for (const Eigen::Index rows : {0, 1, 3, 16, 33}) {
+    for (const Eigen::Index cols : {0, 1, 5, 64}) {
+      ac::Matrix<TestType> m(rows, cols);
+      for (int trial = 0; trial < 20; ++trial) {
+        for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = normal(rng);
+        if (m.size() > 0) {
+          // Extremes are finite; a special, at a random place (or none), is not.
+          m.data()[rng() % m.size()] = extremes[rng() % 5];
+          if (trial % 4 != 0) m.data()[rng() % m.size()] = specials[rng() % 4];
+        }
+        non_finite += !m.allFinite();
+        CHECK(ac::all_finite(m) == m.allFinite());
+        // Blocks and references with an outer stride.
+        if (rows > 1 && cols > 1) {
+          const ac::ConstMatrixRef<TestType> block = m.bottomRightCorner(rows - 1, cols - 1);
+          CHECK(ac::all_finite(block) == block.allFinite());
+          CHECK(ac::all_finite(m.row(rows / 2)) == m.row(rows / 2).allFinite());
+        }
+      }
+    }
+  }
+  CHECK(non_finite > 100);  // the comparison saw both answers
 }
 
 TEST_CASE("FNV-1a 64 matches its published test vectors", "[core][io]") {

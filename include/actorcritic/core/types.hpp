@@ -1,11 +1,13 @@
 #pragma once
-// Scalar and matrix aliases shared by every layer of the library.
+// Scalar and matrix aliases shared by every layer of the library, and the
+// finiteness check every layer validates its inputs with.
 //
 // Batches are column-major `features x batch`: one column is one sample, so a
 // dense layer is a single GEMM `Y.noalias() = W * X`.
 
 #include <Eigen/Core>
 
+#include <cmath>
 #include <concepts>
 
 namespace ac {
@@ -42,5 +44,16 @@ template <class Scalar>
 using VectorRef = Eigen::Ref<Vector<Scalar>>;
 template <class Scalar>
 using ConstVectorRef = Eigen::Ref<const Vector<Scalar>>;
+
+/// Whether every coefficient is finite, as Eigen's allFinite(), in one
+/// vectorized pass: x·0 is ±0 for a finite x and NaN for ±∞ or NaN, and a sum
+/// is NaN exactly when one of its terms is. (allFinite() compares x − x with
+/// itself through an early-exit reduction that Eigen 3.4 runs one scalar at a
+/// time; the distributions check every batch they are given.)
+template <class Derived>
+[[nodiscard]] bool all_finite(const Eigen::DenseBase<Derived>& x) {
+  using Scalar = typename Derived::Scalar;
+  return !std::isnan((x.derived().array() * Scalar(0)).sum());
+}
 
 }  // namespace ac

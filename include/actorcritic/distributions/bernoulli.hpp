@@ -44,7 +44,7 @@ class Bernoulli {
       throw_invalid_argument("Bernoulli: logits: expected at least one bit and one column, got {}x{}", logits.rows(),
                              logits.cols());
     }
-    if (!logits.allFinite()) throw_invalid_argument("Bernoulli: logits: expected finite values");
+    if (!all_finite(logits)) throw_invalid_argument("Bernoulli: logits: expected finite values");
     if (logits.rows() != logits_.rows() || logits.cols() > logits_.cols()) {
       logits_.resize(logits.rows(), logits.cols());
       probs_.resize(logits.rows(), logits.cols());

@@ -84,7 +84,7 @@ class Beta {
     }
     check_shape("Beta: beta_logits", beta_logits.rows(), beta_logits.cols(), alpha_logits.rows(),
                 alpha_logits.cols());
-    if (!alpha_logits.allFinite() || !beta_logits.allFinite()) {
+    if (!all_finite(alpha_logits) || !all_finite(beta_logits)) {
       throw_invalid_argument("Beta: alpha_logits and beta_logits: expected finite values");
     }
     const Index d = alpha_logits.rows();

@@ -48,7 +48,7 @@ class Categorical {
       throw_invalid_argument("Categorical: logits: expected at least one action and one column, got {}x{}",
                              logits.rows(), logits.cols());
     }
-    if (!logits.allFinite()) throw_invalid_argument("Categorical: logits: expected finite values");
+    if (!all_finite(logits)) throw_invalid_argument("Categorical: logits: expected finite values");
     reserve(logits.rows(), logits.cols());
     kernels::log_softmax(logits, writable_log_probs());
     finish(false);
@@ -61,7 +61,7 @@ class Categorical {
     if (masks.size() == 0) return set_logits(logits);
     if (logits.rows() < 1 || logits.cols() < 1) set_logits(logits);  // throws the shape error
     check_action_masks("Categorical: masks", masks, logits.rows(), logits.cols());
-    if (!logits.allFinite()) throw_invalid_argument("Categorical: logits: expected finite values");
+    if (!all_finite(logits)) throw_invalid_argument("Categorical: logits: expected finite values");
     reserve(logits.rows(), logits.cols());
     kernels::masked_log_softmax(logits, masks, writable_log_probs());
     finish(!masks.all());
@@ -82,7 +82,7 @@ class Categorical {
   /// Logits as write_parameters() writes them: finite, or −∞ for a masked
   /// action (at least one finite per column).
   void set_parameters(ConstMatrixRef<Scalar> logits) {
-    if (logits.allFinite() || logits.rows() < 1 || logits.cols() < 1) return set_logits(logits);
+    if (all_finite(logits) || logits.rows() < 1 || logits.cols() < 1) return set_logits(logits);
     constexpr Scalar kMasked = -std::numeric_limits<Scalar>::infinity();
     for (Index j = 0; j < logits.cols(); ++j) {
       bool legal = false;

@@ -38,7 +38,7 @@ class DiagGaussian {
       throw_invalid_argument("DiagGaussian: log_std: expected {}x{} or {}x1, got {}x{}", mean.rows(), mean.cols(),
                              mean.rows(), log_std.rows(), log_std.cols());
     }
-    if (!mean.allFinite() || !log_std.allFinite()) {
+    if (!all_finite(mean) || !all_finite(log_std)) {
       throw_invalid_argument("DiagGaussian: mean and log_std: expected finite values");
     }
     if (mean.rows() != mean_.rows() || mean.cols() > mean_.cols()) {

@@ -14,18 +14,20 @@ class ClipAction : public Wrapper<Inner> {
   using typename Wrapper<Inner>::Action;
 
   explicit ClipAction(Inner inner)
-      : Wrapper<Inner>(std::move(inner)), bounds_(this->inner_.action_space()), clipped_(bounds_.dim()) {}
+      : Wrapper<Inner>(std::move(inner)), bounds_(this->inner_.action_space()),
+        space_(-kInfinity, kInfinity, bounds_.dim()), clipped_(bounds_.dim()) {}
 
-  [[nodiscard]] Box action_space() const { return Box(-kInfinity, kInfinity, bounds_.dim()); }
+  [[nodiscard]] const Box& action_space() const { return space_; }
 
   StepResult<Observation> step(const Action& action) {
-    check_action(this->id(), action_space(), action);
+    check_action(this->id(), space_, action);
     clipped_ = action.cwiseMax(bounds_.low).cwiseMin(bounds_.high);
     return this->inner_.step(clipped_);
   }
 
  private:
   Box bounds_;
+  Box space_;  // stored, not built per step: a Box holds heap vectors
   Action clipped_;
 };
 

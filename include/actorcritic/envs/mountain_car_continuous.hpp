@@ -29,8 +29,10 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public 
 
   MountainCarContinuous() = default;
 
-  [[nodiscard]] Box action_space() const {
-    return Box(static_cast<float>(kMinAction), static_cast<float>(kMaxAction), 1);
+  /// A reference to one constant space: every step checks its action against it (a Box holds heap vectors).
+  [[nodiscard]] const Box& action_space() const {
+    static const Box space(static_cast<float>(kMinAction), static_cast<float>(kMaxAction), 1);
+    return space;
   }
 
  private:

@@ -34,8 +34,10 @@ class Pendulum : public EpisodicEnv<Pendulum> {
     high << 1.0f, 1.0f, static_cast<float>(kMaxSpeed);
     return Box(-high, high);
   }
-  [[nodiscard]] Box action_space() const {
-    return Box(static_cast<float>(-kMaxTorque), static_cast<float>(kMaxTorque), 1);
+  /// A reference to one constant space: every step checks its action against it (a Box holds heap vectors).
+  [[nodiscard]] const Box& action_space() const {
+    static const Box space(static_cast<float>(-kMaxTorque), static_cast<float>(kMaxTorque), 1);
+    return space;
   }
   [[nodiscard]] Eigen::VectorXd state() const { return Eigen::Vector2d(theta_, theta_dot_); }
 
@@ -81,8 +83,9 @@ class Pendulum : public EpisodicEnv<Pendulum> {
     const double u = detail::clip(static_cast<double>(action(0)), -kMaxTorque, kMaxTorque);
     const double cost = detail::python_pow(angle_normalize(theta_), 2.0) +
                         0.1 * detail::python_pow(theta_dot_, 2.0) + 0.001 * detail::python_pow(u, 2.0);
-    double new_theta_dot =
-        theta_dot_ + (3 * kG / (2 * kL) * sin_theta_ + 3.0 / (kM * detail::python_pow(kL, 2.0)) * u) * kDt;
+    // l² of the constant l = 1 is exact in any libm, so it is folded (as in Acrobot); squares of the state call pow.
+    constexpr double kLengthSquared = kL * kL;
+    double new_theta_dot = theta_dot_ + (3 * kG / (2 * kL) * sin_theta_ + 3.0 / (kM * kLengthSquared) * u) * kDt;
     new_theta_dot = detail::clip(new_theta_dot, -kMaxSpeed, kMaxSpeed);
     theta_ = theta_ + new_theta_dot * kDt;
     theta_dot_ = new_theta_dot;

@@ -27,7 +27,7 @@ class RescaleAction : public Wrapper<Inner> {
     }
   }
 
-  [[nodiscard]] Box action_space() const { return space_; }
+  [[nodiscard]] const Box& action_space() const { return space_; }
 
   StepResult<Observation> step(const Action& action) {
     check_action(this->id(), space_, action);

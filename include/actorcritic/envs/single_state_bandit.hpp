@@ -18,19 +18,23 @@ class SingleStateBandit : public EpisodicEnv<SingleStateBandit> {
   static constexpr long kMaxEpisodeSteps = 1;
 
   /// `goal` is the best action; its size is the action dimension.
-  explicit SingleStateBandit(Eigen::VectorXf goal = Eigen::VectorXf::Ones(1)) : goal_(std::move(goal)) {
-    if (goal_.size() == 0 || !goal_.allFinite()) {
-      throw_invalid_argument("SingleStateBandit: goal: expected a non-empty finite vector");
-    }
-  }
+  explicit SingleStateBandit(Eigen::VectorXf goal = Eigen::VectorXf::Ones(1))
+      : goal_(checked_goal(std::move(goal))), action_space_(-kInfinity, kInfinity, goal_.size()) {}
 
   [[nodiscard]] Box observation_space() const { return Box(1.0f, 1.0f, 1); }
-  [[nodiscard]] Box action_space() const { return Box(-kInfinity, kInfinity, goal_.size()); }
+  [[nodiscard]] const Box& action_space() const { return action_space_; }
   [[nodiscard]] Eigen::VectorXd state() const { return Eigen::VectorXd(0); }
   [[nodiscard]] const Eigen::VectorXf& goal() const { return goal_; }
 
  private:
   friend class EpisodicEnv<SingleStateBandit>;
+
+  static Eigen::VectorXf checked_goal(Eigen::VectorXf goal) {
+    if (goal.size() == 0 || !goal.allFinite()) {
+      throw_invalid_argument("SingleStateBandit: goal: expected a non-empty finite vector");
+    }
+    return goal;
+  }
 
   void reset_state(Generator&) {}
   void load_state(const Eigen::VectorXd&) {}
@@ -41,6 +45,7 @@ class SingleStateBandit : public EpisodicEnv<SingleStateBandit> {
   }
 
   Eigen::VectorXf goal_;
+  Box action_space_;  // stored: every step checks its action against it
 };
 
 }  // namespace ac::envs

@@ -47,7 +47,10 @@ class VectorEnv {
     truncated_ = terminated_;
     episode_returns_ = Eigen::VectorXd::Zero(count);
     episode_lengths_ = Eigen::Matrix<long, Eigen::Dynamic, 1>::Zero(count);
-    if constexpr (ContinuousEnv<E> || MultiActionEnv<E>) action_scratch_.resize(prototype.action_space().dim());
+    if constexpr (ContinuousEnv<E> || MultiActionEnv<E>) {
+      action_dim_ = prototype.action_space().dim();
+      action_scratch_.resize(action_dim_);
+    }
     if constexpr (MaskedEnv<E>) masks_.resize(mask_rows(prototype.action_space()), count);
     reset(seed);
   }
@@ -56,7 +59,7 @@ class VectorEnv {
   [[nodiscard]] std::string_view id() const { return envs_.front().id(); }
   [[nodiscard]] Index observation_dim() const { return observation_space_.dim(); }
   [[nodiscard]] const Box& observation_space() const { return observation_space_; }
-  [[nodiscard]] auto action_space() const { return envs_.front().action_space(); }
+  [[nodiscard]] decltype(auto) action_space() const { return envs_.front().action_space(); }
   [[nodiscard]] Index action_count() const
     requires DiscreteEnv<E>
   {
@@ -66,7 +69,7 @@ class VectorEnv {
   [[nodiscard]] Index action_dim() const
     requires ContinuousEnv<E> || MultiActionEnv<E>
   {
-    return envs_.front().action_space().dim();
+    return action_dim_;  // stored: every step checks its actions' shape (an env may build its space per call)
   }
 
   /// Seeds copy i with seed + i and starts every episode.
@@ -270,6 +273,7 @@ class VectorEnv {
   Eigen::Matrix<long, Eigen::Dynamic, 1> episode_lengths_;
   EpisodeWindow episodes_;
   std::conditional_t<MultiActionEnv<E>, IndexVector, Eigen::VectorXf> action_scratch_;
+  Index action_dim_ = 0;  // Box, MultiDiscrete, MultiBinary
   ActionMasks masks_;  // actions x N (MaskedEnv), else empty
   long total_steps_ = 0;
 };

@@ -24,7 +24,8 @@ class Wrapper {
   Observation reset() { return inner_.reset(); }
   StepResult<Observation> step(const Action& action) { return inner_.step(action); }
   [[nodiscard]] Box observation_space() const { return inner_.observation_space(); }
-  [[nodiscard]] auto action_space() const { return inner_.action_space(); }
+  /// The inner space as the inner environment returns it (a reference where it stores one).
+  [[nodiscard]] decltype(auto) action_space() const { return inner_.action_space(); }
   [[nodiscard]] Eigen::VectorXd state() const { return inner_.state(); }
   void set_state(const Eigen::VectorXd& state) { inner_.set_state(state); }
   [[nodiscard]] long max_episode_steps() const { return inner_.max_episode_steps(); }
