@@ -125,6 +125,13 @@ TEST_CASE("Mlp: workspaces are reused across batch sizes; copies are independent
   // GEMM kernels differ by batch size, so equal up to rounding, not bit for bit.
   CHECK(y_small.isApprox(y_big.leftCols(4), 1e-14));
   CHECK(net.forward(big) == y_big);
+  // A strided view of the same values (rows 1-3 of a taller matrix) gives the same bits as the
+  // contiguous matrix: the input is copied column by column there and in one pass here.
+  Matrix<double> tall = Matrix<double>::Constant(5, 10, 7.0);
+  tall.middleRows(1, 3) = big;
+  const ac::ConstMatrixRef<double> strided = tall.middleRows(1, 3);
+  REQUIRE(strided.outerStride() == 5);
+  CHECK(net.forward(strided) == y_big);
 
   Mlp<double> copy = net;
   copy.parameters().setZero();

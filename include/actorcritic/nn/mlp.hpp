@@ -191,7 +191,7 @@ class Mlp {
     reserve(x.cols());
     batch_ = x.cols();
     ++forward_count_;
-    input_.leftCols(batch_) = x;
+    copy_columns(x, input_.leftCols(batch_));
     return forward_layers();
   }
 
@@ -230,7 +230,7 @@ class Mlp {
     reserve(x.cols());
     batch_ = x.cols();
     ++forward_count_;
-    sequence_input_.leftCols(batch_) = x;
+    copy_columns(x, sequence_input_.leftCols(batch_));
     gru_->forward(params_.data(), x, starts, h0, input_.leftCols(batch_), gru_cache_);  // checks the shapes
     if (starts_.size() < batch_) starts_.resize(batch_);
     starts_.head(batch_) = starts;
@@ -256,6 +256,17 @@ class Mlp {
     if (sequence_columns_ != columns) {
       throw_invalid_argument("{}: x: expected the {} columns of the sequences given to use_sequences, got {}", where,
                              sequence_columns_, columns);
+    }
+  }
+
+  /// dst = x, in one pass when both hold their columns back to back: between
+  /// blocks with run-time strides, Eigen copies column by column, a loop per
+  /// column of an environment's few observation values (2-3% of PPO's time on Pendulum).
+  static void copy_columns(ConstMatrixRef<Scalar> x, MatrixRef<Scalar> dst) {
+    if (x.outerStride() == x.rows() && dst.outerStride() == dst.rows()) {
+      VectorMap<Scalar>(dst.data(), dst.size()) = ConstVectorMap<Scalar>(x.data(), x.size());
+    } else {
+      dst = x;
     }
   }
 
