@@ -19,6 +19,8 @@
 //   build/release/benchmarks/bench_ppo --allocations      (part 3 alone)
 #include <actorcritic/actorcritic.hpp>
 
+#include "../tests/support/counting_malloc.hpp"  // replaces malloc: counts allocations
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -29,44 +31,6 @@
 #include <new>
 #include <string_view>
 #include <vector>
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// The replacements pair operator new with malloc and operator delete with
-// free, which is correct; GCC's -Wmismatched-new-delete cannot see through
-// the replacement and flags every inlined delete.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-// malloc and its siblings forward to glibc's own, counting every allocation (glibc manual,
-// "Replacing malloc": the four are replaced together).
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void __libc_free(void*);
-void* malloc(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(size);
-}
-void* calloc(std::size_t count, std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_calloc(count, size);
-}
-void* realloc(void* p, std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_realloc(p, size);
-}
-void free(void* p) { __libc_free(p); }
-}
-
-void* operator new(std::size_t size) {
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;  // counted by malloc
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -124,14 +88,14 @@ void cartpole(int seeds) {
     long first_475 = -1, allocations_after_first = 0, taken = 0;
     const auto start = Clock::now();
     for (long iteration = 0; taken < steps; ++iteration) {
-      const long before = g_allocations.load();
+      const long before = ac::test::heap_allocations.load();
       ppo.set_progress(double(taken) / double(steps));
       const auto& buffer = collector.collect(env, actor, &critic, rng, config.n_steps);
       const auto t = Clock::now();
       ppo.update(buffer, rng);
       update_seconds += seconds_since(t);
       taken += buffer.size();
-      if (iteration > 0) allocations_after_first += g_allocations.load() - before;
+      if (iteration > 0) allocations_after_first += ac::test::heap_allocations.load() - before;
       if (first_475 < 0 && env.episodes().size() == 100 && env.episodes().mean_return() >= 475.0) first_475 = taken;
     }
     const double total = seconds_since(start);
@@ -164,11 +128,11 @@ void pendulum(int seeds) {
     ac::train(
         ppo, env, 300'000, static_cast<std::uint64_t>(seed),
         [&](const ac::IterationInfo& info) {
-          if (info.iteration == 1) after_first = g_allocations.load();
+          if (info.iteration == 1) after_first = ac::test::heap_allocations.load();
           seconds = info.seconds;
         },
         &normalize);
-    const long allocations = g_allocations.load() - after_first;
+    const long allocations = ac::test::heap_allocations.load() - after_first;
     normalize.set_training(false);
     const double evaluation = ac::evaluate(actor, ac::envs::Pendulum{}, 20, 1000 + seed, &normalize).mean_return;
     returns.push_back(evaluation);
@@ -196,9 +160,9 @@ long allocations_after_first(const ac::PPOConfig& config, const ac::ActorConfig&
   ac::Collector<Actor> collector;
   long allocations = 0;
   for (int iteration = 0; iteration < 20; ++iteration) {
-    const long before = g_allocations.load();
+    const long before = ac::test::heap_allocations.load();
     ppo.update(collector.collect(env, model.actor(), model.critic(), rng, config.n_steps), rng);
-    if (iteration > 0) allocations += g_allocations.load() - before;
+    if (iteration > 0) allocations += ac::test::heap_allocations.load() - before;
   }
   return allocations;
 }

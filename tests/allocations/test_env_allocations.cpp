@@ -1,7 +1,6 @@
 // Stepping a VectorEnv of any built-in environment allocates nothing once it
 // runs: a training loop steps millions of times. This program replaces malloc
-// (which operator new and Eigen's allocator both call; glibc's manual,
-// "Replacing malloc"), so it is an executable of its own.
+// (support/counting_malloc.hpp), so it is an executable of its own.
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
 #include <actorcritic/envs/clip_action.hpp>
@@ -17,32 +16,11 @@
 #include <actorcritic/envs/vector_env.hpp>
 #include <catch2/catch.hpp>
 
-#include <atomic>
+#include "support/counting_malloc.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* malloc(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(size);
-}
-void* calloc(std::size_t count, std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_calloc(count, size);
-}
-void* realloc(void* p, std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_realloc(p, size);
-}
-}
 
 namespace {
 
@@ -74,9 +52,9 @@ long allocations_of_steps(const E& prototype = E{}) {
     }
   };
   step();
-  const long before = g_allocations.load();
+  const long before = ac::test::heap_allocations.load();
   for (int i = 0; i < 1000; ++i) step();
-  return g_allocations.load() - before;
+  return ac::test::heap_allocations.load() - before;
 }
 
 }  // namespace
@@ -84,9 +62,9 @@ long allocations_of_steps(const E& prototype = E{}) {
 TEST_CASE("stepping a VectorEnv of a built-in environment allocates nothing", "[envs][allocations]") {
   using namespace ac::envs;
   // The counter counts: a vector the size of a step's actions allocates.
-  const long before = g_allocations.load();
+  const long before = ac::test::heap_allocations.load();
   { const Eigen::VectorXf probe = Eigen::VectorXf::Zero(16); CHECK(probe.size() == 16); }
-  REQUIRE(g_allocations.load() - before == 1);
+  REQUIRE(ac::test::heap_allocations.load() - before == 1);
 
   CHECK(allocations_of_steps<CartPole>() == 0);
   CHECK(allocations_of_steps<CartPoleNoVel>() == 0);
