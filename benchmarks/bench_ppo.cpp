@@ -24,11 +24,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
-#include <cstdlib>
-#include <new>
 #include <string_view>
 #include <vector>
 

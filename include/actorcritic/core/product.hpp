@@ -73,7 +73,7 @@ void add_product_blocks(Dst&& dst, const Lhs& lhs, const Rhs& rhs) {
 /// matrix or a leftCols block of one), else column by column.
 template <class Dst>
 void set_zero(Dst& dst) {
-  if (dst.innerStride() == 1 && (dst.outerStride() == dst.innerSize() || dst.outerSize() <= 1)) {
+  if (is_contiguous(dst)) {
     using Scalar = typename std::remove_cvref_t<Dst>::Scalar;
     Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, 1>>(dst.data(), dst.size()).setZero();
   } else {

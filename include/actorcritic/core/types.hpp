@@ -45,6 +45,16 @@ using VectorRef = Eigen::Ref<Vector<Scalar>>;
 template <class Scalar>
 using ConstVectorRef = Eigen::Ref<const Vector<Scalar>>;
 
+namespace detail {
+/// Whether m's coefficients lie back to back in memory (a whole matrix, a
+/// leftCols block of one, a single column): then one pass over m.data() covers
+/// it, where Eigen loops over its columns for a block with run-time strides.
+template <class M>
+[[nodiscard]] bool is_contiguous(const M& m) {
+  return m.innerStride() == 1 && (m.outerStride() == m.innerSize() || m.outerSize() <= 1);
+}
+}  // namespace detail
+
 /// Whether every coefficient is finite, as Eigen's allFinite(), in one
 /// vectorized pass: x·0 is ±0 for a finite x and NaN for ±∞ or NaN, and a sum
 /// is NaN exactly when one of its terms is. (allFinite() compares x − x with

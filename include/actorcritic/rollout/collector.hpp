@@ -220,7 +220,7 @@ class Collector {
                         !std::is_same_v<typename P::Actions, ActionIndexMatrix>,
                     "collect_rollout: a Box environment needs a policy with continuous actions (GaussianActor)");
       if (env_actions_.rows() != env.action_dim() || env_actions_.cols() != env.size()) {
-        const auto space = env.action_space();  // a Box holds vectors: fetched once, not every step
+        const auto& space = env.action_space();  // a Box holds vectors: fetched once, not every step
         low_ = space.low;
         high_ = space.high;
         check_action_bounds<typename P::Distribution>(low_, high_, env.id());
