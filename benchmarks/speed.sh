@@ -13,7 +13,10 @@
 #   (e) A2C on CartPole-v1 with SB3's defaults (500k steps);
 #   (f) (a) on every core with MPI (mpirun -np 2), × SB3.
 # Each wall time is the trainer's own (training only, from --summary), the
-# median of REPEATS runs.
+# median of REPEATS runs. Neither peer computes PPO's exact KL per update (SB3
+# logs its approximation, RLtools neither), so the PPO runs pass --exact-kl
+# false: the same training bit for bit, without the diagnostic's two actor
+# passes over each rollout; (c) is also timed with the default, the diagnostic on.
 #
 #   benchmarks/speed.sh [build dir (build/release)] [SEEDS for (b) (10)] [REPEATS (3)]
 #
@@ -58,15 +61,15 @@ peak=$("$bench_mlp" --benchmark_filter=BM_SgemmPeak --benchmark_min_time=0.5 --b
 # (a) The FLOPs of the configuration: per sample, a forward is 2·MACs, a
 # forward + backward 6·MACs. Each of the 100k samples is collected once
 # (actor and critic forward), visited by 20 epochs (both networks forward and
-# backward), and the actor runs forward twice more per update (the behaviour
-# distribution and the update's exact KL).
-cartpole=(--algo ppo-clip --env CartPole-v1)
+# backward) (with the exact KL, the default, the actor would run forward twice
+# more per sample: the behaviour distribution and the update's exact KL).
+cartpole=(--algo ppo-clip --env CartPole-v1 --exact-kl false)
 cartpole_s=$(runs cartpole "$train" "${cartpole[@]}")
 cartpole_steps=$(field "$work/cartpole.0.json" steps)
 cartpole_eval=$(field "$work/cartpole.0.json" eval_return_mean)
 actor_macs=$((4 * 64 + 64 * 64 + 64 * 2)) critic_macs=$((4 * 64 + 64 * 64 + 64))
 cartpole_gflop=$(awk -v s="$cartpole_steps" -v a=$actor_macs -v c=$critic_macs \
-                 'BEGIN { print (6 * (a + c) * s * 20 + 2 * (a + c) * s + 4 * a * s) / 1e9 }')
+                 'BEGIN { print (6 * (a + c) * s * 20 + 2 * (a + c) * s) / 1e9 }')
 
 # (b) The RLtools example: 4 envs × 1024 steps, minibatch 256, 2 epochs, 64-64
 # ReLU actor and critic, γ 0.9, λ 0.95, no entropy, σ₀ 2.0 in [-1, 1] action
@@ -75,7 +78,7 @@ cartpole_gflop=$(awk -v s="$cartpole_steps" -v a=$actor_macs -v c=$critic_macs \
 example=(--algo ppo-clip --env Pendulum-v1 --envs 4 --n-steps 1024 --batch-size 256 --epochs 2 --hidden 64,64
          --activation relu --gamma 0.9 --gae-lambda 0.95 --ent-coef 0 --initial-log-std 1.386 --learning-rate 1e-3
          --adam-epsilon 1e-8 --max-grad-norm inf --normalize-observations false --normalize-rewards false
-         --lr-schedule constant --clip-schedule constant --steps 307200)
+         --lr-schedule constant --clip-schedule constant --steps 307200 --exact-kl false)
 for ((seed = 0; seed < seeds; ++seed)); do
   "$train" "${example[@]}" --seed "$seed" --quiet --summary "$work/example.$seed.json" > /dev/null
 done
@@ -87,8 +90,10 @@ example_return=$(for f in "$work"/example.*.json; do field "$f" eval_return_mean
 zoo=(--algo ppo-clip --env Pendulum-v1 --envs 64 --n-steps 128 --batch-size 1024 --epochs 1 --hidden 32,32
      --activation tanh --ent-coef 0.1 --adam-epsilon 1e-7 --normalize-observations true --normalize-rewards false
      --steps 10000000)
-zoo_s=$(runs zoo "$train" "${zoo[@]}")
+zoo_s=$(runs zoo "$train" "${zoo[@]}" --exact-kl false)
 zoo_return=$(field "$work/zoo.0.json" eval_return_mean)
+zoo_kl_s=$(runs zoo_kl "$train" "${zoo[@]}")
+zoo_kl_return=$(field "$work/zoo_kl.0.json" eval_return_mean)
 
 # (d) Allocations after the first iteration and the update phase's rate (one CartPole and one Pendulum seed).
 "$bench_ppo" 1 1 > "$work/bench_ppo.txt"
@@ -115,6 +120,7 @@ echo
 awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$cartpole_steps" -v ceval="$cartpole_eval" \
     -v cflop="$cartpole_gflop" -v rl=$RLTOOLS_EXAMPLE_OFAST -v rlret=$RLTOOLS_EXAMPLE_RETURN -v es="$example_s" \
     -v eret="$example_return" -v zoo=$RLTOOLS_ZOO_FASTEST -v zs="$zoo_s" -v zret="$zoo_return" \
+    -v zks="$zoo_kl_s" -v zkret="$zoo_kl_return" \
     -v alloc="$allocations" -v ug="$update_gflops" -v as="$a2c_s" -v asteps="$a2c_steps" -v ms="$mpi_s" 'BEGIN {
   print "| benchmark | ours | peer | ratio | target |"
   print "|---|---|---|---|---|"
@@ -122,6 +128,7 @@ awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$car
   printf "| (a) PPO CartPole-v1 zoo, 100k steps | %.2f s (%.0f steps/s, eval %.0f); %.1f GFLOP, floor %.2f s = %.0f%% of it | SB3 %.1f s | %.1f× SB3 | ≥ 20× SB3, ≥ 85%% of the floor |\n", cs, csteps / cs, ceval, cflop, floor, 100 * floor / cs, sb3, sb3 / cs
   printf "| (b) PPO Pendulum-v1, RLtools example | %.2f s, median return %.1f | RLtools -Ofast %.2f s, %.0f | %.2f× RLtools | ≥ 1.5×, return ≥ %.0f |\n", es, eret, rl, rlret, rl / es, rlret
   printf "| (c) PPO Pendulum-v1, RLtools zoo, 10M steps | %.2f s, return %.1f | RLtools %.1f s (fastest) | %.2f× RLtools | ≥ 1.0× |\n", zs, zret, zoo, zoo / zs
+  printf "| (c) with the exact-KL diagnostic (the default) | %.2f s, return %.1f | | %.2f× RLtools | |\n", zks, zkret, zoo / zks
   printf "| (d) allocations per iteration after the first | %d | | | 0 |\n", alloc
   printf "| (d) PPO update phase (CartPole) | %.1f GFLOP/s | sgemm peak %.1f GFLOP/s | %.0f%% of the peak | ≥ 85%% |\n", ug, peak, 100 * ug / peak
   printf "| (e) A2C CartPole-v1, SB3 defaults, %d steps | %.2f s (%.0f steps/s) | | | |\n", asteps, as, asteps / as

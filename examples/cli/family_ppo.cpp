@@ -115,6 +115,10 @@ int run_ppo(const Invocation& invocation) {
   flags.number("--target-kl", "stop the epochs past 1.5 × this approximate KL (inf: never)", config.target_kl,
                Range::positive_or_inf);
   flags.boolean("--normalize-advantage", "normalize advantages per minibatch", config.normalize_advantage);
+  flags.boolean("--exact-kl",
+                "the exact mean KL(old ‖ new) of each update, the CSV's kl: two actor passes over the rollout "
+                "(false: kl is nan, the training the same)",
+                config.exact_kl);
   flags.number("--sequence-length",
                "with --recurrent gru: the steps of each sequence chunk minibatches shuffle, a divisor of --n-steps "
                "(0: whole rollouts); a minibatch holds --batch-size / this chunks",
@@ -128,6 +132,9 @@ int run_ppo(const Invocation& invocation) {
   if (config.sequence_length > 0 && config.n_steps % config.sequence_length != 0) {
     usage_error("--sequence-length: expected a divisor of --n-steps ({}), got {}", config.n_steps,
                 config.sequence_length);
+  }
+  if (config.adaptive_kl && !config.exact_kl) {
+    usage_error("--exact-kl: the adaptive KL rule adapts ρ to the exact KL: expected true with --adaptive-kl true");
   }
   config.set_learning_rate(lr.schedule());
   if (config.clipped()) config.clip_range = clip.schedule();

@@ -71,6 +71,9 @@ inline const std::vector<std::string> kNotRemembered{"--algo",       "--env",   
 /// The recurrent network's flags, which a checkpoint remembers only for a recurrent run (so that every other
 /// run's checkpoint keeps its bytes).
 inline const std::vector<std::string> kRecurrentFlags{"--recurrent", "--hidden-state", "--sequence-length"};
+/// Flags a checkpoint remembers only when they differ from their default, with that default (so that the
+/// checkpoints of runs without them keep their bytes; a resumed run without them gets the default).
+inline const std::vector<std::pair<std::string, std::string>> kRememberedUnlessDefault{{"--exact-kl", "true"}};
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {
@@ -303,7 +306,9 @@ inline ac::RunConfig run_config(const Invocation& invocation, const CommonOption
   for (const auto& [flag, value] : o.resolved) {
     const bool unset_recurrent = o.recurrent == "none" && std::find(kRecurrentFlags.begin(), kRecurrentFlags.end(),
                                                                     flag) != kRecurrentFlags.end();
-    if (!value.empty() && !unset_recurrent &&
+    const bool at_default = std::find(kRememberedUnlessDefault.begin(), kRememberedUnlessDefault.end(),
+                                      std::pair{flag, value}) != kRememberedUnlessDefault.end();
+    if (!value.empty() && !unset_recurrent && !at_default &&
         std::find(kNotRemembered.begin(), kNotRemembered.end(), flag) == kNotRemembered.end()) {
       c.application.push_back(flag + "=" + value);
     }

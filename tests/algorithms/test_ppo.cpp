@@ -215,6 +215,8 @@ TEST_CASE("PPOConfig rejects bad values naming the field", "[algorithms][ppo][er
                     Catch::Contains("PPOConfig.kl_coef"));
   CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c.target_kl = 0.0; })),
                     Catch::Contains("PPOConfig.target_kl"));
+  CHECK_THROWS_WITH(ac::PPO(actor, critic, bad([](auto& c) { c = ac::PPOConfig::kl_penalty(), c.exact_kl = false; })),
+                    Catch::Contains("PPOConfig.exact_kl: the adaptive KL rule"));
 }
 
 namespace {
@@ -281,6 +283,40 @@ TEST_CASE("PPO runs are bit-identical for the same seed", "[algorithms][ppo][det
   CHECK(a.critic.network().parameters() == b.critic.network().parameters());
   const auto c = train_ppo(6, ac::presets::ppo_cartpole(ac::PPOConfig::clip()), 4'096);
   CHECK(a.actor.network().parameters() != c.actor.network().parameters());
+}
+
+TEST_CASE("without the exact KL, PPO trains the same bits and leaves kl unset", "[algorithms][ppo][determinism]") {
+  // PPOConfig::exact_kl = false skips the two actor passes over the rollout that only the exact-KL
+  // diagnostic (and a KL penalty's behaviour distribution) read.
+  auto fixed_penalty = ac::presets::ppo_cartpole(ac::PPOConfig::clip());
+  fixed_penalty.kl_coef = 0.5;  // a fixed ρ: the behaviour distribution is still needed, the final pass is not
+  for (const auto& config : {ac::presets::ppo_cartpole(ac::PPOConfig::clip()), fixed_penalty}) {
+    INFO("kl_coef " << config.kl_coef);
+    auto without = config;
+    without.exact_kl = false;
+    const auto a = train_ppo(3, config, 4'096);
+    const auto b = train_ppo(3, without, 4'096);
+    CHECK(a.actor.network().parameters() == b.actor.network().parameters());
+    CHECK(a.critic.network().parameters() == b.critic.network().parameters());
+    REQUIRE(a.diagnostics.size() == b.diagnostics.size());
+    for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
+      CHECK(std::isfinite(a.diagnostics[i].kl));
+      CHECK(std::isnan(b.diagnostics[i].kl));
+      CHECK(a.diagnostics[i].approx_kl == b.diagnostics[i].approx_kl);
+      CHECK(a.diagnostics[i].policy_loss == b.diagnostics[i].policy_loss);
+    }
+  }
+  // The setting survives a record: written only when false, so default records keep their bytes.
+  auto config = ac::PPOConfig::clip();
+  const std::string default_bytes = ac::to_bytes(config);
+  config.exact_kl = false;
+  const std::string bytes = ac::to_bytes(config);
+  CHECK(bytes != default_bytes);
+  ac::PPOConfig back;
+  ac::from_bytes(back, bytes, "record");
+  CHECK_FALSE(back.exact_kl);
+  ac::from_bytes(back, default_bytes, "record");
+  CHECK(back.exact_kl);
 }
 
 TEST_CASE("target-KL early stopping cuts the epochs", "[algorithms][ppo]") {

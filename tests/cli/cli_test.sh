@@ -101,6 +101,27 @@ expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 24
   --checkpoint-every 8192 --stop-after 10000 --save pendulum.ckpt
 expect 0 "evaluation over" "$train" --resume pendulum.ckpt --quiet
 cmp -s pendulum_full.ckpt pendulum.ckpt || fail "a stopped and resumed PPO run differs from the uninterrupted one"
+# --exact-kl false: the same training bit for bit (the same checkpoint but for the remembered flag), the CSV's
+# kl column nan; the checkpoint remembers the flag, so a resumed run keeps it; the adaptive rule needs it.
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 16384 --quiet --eval-episodes 1 \
+  --exact-kl true --save kl_on.ckpt --csv kl_on.csv
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 16384 --quiet --eval-episodes 1 \
+  --exact-kl false --save kl_off.ckpt --csv kl_off.csv
+kl_column() { head -1 "$1" | tr ',' '\n' | grep -nx kl | cut -d: -f1; }
+[[ -n $(kl_column kl_on.csv) ]] || fail "the CSV has no kl column: $(head -1 kl_on.csv)"
+[[ $(cut -d, -f"$(kl_column kl_on.csv)" kl_on.csv | sed 1d | grep -c '^[0-9]') -eq 2 ]] ||
+  fail "--exact-kl true: the kl column is not filled: $(cut -d, -f"$(kl_column kl_on.csv)" kl_on.csv | tr '\n' ' ')"
+[[ $(cut -d, -f"$(kl_column kl_off.csv)" kl_off.csv | sed 1d | grep -c '[0-9]') -eq 0 ]] ||
+  fail "--exact-kl false: the kl column is filled: $(cut -d, -f"$(kl_column kl_off.csv)" kl_off.csv | tr '\n' ' ')"
+diff -q <(cut -d, -f"3,$(kl_column kl_on.csv)" --complement kl_on.csv) \
+  <(cut -d, -f"3,$(kl_column kl_off.csv)" --complement kl_off.csv) >/dev/null ||
+  fail "--exact-kl false trained another run (CSVs apart from wall time and kl differ)"
+mv kl_off.ckpt kl_off_full.ckpt
+expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 16384 --quiet --eval-episodes 1 \
+  --exact-kl false --save kl_off.ckpt --csv kl_off.csv --stop-after 8000
+expect 0 "evaluation over" "$train" --resume kl_off.ckpt --quiet
+cmp -s kl_off_full.ckpt kl_off.ckpt || fail "a resumed --exact-kl false run differs from the uninterrupted one"
+expect 2 "--exact-kl: the adaptive KL rule adapts" "$train" --algo ppo-kl --exact-kl false
 # The same with a Beta policy and with a squashed Gaussian whose log σ is a network output: --resume alone
 # brings back the checkpoint's policy (its own record, not a remembered flag).
 for policy in "--distribution beta" "--distribution squashed-gaussian --state-dependent-std true"; do

@@ -119,6 +119,13 @@ TEST_CASE("stopped, saved, loaded and resumed is the uninterrupted run, bit for 
     s.estimator.n = 3;
     check_resume<ac::NStepA2C<Categorical>, CartPole>(s, cartpole);
   }
+  SECTION("PPO without the exact-KL diagnostic (PPOConfig::exact_kl, kept by the checkpoint)") {
+    auto ppo = ac::presets::ppo_cartpole();
+    ppo.exact_kl = false;
+    check_resume<ac::PPO<Categorical>, CartPole>(ppo, cartpole);
+    ac::Run<ac::PPO<Categorical>, CartPole> run(cartpole, ppo);
+    CHECK_FALSE(decltype(run)::from_checkpoint_bytes(run.to_checkpoint_bytes(), "ckpt").settings().exact_kl);
+  }
   SECTION("the value policy gradient") { check_resume<ac::ValuePolicyGradient<Categorical>, CartPole>({}, cartpole); }
   SECTION("REINFORCE") { check_resume<ac::Reinforce<Categorical>, CartPole>({}, small_run(4000)); }
   SECTION("RLOO") { check_resume<ac::RLOO<Categorical>, CartPole>({.group_size = 2}, small_run(8000)); }

@@ -93,6 +93,13 @@ struct PPOConfig {
   double max_grad_norm = 0.5;  // SB3
   double target_kl = kOff;     // SB3: None; stop the epochs once approx KL > 1.5 · target_kl
   bool normalize_advantage = true;  // SB3, per minibatch
+  /// The exact mean KL(π_old ‖ π_new) of each update (UpdateDiagnostics::kl). It costs two forward
+  /// passes of the actor over the whole rollout (the behaviour distribution before the epochs, the
+  /// new one after them); without a KL penalty nothing but that diagnostic reads them. false skips
+  /// them and leaves `kl` unset (NaN): the training is the same bit for bit, and PPO-clip on RLtools'
+  /// Pendulum configuration (1 epoch over 8192 samples) runs 20–30% faster. The adaptive KL rule
+  /// needs it; a fixed penalty (kl_coef > 0) still computes the behaviour distribution.
+  bool exact_kl = true;
   /// Recurrent networks only: the length L of the sequence chunks that minibatches shuffle (each env's
   /// rollout cut into n_steps / L chunks; a minibatch holds batch_size / L of them, at least one).
   /// 0: whole rollouts (L = n_steps), as CleanRL's recurrent PPO.
@@ -153,6 +160,7 @@ struct PPOConfig {
     a.field("optimizer", optimizer);
     // Written only when set, so that the records of every other configuration keep their bytes.
     archive::optional_field(a, "sequence_length", sequence_length > 0, sequence_length, archive::at_least(1));
+    if (!archive::optional_field(a, "exact_kl", !exact_kl, exact_kl)) exact_kl = true;
   }
 
   void validate() const {
@@ -177,6 +185,10 @@ struct PPOConfig {
     check_non_negative("PPOConfig.kl_coef", kl_coef);
     if (adaptive_kl && !(kl_coef > 0.0)) {
       throw_invalid_argument("PPOConfig.kl_coef: the adaptive KL rule needs an initial coefficient > 0, got {}", kl_coef);
+    }
+    if (adaptive_kl && !exact_kl) {
+      throw_invalid_argument("PPOConfig.exact_kl: the adaptive KL rule adapts ρ to the exact KL, expected true with "
+                             "adaptive_kl, got false");
     }
     kl_rule.validate();
     check_non_negative("PPOConfig.ent_coef", ent_coef);
@@ -265,9 +277,13 @@ class PPO {
     returns_ = advantages_ + buffer.values;
     d.explained_variance =
         kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
+    // (Only the KL penalty and the exact-KL diagnostic read it: PPOConfig::exact_kl.)
     use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
-    actor_.distribution(buffer.observations, buffer.action_masks()).write_parameters(old_parameters_);
-    old_full_.set_parameters(old_parameters_);
+    const bool behaviour_needed = config_.exact_kl || kl_coef_ > 0.0;
+    if (behaviour_needed) {
+      actor_.distribution(buffer.observations, buffer.action_masks()).write_parameters(old_parameters_);
+      old_full_.set_parameters(old_parameters_);
+    }
 
     // 2. Epochs of shuffled minibatches.
     std::iota(order_.begin(), order_.end(), Index{0});
@@ -320,10 +336,12 @@ class PPO {
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
     use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
-    actor_.distribution(buffer.observations, buffer.action_masks());
-    old_full_.kl(actor_.last_distribution(), kl_row_);
-    d.kl = static_cast<double>(kl_row_.mean());
-    mean_across_ranks(comm_, double(batch), {&d.kl});
+    if (config_.exact_kl) {
+      actor_.distribution(buffer.observations, buffer.action_masks());
+      old_full_.kl(actor_.last_distribution(), kl_row_);
+      d.kl = static_cast<double>(kl_row_.mean());
+      mean_across_ranks(comm_, double(batch), {&d.kl});
+    }
     if (config_.adaptive_kl) kl_coef_ = config_.kl_rule.next(kl_coef_, d.kl);
     d.kl_coef = kl_coef_;
     return d;
@@ -346,11 +364,9 @@ class PPO {
     auto advantages = mb_advantages_.leftCols(size);
     auto returns = mb_returns_.leftCols(size);
     auto old_values = mb_old_values_.leftCols(size);
-    auto old_parameters = mb_old_parameters_.leftCols(size);
     detail::gather_columns(detail::as_row(advantages_), order, first, advantages);
     detail::gather_columns(detail::as_row(returns_), order, first, returns);
     detail::gather_columns(detail::as_row(buffer.values), order, first, old_values);
-    detail::gather_columns(old_parameters_, order, first, old_parameters);
     if (config_.normalize_advantage && (size > 1 || comm_.size() > 1)) {
       kernels::normalize_advantages(comm_, advantages);
     }
@@ -368,7 +384,9 @@ class PPO {
       l.stopped = true;
       return l;
     }
-    if (kl_coef_ > 0.0) {
+    if (kl_coef_ > 0.0) {  // the behaviour distribution on the minibatch
+      auto old_parameters = mb_old_parameters_.leftCols(size);
+      detail::gather_columns(old_parameters_, order, first, old_parameters);
       old_mb_.set_parameters(old_parameters);
       l.policy += objective_.kl_penalty(old_mb_, kl_coef_, scale);
     }
