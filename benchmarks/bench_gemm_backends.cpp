@@ -110,18 +110,20 @@ void libxsmm_pass(std::vector<Layer>& layers) {
 #if defined(AC_BENCH_OWN)
 using Own = ac::bench::SequentialGemm<float>;
 
-/// Wᵀ for the input gradient: the kernel reads A by columns, so the transpose is copied once per layer and pass.
-const Matrix& transposed(const Matrix& w) {
-  static Matrix wt;
-  wt = w.transpose();
-  return wt;
+/// Wᵀ for the input gradient: the kernel reads A by columns, so the transpose is copied once per layer and pass
+/// (into a buffer that only grows, so that the timed passes allocate nothing).
+const float* transposed(const Matrix& w) {
+  static std::vector<float> buffer;
+  if (buffer.size() < static_cast<std::size_t>(w.size())) buffer.resize(static_cast<std::size_t>(w.size()));
+  Eigen::Map<Matrix>(buffer.data(), w.cols(), w.rows()) = w.transpose();
+  return buffer.data();
 }
 
 void own_pass(std::vector<Layer>& layers) {
   for (auto& l : layers) {
     const Index out = l.w.rows(), in = l.w.cols(), batch = l.x.cols();
     Own::run(out, batch, in, l.w.data(), out, l.x.data(), 1, in, l.y.data(), out, false);
-    Own::run(in, batch, out, transposed(l.w).data(), in, l.dy.data(), 1, out, l.dx.data(), in, false);
+    Own::run(in, batch, out, transposed(l.w), in, l.dy.data(), 1, out, l.dx.data(), in, false);
     Own::run(out, in, batch, l.dy.data(), out, l.x.data(), in, 1, l.dw.data(), out, true);
   }
 }
