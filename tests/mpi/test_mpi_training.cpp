@@ -121,6 +121,29 @@ TEST_CASE("every algorithm trains data-parallel with bit-identical parameters on
       {.correction = ac::ImportanceCorrection::truncated_per_decision, .replay_capacity = 3}, small_config(3'000));
 }
 
+TEST_CASE("without the exact KL, data-parallel PPO trains the same bits on every rank", "[mpi][training]") {
+  // PPOConfig::exact_kl = false skips the exact KL's passes and its allreduce on every rank alike.
+  ac::mpi::Communicator comm;
+  auto tiny = ac::presets::ppo_cartpole();  // uneven shares, and ranks whose slice of a step is empty
+  tiny.n_steps = 1;
+  tiny.batch_size = 2;
+  auto seven = small_config(300);
+  seven.envs = 7;
+  for (const auto& [settings, config] : {std::pair{ac::presets::ppo_cartpole(), small_config(3'000)},
+                                         std::pair{tiny, seven}}) {
+    auto without = settings;
+    without.exact_kl = false;
+    ac::Run<ac::PPO<Categorical>, CartPole> with_kl(config, settings, CartPole{}, comm);
+    ac::Run<ac::PPO<Categorical>, CartPole> without_kl(config, without, CartPole{}, comm);
+    bool kl_unset = true;
+    with_kl.train();
+    without_kl.train([&](const ac::IterationInfo& info) { kl_unset = kl_unset && std::isnan(info.diagnostics.kl); });
+    CHECK(kl_unset);
+    CHECK(replicated_state(with_kl) == replicated_state(without_kl));
+    CHECK(identical_on_every_rank(comm, without_kl));
+  }
+}
+
 TEST_CASE("the ranks step the one-process run's environments, and count every rank's steps", "[mpi][training]") {
   ac::mpi::Communicator comm;
   const auto config = small_config(2'000);
