@@ -271,16 +271,17 @@ class PPO {
     d.learning_rate = learning_rate;
     d.clip_range = clip_range;
 
-    // 1. Advantages and returns (GAE, Schulman et al. 2016); the behavior distribution for the KL terms.
+    // 1. Advantages and returns (GAE, Schulman et al. 2016); the behavior distribution for the KL terms,
+    // which only the KL penalty and the exact-KL diagnostic read (PPOConfig::exact_kl). The rollout's
+    // sequences serve only these full-batch passes: the minibatches, the collector and the evaluation
+    // set their own.
     kernels::gae(buffer.rewards, buffer.values, buffer.next_values, buffer.terminated, buffer.ended,
                  static_cast<Scalar>(config_.gamma), static_cast<Scalar>(config_.gae_lambda), advantages_);
     returns_ = advantages_ + buffer.values;
     d.explained_variance =
         kernels::explained_variance(comm_, detail::as_row(buffer.values), detail::as_row(returns_));
-    // (Only the KL penalty and the exact-KL diagnostic read it: PPOConfig::exact_kl.)
-    use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
-    const bool behaviour_needed = config_.exact_kl || kl_coef_ > 0.0;
-    if (behaviour_needed) {
+    if (config_.exact_kl || kl_coef_ > 0.0) {
+      use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
       actor_.distribution(buffer.observations, buffer.action_masks()).write_parameters(old_parameters_);
       old_full_.set_parameters(old_parameters_);
     }
@@ -335,8 +336,8 @@ class PPO {
     d.epochs = comm_.size() == 1 ? epochs_run : last_epoch[6] / (plan.global_batch * double(length));
 
     // 3. The exact mean KL of the update, and the adaptive penalty's rule (PPO paper §4).
-    use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
     if (config_.exact_kl) {
+      use_rollout_sequences(actor_, &critic_, buffer, rollout_starts_);
       actor_.distribution(buffer.observations, buffer.action_masks());
       old_full_.kl(actor_.last_distribution(), kl_row_);
       d.kl = static_cast<double>(kl_row_.mean());
