@@ -46,6 +46,7 @@
 #include "actorcritic/envs/copy_task.hpp"
 #include "actorcritic/envs/dynamic_env.hpp"
 #include "actorcritic/envs/env.hpp"
+#include "actorcritic/envs/env_variant.hpp"
 #include "actorcritic/envs/episode_statistics.hpp"
 #include "actorcritic/envs/grid_maze.hpp"
 #include "actorcritic/envs/k_armed_bandit.hpp"

@@ -5,6 +5,7 @@
 #include <actorcritic/envs/cart_pole.hpp>
 #include <actorcritic/envs/clip_action.hpp>
 #include <actorcritic/envs/copy_task.hpp>
+#include <actorcritic/envs/env_variant.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/k_armed_bandit.hpp>
 #include <actorcritic/envs/mask_velocity.hpp>
@@ -82,4 +83,7 @@ TEST_CASE("stepping a VectorEnv of a built-in environment allocates nothing", "[
   CHECK(allocations_of_steps<SingleStateBandit>() == 0);
   CHECK(allocations_of_steps(ClipAction<Pendulum>(Pendulum{})) == 0);
   CHECK(allocations_of_steps(RescaleAction<Pendulum>(Pendulum{})) == 0);
+  // Several types as one: the observation has a fixed capacity, the Box is the alternative's own.
+  CHECK(allocations_of_steps(EnvVariant<CartPole, Acrobot>(Acrobot{})) == 0);
+  CHECK(allocations_of_steps(EnvVariant<Pendulum, MountainCarContinuous>(MountainCarContinuous{})) == 0);
 }

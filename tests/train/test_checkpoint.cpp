@@ -332,6 +332,34 @@ TEST_CASE("a checkpoint for another environment's spaces is refused", "[train][c
   CHECK_THROWS_WITH(ac::check_checkpoint_environment(pendulum, wider, "ckpt"), Catch::Contains("spaces"));
 }
 
+TEST_CASE("a run over an EnvVariant is the run over its alternative, checkpoint bytes included",
+          "[train][checkpoint][variant]") {
+  using Variant = ac::envs::EnvVariant<ac::envs::MountainCar, CartPole>;
+  auto config = small_run(3000);
+  config.normalization = ac::VecNormalizeConfig{};
+  ac::Run<ac::PPO<Categorical>, CartPole> bare(config, ac::presets::ppo_cartpole());
+  ac::Run<ac::PPO<Categorical>, Variant> variant(config, ac::presets::ppo_cartpole(), Variant(CartPole{}));
+  bare.train([&](const ac::IterationInfo& info) { return info.steps < 1500; });
+  variant.train([&](const ac::IterationInfo& info) { return info.steps < 1500; });
+  REQUIRE(variant.steps() == bare.steps());
+  CHECK(variant.actor().network().parameters() == bare.actor().network().parameters());
+  const std::string bytes = variant.to_checkpoint_bytes();
+  CHECK(bytes == bare.to_checkpoint_bytes());
+  // Each resumes the other's checkpoint and ends where the other ends.
+  auto bare_from_variant = decltype(bare)::from_checkpoint_bytes(bytes, "ckpt");
+  auto variant_from_bare = decltype(variant)::from_checkpoint_bytes(bare.to_checkpoint_bytes(), "ckpt",
+                                                                    Variant(CartPole{}));
+  for (auto* run : {&bare, &bare_from_variant}) run->train();
+  for (auto* run : {&variant, &variant_from_bare}) run->train();
+  CHECK(bare_from_variant.to_checkpoint_bytes() == bare.to_checkpoint_bytes());
+  CHECK(variant_from_bare.to_checkpoint_bytes() == bare.to_checkpoint_bytes());
+  CHECK(variant.to_checkpoint_bytes() == bare.to_checkpoint_bytes());
+  CHECK(variant.evaluate(3, 1).mean_return == bare.evaluate(3, 1).mean_return);
+  // Another alternative's checkpoint is refused by its name.
+  CHECK_THROWS_WITH(decltype(variant)::from_checkpoint_bytes(bytes, "ckpt", Variant(ac::envs::MountainCar{})),
+                    Catch::Contains("trained on CartPole-v1, not MountainCar-v0"));
+}
+
 TEST_CASE("optimizer state round-trips so the next step is bit-identical", "[train][checkpoint][optim]") {
   ac::Generator rng(3);
   ac::Vector<float> params = ac::Vector<float>::Random(20), grads(20);
