@@ -6,6 +6,14 @@
 // shared defaults all read this table. An algorithm family tunes further by
 // switching on Environment::key, so a new environment is one row here, one
 // case in with_environment, and the cases -Wswitch then asks each family for.
+//
+// The built-in tasks with Discrete or Box actions train through two types, one
+// per action kind (DiscreteTasks, BoxTasks: ac::envs::EnvVariant), so that the
+// tools instantiate their runs once per kind rather than once per task: each run
+// type costs the trainer's unit seconds of compile time (docs/building.md). A
+// run over a variant holding a task is the run over the task, bit for bit and
+// checkpoint byte for byte. Which policies a Box task may train is therefore a
+// run-time question (bounded_box), not a type's.
 
 #include "flags.hpp"
 
@@ -14,6 +22,7 @@
 #include <actorcritic/envs/cart_pole.hpp>
 #include <actorcritic/envs/copy_task.hpp>
 #include <actorcritic/envs/dynamic_env.hpp>
+#include <actorcritic/envs/env_variant.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/mask_velocity.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
@@ -169,14 +178,23 @@ inline std::string environment_help() {
   return out;
 }
 
-/// Whether E's actions are a Box with finite bounds, which a squashed Gaussian
-/// or a Beta policy maps onto (only those environments instantiate them).
-/// with_environment checks it against each environment's own action space.
-/// A custom environment trains a Gaussian policy, whatever its bounds.
+/// Whether a type may hold an environment whose actions are a Box with finite bounds, which a
+/// squashed Gaussian or a Beta policy maps onto: those policies are instantiated for it. A custom
+/// environment trains a Gaussian policy, whatever its bounds.
 template <class E>
-inline constexpr bool kBoundedBox =
-    ac::envs::ContinuousEnv<E> && !std::is_same_v<E, ac::envs::SingleStateBandit> &&  // the bandit's Box is unbounded
-    !std::is_same_v<E, ac::envs::ContinuousDynamicEnv>;
+inline constexpr bool kMayBeBoundedBox =
+    ac::envs::ContinuousEnv<E> && !std::is_same_v<E, ac::envs::ContinuousDynamicEnv>;
+
+/// Whether `env`'s actions are a Box with finite bounds (the bandit's are unbounded).
+template <class E>
+bool bounded_box(const E& env) {
+  if constexpr (kMayBeBoundedBox<E>) {
+    const auto& space = env.action_space();
+    return space.low.allFinite() && space.high.allFinite();
+  } else {
+    return false;
+  }
+}
 
 /// The policies a Box environment may train (--distribution), as the CLI names
 /// them and as a checkpoint records them (CheckpointHeader::policy; "" is the default).
@@ -195,13 +213,15 @@ inline std::string_view policy_name_of_checkpoint(std::string_view checkpoint, s
 }
 
 /// Calls f.template operator()<Actor>() with the policy type `name` (a
-/// --distribution value) stands for on E: the space's default (ac::PolicyFor)
-/// or, for a bounded Box, a squashed Gaussian or a Beta policy.
+/// --distribution value) stands for on `prototype`: the space's default
+/// (ac::PolicyFor) or, for a bounded Box, a squashed Gaussian or a Beta policy.
 template <class E, class F>
-int with_policy(std::string_view name, F&& f) {
-  if constexpr (kBoundedBox<E>) {
-    if (name == "squashed-gaussian") return f.template operator()<ac::SquashedGaussianActor<float>>();
-    if (name == "beta") return f.template operator()<ac::BetaActor<float>>();
+int with_policy(std::string_view name, const E& prototype, F&& f) {
+  if constexpr (kMayBeBoundedBox<E>) {
+    if (bounded_box(prototype)) {
+      if (name == "squashed-gaussian") return f.template operator()<ac::SquashedGaussianActor<float>>();
+      if (name == "beta") return f.template operator()<ac::BetaActor<float>>();
+    }
   }
   if (name != "gaussian") {
     throw std::logic_error(fmt::format("with_policy: this environment cannot train a {} policy", name));
@@ -209,22 +229,23 @@ int with_policy(std::string_view name, F&& f) {
   return f.template operator()<ac::PolicyFor<E>>();
 }
 
-/// Calls f.template operator()<E>(prototype) with the type of `environment` and the environment
-/// every copy is made from: E{} for a built-in one, the row's own for a custom one.
+/// The built-in tasks of the two plain action kinds, as one type each (the header's comment says why).
+using DiscreteTasks =
+    ac::envs::EnvVariant<ac::envs::CartPole, ac::envs::CartPoleNoVel, ac::envs::MountainCar, ac::envs::Acrobot>;
+using BoxTasks = ac::envs::EnvVariant<ac::envs::Pendulum, ac::envs::PendulumNoVel, ac::envs::MountainCarContinuous,
+                                      ac::envs::SingleStateBandit>;
+
+/// Calls f.template operator()<Type>(prototype) with the type the tools train `environment` as and
+/// the environment every copy is made from: a classic-control task in its group's EnvVariant, another
+/// built-in one as itself, a custom one as the row's own prototype.
 template <class F>
 int with_environment(const Environment& environment, F&& f) {
   namespace e = ac::envs;
-  const auto call = [&]<class E>() {
+  const auto call = [&]<class E, class Type = E>() {
     if (E{}.id() != environment.id) {
       throw std::logic_error(fmt::format("environment table: {} is not the type's id {}", environment.id, E{}.id()));
     }
-    if constexpr (ac::envs::ContinuousEnv<E>) {
-      const auto space = E{}.action_space();
-      if (kBoundedBox<E> != (space.low.allFinite() && space.high.allFinite())) {
-        throw std::logic_error(fmt::format("kBoundedBox: wrong for {}", environment.id));
-      }
-    }
-    return f.template operator()<E>(E{});
+    return f.template operator()<Type>(Type(E{}));
   };
   const auto custom = [&]<class E>(const E* prototype) {
     if (prototype == nullptr) {
@@ -233,14 +254,15 @@ int with_environment(const Environment& environment, F&& f) {
     return f.template operator()<E>(*prototype);
   };
   switch (environment.key) {
-    case EnvironmentKey::cartpole: return call.template operator()<e::CartPole>();
-    case EnvironmentKey::cartpole_novel: return call.template operator()<e::CartPoleNoVel>();
-    case EnvironmentKey::pendulum: return call.template operator()<e::Pendulum>();
-    case EnvironmentKey::pendulum_novel: return call.template operator()<e::PendulumNoVel>();
-    case EnvironmentKey::mountain_car: return call.template operator()<e::MountainCar>();
-    case EnvironmentKey::mountain_car_continuous: return call.template operator()<e::MountainCarContinuous>();
-    case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot>();
-    case EnvironmentKey::single_state_bandit: return call.template operator()<e::SingleStateBandit>();
+    case EnvironmentKey::cartpole: return call.template operator()<e::CartPole, DiscreteTasks>();
+    case EnvironmentKey::cartpole_novel: return call.template operator()<e::CartPoleNoVel, DiscreteTasks>();
+    case EnvironmentKey::pendulum: return call.template operator()<e::Pendulum, BoxTasks>();
+    case EnvironmentKey::pendulum_novel: return call.template operator()<e::PendulumNoVel, BoxTasks>();
+    case EnvironmentKey::mountain_car: return call.template operator()<e::MountainCar, DiscreteTasks>();
+    case EnvironmentKey::mountain_car_continuous:
+      return call.template operator()<e::MountainCarContinuous, BoxTasks>();
+    case EnvironmentKey::acrobot: return call.template operator()<e::Acrobot, DiscreteTasks>();
+    case EnvironmentKey::single_state_bandit: return call.template operator()<e::SingleStateBandit, BoxTasks>();
     case EnvironmentKey::grid_maze: return call.template operator()<e::GridMaze>();
     case EnvironmentKey::copy_digits: return call.template operator()<e::CopyDigits>();
     case EnvironmentKey::copy_bits: return call.template operator()<e::CopyBits>();

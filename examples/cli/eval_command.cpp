@@ -101,10 +101,11 @@ int cli::evaluate_command(int argc, char** argv, ac::EvaluationResult* result, b
   if (row == nullptr) ac::throw_io_error("{}: unknown environment \"{}\" in the checkpoint", options.load, id);
   const std::string_view policy = cli::policy_name_of_checkpoint(stored.header.policy, options.load);
   return cli::with_environment(*row, [&]<class E>(const E& prototype) {
-    if constexpr (!cli::kBoundedBox<E>) {
-      if (policy != "gaussian") ac::throw_io_error("{}: a {} policy on {}", options.load, policy, id);
+    if (policy != "gaussian" && !cli::bounded_box(prototype)) {
+      ac::throw_io_error("{}: a {} policy on {}", options.load, policy, id);
     }
-    return cli::with_policy<E>(
-        policy, [&]<class Actor>() { return evaluate_checkpoint<E, Actor>(options, prototype, result, print); });
+    return cli::with_policy<E>(policy, prototype, [&]<class Actor>() {
+      return evaluate_checkpoint<E, Actor>(options, prototype, result, print);
+    });
   });
 }

@@ -55,7 +55,7 @@ int train_on_environment(const Invocation& invocation, const CommonOptions& comm
                          double gamma) {
   return with_environment(invocation.environment(), [&]<class E>(const E& prototype) {
     // Categorical, factored categorical, Bernoulli bits, or the --distribution of a Box.
-    return with_policy<E>(common.distribution, [&]<class Actor>() {
+    return with_policy<E>(common.distribution, prototype, [&]<class Actor>() {
       using RunSession = Session<Algorithm<Actor>, E>;
       if (common.seeds.empty()) {
         RunSession(invocation, common, settings, gamma, prototype).run();

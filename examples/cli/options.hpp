@@ -210,7 +210,7 @@ inline void add_common_flags(FlagSet& flags, CommonOptions& o, const Environment
   } else {
     flags.unavailable("--shared-trunk", fmt::format("--algo {} does not train a policy and a value head on one trunk", algo));
   }
-  const bool bounded = continuous && with_environment(env, []<class E>(const E&) { return int(kBoundedBox<E>); });
+  const bool bounded = continuous && with_environment(env, []<class E>(const E& e) { return int(bounded_box(e)); });
   if (bounded) {
     std::vector<std::string> names;
     for (const auto& kind : kPolicyKinds) names.emplace_back(kind.name);
