@@ -236,7 +236,7 @@ using BoxTasks = ac::envs::EnvVariant<ac::envs::Pendulum, ac::envs::PendulumNoVe
                                       ac::envs::SingleStateBandit>;
 
 /// Calls f.template operator()<Type>(prototype) with the type the tools train `environment` as and
-/// the environment every copy is made from: a classic-control task in its group's EnvVariant, another
+/// the environment every copy is made from: a Discrete or Box task in its kind's EnvVariant, another
 /// built-in one as itself, a custom one as the row's own prototype.
 template <class F>
 int with_environment(const Environment& environment, F&& f) {
