@@ -9,6 +9,8 @@
 // RLtools Pendulum 37M/s.
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
+#include <actorcritic/envs/env_variant.hpp>
+#include <actorcritic/envs/mask_velocity.hpp>
 #include <actorcritic/envs/mountain_car.hpp>
 #include <actorcritic/envs/mountain_car_continuous.hpp>
 #include <actorcritic/envs/pendulum.hpp>
@@ -125,6 +127,14 @@ BENCHMARK(BM_VectorEnv<MountainCarContinuous>)->Arg(8)->Arg(64);
 BENCHMARK(BM_VectorEnv<MountainCar>)->Arg(8)->Arg(64);
 BENCHMARK(BM_VectorEnv<Pendulum>)->Arg(8)->Arg(64);
 BENCHMARK(BM_VectorEnv<Acrobot>)->Arg(8)->Arg(64);
+// The tools' groups (examples/cli/environments.hpp), holding their first alternative: the cost of
+// the dispatch and of the fixed-capacity observation, against the bare environment above.
+using DiscreteTasks = EnvVariant<CartPole, CartPoleNoVel, MountainCar, Acrobot>;
+using BoxTasks = EnvVariant<Pendulum, PendulumNoVel, MountainCarContinuous>;
+BENCHMARK(BM_Env<DiscreteTasks>);
+BENCHMARK(BM_Env<BoxTasks>);
+BENCHMARK(BM_VectorEnv<DiscreteTasks>)->Arg(8)->Arg(64);
+BENCHMARK(BM_VectorEnv<BoxTasks>)->Arg(8)->Arg(64);
 BENCHMARK(BM_ThreadedPrototype<CartPole>)->Arg(8)->Arg(64)->Arg(1024)->UseRealTime();
 BENCHMARK(BM_ThreadedPrototype<Acrobot>)->Arg(8)->Arg(64)->Arg(1024)->UseRealTime();
 
