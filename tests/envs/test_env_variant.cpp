@@ -25,6 +25,7 @@ using Continuous3 = EnvVariant<Pendulum, PendulumNoVel, MountainCarContinuous>;
 static_assert(DiscreteEnv<Discrete4> && !ContinuousEnv<Discrete4>);
 static_assert(ContinuousEnv<Continuous3> && !DiscreteEnv<Continuous3>);
 static_assert(!MaskedEnv<Discrete4>);
+static_assert(ac::Serializable<Discrete4> && ac::Serializable<Continuous3>);  // its alternatives all serialize
 static_assert(MaskedEnv<EnvVariant<GridMaze>>);
 // The largest alternative's length (Acrobot's 6, Pendulum's 3) is the capacity: no heap memory.
 static_assert(Discrete4::Observation::MaxRowsAtCompileTime == 6);

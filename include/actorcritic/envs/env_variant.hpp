@@ -30,7 +30,9 @@
 #include "actorcritic/envs/space.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -63,8 +65,6 @@ class EnvVariant {
   static_assert((std::is_same_v<typename First::Observation::Scalar, float> && ... &&
                  std::is_same_v<typename Rest::Observation::Scalar, float>),
                 "EnvVariant: every alternative's Observation must be a float vector");
-  static_assert((Serializable<First> && ... && Serializable<Rest>),
-                "EnvVariant: every alternative must serialize (a run over it checkpoints)");
 
  public:
   using Action = typename First::Action;
@@ -145,7 +145,9 @@ class EnvVariant {
 
   /// The active alternative's record, with nothing of its own: the bytes of that environment's
   /// record. Loading restores the alternative held, so hold the one the record was written by.
+  /// (When every alternative serializes; ac::Run needs it to checkpoint.)
   template <class Archive>
+    requires(Serializable<First> && ... && Serializable<Rest>)
   void serialize(Archive& a) {
     visit([&](auto& env) { env.serialize(a); });
   }
