@@ -4,6 +4,7 @@
 // loads back into either and continues the episode bit for bit.
 #include <actorcritic/envs/acrobot.hpp>
 #include <actorcritic/envs/cart_pole.hpp>
+#include <actorcritic/envs/dynamic_env.hpp>
 #include <actorcritic/envs/env_variant.hpp>
 #include <actorcritic/envs/grid_maze.hpp>
 #include <actorcritic/envs/mask_velocity.hpp>
@@ -14,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <span>
+#include <type_traits>
 
 using namespace ac::envs;
 
@@ -32,6 +34,8 @@ static_assert(Discrete4::Observation::MaxRowsAtCompileTime == 6);
 static_assert(Continuous3::Observation::MaxRowsAtCompileTime == 3);
 static_assert(EnvVariant<CartPole, MaskVelocity<CartPole, detail::CartPoleNoVelTraits>>::Observation::
                   MaxRowsAtCompileTime == 4);
+// An alternative whose observation has no fixed size makes it a heap vector.
+static_assert(std::is_same_v<EnvVariant<DiscreteDynamicEnv>::Observation, Eigen::VectorXf>);
 
 template <class Observation, class Expected>
 void check_same_observation(const Observation& got, const Expected& expected) {
