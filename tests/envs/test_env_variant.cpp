@@ -150,6 +150,12 @@ TEST_CASE("EnvVariant names and refuses misuse as its alternative does", "[envs]
   CHECK_THROWS_WITH(env.step(3), Catch::Contains("Acrobot-v1: action 3 is outside the action space"));
   CHECK_THROWS_WITH(env.set_state(Eigen::VectorXd::Zero(2)),
                     Catch::Contains("Acrobot-v1: set_state: expected a state of 4 values, got 2"));
+  // A record loads into the alternative held; another environment's state has another shape.
+  CartPole cart_pole;
+  cart_pole.reset(1);
+  Discrete4 mountain_car{MountainCar{}};
+  CHECK_THROWS_WITH(ac::from_bytes(mountain_car, ac::to_bytes(cart_pole), "record"),
+                    Catch::Contains("record: state is 4 x 1, expected 2 x 1"));
   // A default-constructed variant holds the first alternative.
   CHECK(Discrete4{}.id() == "CartPole-v1");
 }

@@ -53,10 +53,17 @@ inline constexpr int kObservationCapacity = [] {
   return *std::max_element(std::begin(capacities), std::end(capacities));
 }();
 
+/// Whether no type appears twice in the list.
+template <class... Ts>
+struct DistinctTypes : std::true_type {};
+template <class T, class... Ts>
+struct DistinctTypes<T, Ts...> : std::bool_constant<(!std::is_same_v<T, Ts> && ...) && DistinctTypes<Ts...>::value> {};
+
 }  // namespace detail
 
 template <Env First, Env... Rest>
 class EnvVariant {
+  static_assert(detail::DistinctTypes<First, Rest...>::value, "EnvVariant: an environment type is listed twice");
   static_assert((std::is_same_v<typename First::Action, typename Rest::Action> && ...),
                 "EnvVariant: every alternative must take the same Action type");
   using ActionSpaceResult = decltype(std::declval<const First&>().action_space());
