@@ -14,6 +14,7 @@
 #include <actorcritic/envs/mountain_car.hpp>
 #include <actorcritic/envs/mountain_car_continuous.hpp>
 #include <actorcritic/envs/pendulum.hpp>
+#include <actorcritic/envs/single_state_bandit.hpp>
 #include <actorcritic/envs/vector_env.hpp>
 #include <benchmark/benchmark.h>
 
@@ -130,7 +131,7 @@ BENCHMARK(BM_VectorEnv<Acrobot>)->Arg(8)->Arg(64);
 // The tools' groups (examples/cli/environments.hpp), holding their first alternative: the cost of
 // the dispatch and of the fixed-capacity observation, against the bare environment above.
 using DiscreteTasks = EnvVariant<CartPole, CartPoleNoVel, MountainCar, Acrobot>;
-using BoxTasks = EnvVariant<Pendulum, PendulumNoVel, MountainCarContinuous>;
+using BoxTasks = EnvVariant<Pendulum, PendulumNoVel, MountainCarContinuous, SingleStateBandit>;
 BENCHMARK(BM_Env<DiscreteTasks>);
 BENCHMARK(BM_Env<BoxTasks>);
 BENCHMARK(BM_VectorEnv<DiscreteTasks>)->Arg(8)->Arg(64);

@@ -73,7 +73,8 @@ inline const std::vector<std::string> kNotRemembered{"--algo",       "--env",   
 inline const std::vector<std::string> kRecurrentFlags{"--recurrent", "--hidden-state", "--sequence-length"};
 /// Flags a checkpoint remembers only when they differ from their default, with that default (so that the
 /// checkpoints of runs without them keep their bytes; a resumed run without them gets the default).
-inline const std::vector<std::pair<std::string, std::string>> kRememberedUnlessDefault{{"--exact-kl", "true"}};
+inline const std::vector<std::pair<std::string, std::string>> kRememberedUnlessDefault{
+    {"--exact-kl", fmt::format("{}", ac::PPOConfig{}.exact_kl)}};
 
 /// The flags every algorithm has. Defaults depend on the environment (env_defaults).
 struct CommonOptions {

@@ -106,39 +106,40 @@ class EnvVariant {
   }
 
   [[nodiscard]] std::string_view id() const {
-    return visit([](const auto& env) -> std::string_view { return env.id(); });
+    return std::visit([](const auto& env) -> std::string_view { return env.id(); }, env_);
   }
   Observation reset(std::uint64_t seed) {
-    return visit([&](auto& env) { return Observation(env.reset(seed)); });
+    return std::visit([&](auto& env) { return Observation(env.reset(seed)); }, env_);
   }
   Observation reset() {
-    return visit([](auto& env) { return Observation(env.reset()); });
+    return std::visit([](auto& env) { return Observation(env.reset()); }, env_);
   }
   StepResult<Observation> step(const Action& action) {
-    return visit([&](auto& env) {
+    const auto forward = [&](auto& env) {
       auto result = env.step(action);
       return StepResult<Observation>{Observation(result.observation), result.reward, result.terminated,
                                      result.truncated};
-    });
+    };
+    return std::visit(forward, env_);
   }
   [[nodiscard]] Box observation_space() const {
-    return visit([](const auto& env) { return Box(env.observation_space()); });
+    return std::visit([](const auto& env) { return Box(env.observation_space()); }, env_);
   }
   /// The alternative's space as it returns it (a reference where it stores one: no allocation per step).
   [[nodiscard]] ActionSpaceResult action_space() const {
-    return visit([](const auto& env) -> ActionSpaceResult { return env.action_space(); });
+    return std::visit([](const auto& env) -> ActionSpaceResult { return env.action_space(); }, env_);
   }
   [[nodiscard]] Eigen::VectorXd state() const {
-    return visit([](const auto& env) { return Eigen::VectorXd(env.state()); });
+    return std::visit([](const auto& env) { return Eigen::VectorXd(env.state()); }, env_);
   }
   void set_state(const Eigen::VectorXd& state) {
-    visit([&](auto& env) { env.set_state(state); });
+    std::visit([&](auto& env) { env.set_state(state); }, env_);
   }
   [[nodiscard]] long max_episode_steps() const {
-    return visit([](const auto& env) { return static_cast<long>(env.max_episode_steps()); });
+    return std::visit([](const auto& env) { return static_cast<long>(env.max_episode_steps()); }, env_);
   }
   void set_max_episode_steps(long steps) {
-    visit([&](auto& env) { env.set_max_episode_steps(steps); });
+    std::visit([&](auto& env) { env.set_max_episode_steps(steps); }, env_);
   }
   /// The legal actions, when every alternative masks (MaskedEnv).
   [[nodiscard]] decltype(auto) action_mask() const
@@ -147,7 +148,7 @@ class EnvVariant {
     using Mask = decltype(std::declval<const First&>().action_mask());
     static_assert((std::is_same_v<Mask, decltype(std::declval<const Rest&>().action_mask())> && ...),
                   "EnvVariant: every alternative's action_mask() must return the same type");
-    return visit([](const auto& env) -> Mask { return env.action_mask(); });
+    return std::visit([](const auto& env) -> Mask { return env.action_mask(); }, env_);
   }
 
   /// The active alternative's record, with nothing of its own: the bytes of that environment's
@@ -156,19 +157,10 @@ class EnvVariant {
   template <class Archive>
     requires(Serializable<First> && ... && Serializable<Rest>)
   void serialize(Archive& a) {
-    visit([&](auto& env) { env.serialize(a); });
+    std::visit([&](auto& env) { env.serialize(a); }, env_);
   }
 
  private:
-  template <class F>
-  decltype(auto) visit(F&& f) {
-    return std::visit(std::forward<F>(f), env_);
-  }
-  template <class F>
-  decltype(auto) visit(F&& f) const {
-    return std::visit(std::forward<F>(f), env_);
-  }
-
   std::variant<First, Rest...> env_;
 };
 
