@@ -13,7 +13,12 @@
 
 #include <support/reference_data.hpp>
 
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -141,4 +146,47 @@ TEST_CASE("MountainCarContinuous-v0 replays Gymnasium exactly", "[envs][replay]"
 TEST_CASE("Acrobot-v1 replays Gymnasium exactly", "[envs][replay]") {
   replay<ac::envs::Acrobot>("Acrobot-v1__formula__seed0.csv");
   replay<ac::envs::Acrobot>("Acrobot-v1__heuristic__seed0.csv");
+}
+
+// Python's `x**2` (envs/strict_fp.hpp): python_square must be libm's pow(x, 2.0)
+// bit for bit, including where x * x is not, and must take its exact fast path
+// for most inputs (else it would be pow with extra work).
+TEST_CASE("python_square is libm pow(x, 2.0) bit for bit", "[envs][replay][strict_fp]") {
+  using ac::envs::detail::python_pow;
+  using ac::envs::detail::python_square;
+  using ac::envs::detail::square_where_pow_is_certain;
+  const auto same = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b));
+  };
+  std::size_t mismatches = 0, inputs = 0, fast = 0, product_differs = 0;
+  const auto check = [&](double x) {
+    ++inputs;
+    const double expected = python_pow(x, 2.0);
+    if (!same(python_square(x), expected)) {
+      if (++mismatches <= 5) UNSCOPED_INFO("python_square(" << x << ") != pow(x, 2.0)");
+    }
+    fast += square_where_pow_is_certain(x).has_value();
+    product_differs += !same(x * x, expected);
+  };
+  // The environments' range: angles, velocities and actions within ±20.
+  std::mt19937_64 bits(2026);
+  std::uniform_real_distribution<double> physics(-20.0, 20.0);
+  for (int i = 0; i < 1'000'000; ++i) check(physics(bits));
+  const double fast_share = static_cast<double>(fast) / static_cast<double>(inputs);
+  CHECK(product_differs > 100);  // pow(x, 2.0) is not x * x: the inputs reach the hard cases
+  CHECK(fast_share > 0.7);
+  // Every magnitude: random bit patterns (with subnormals, ∞ and NaN), every
+  // power of two and its neighbours, small integers, and the edges of the fast path.
+  for (int i = 0; i < 1'000'000; ++i) check(std::bit_cast<double>(bits()));
+  for (int e = -1074; e <= 1023; ++e) {
+    const double p = std::ldexp(1.0, e);
+    for (const double x : {p, -p, std::nextafter(p, 0.0), std::nextafter(p, std::numeric_limits<double>::infinity())}) check(x);
+  }
+  for (int n = 0; n <= 100'000; ++n) check(n);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double x : {0.0, -0.0, inf, -inf, std::numeric_limits<double>::quiet_NaN(), 0x1p-450, 0x1p450, 2.0, -2.0, 0.1, 1e-300, 1e300}) {
+    check(x);
+  }
+  INFO(inputs << " inputs, " << fast << " by the exact square, " << product_differs << " where pow(x, 2.0) != x * x");
+  CHECK(mismatches == 0);
 }

@@ -70,7 +70,7 @@ class Acrobot : public EpisodicEnv<Acrobot> {
   // Gymnasium's _dsdt, "book" dynamics, with Python's evaluation order.
   static Augmented dsdt(const Augmented& y) {
     AC_STRICT_FP_FUNCTION
-    using detail::python_pow;
+    using detail::python_square;
     using std::cos, std::sin;
     constexpr double m1 = kLinkMass1, m2 = kLinkMass2, l1 = kLinkLength1;
     constexpr double lc1 = kLinkComPos1, lc2 = kLinkComPos2, I1 = kLinkMoi, I2 = kLinkMoi, g = 9.8;
@@ -82,17 +82,17 @@ class Acrobot : public EpisodicEnv<Acrobot> {
     const double cos_theta2 = cos(theta2);
     const double sin_theta2 = sin(theta2);
     // Squares of the constants are exact in any libm (0.5² = 0.25, 1² = 1), so
-    // they are folded at compile time; squares of state variables call pow.
+    // they are folded at compile time; squares of state variables are libm pow's (python_square).
     constexpr double lc1_sq = lc1 * lc1, l1_sq = l1 * l1, lc2_sq = lc2 * lc2;
     const double d1 = m1 * lc1_sq + m2 * (l1_sq + lc2_sq + 2 * l1 * lc2 * cos_theta2) + I1 + I2;
     const double d2 = m2 * (lc2_sq + l1 * lc2 * cos_theta2) + I2;
     const double phi2 = m2 * lc2 * g * cos(theta1 + theta2 - pi / 2.0);
-    const double phi1 = -m2 * l1 * lc2 * python_pow(dtheta2, 2) * sin_theta2 -
+    const double phi1 = -m2 * l1 * lc2 * python_square(dtheta2) * sin_theta2 -
                         2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin_theta2 +
                         (m1 * lc1 + m2 * l1) * g * cos(theta1 - pi / 2) + phi2;
     const double ddtheta2 =
-        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * python_pow(dtheta1, 2) * sin_theta2 - phi2) /
-        (m2 * lc2_sq + I2 - python_pow(d2, 2) / d1);
+        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * python_square(dtheta1) * sin_theta2 - phi2) /
+        (m2 * lc2_sq + I2 - python_square(d2) / d1);
     const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
     return {dtheta1, dtheta2, ddtheta1, ddtheta2, 0.0};
   }

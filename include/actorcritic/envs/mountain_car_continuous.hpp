@@ -53,7 +53,7 @@ class MountainCarContinuous : public EpisodicEnv<MountainCarContinuous>, public 
     if (position == kMinPosition && velocity < 0) velocity = 0.0;
     const bool terminated = position >= kGoalPosition && velocity >= kGoalVelocity;
     double reward = terminated ? 100.0 : 0.0;
-    reward = reward - detail::python_pow(a, 2.0) * 0.1;
+    reward = reward - detail::python_square(a) * 0.1;
     position_ = detail::to_float32(position);  // np.array([...], dtype=np.float32)
     velocity_ = detail::to_float32(velocity);
     return {reward, terminated};
