@@ -41,6 +41,15 @@ long weight_macs(const ac::nn::Mlp<float>& net) {
   return macs;
 }
 
+/// FLOPs of one training pass per sample: the forward (2·MACs) and the
+/// backward's weight gradients (2·MACs) and input gradients (2·MACs), but not
+/// the first layer's input gradient, which the policies and critics skip
+/// (nn::Mlp::accumulate_gradients).
+double training_flops(const ac::nn::Mlp<float>& net) {
+  const auto& first = net.linear_layers().front();
+  return 6.0 * double(weight_macs(net)) - 2.0 * double(first.inputs()) * double(first.outputs());
+}
+
 /// GFLOP/s of the bare GEMMs one fwd+bwd of these layer shapes needs, at `batch` columns.
 double bare_gemm_gflops(const ac::nn::Mlp<float>& net, ac::Index batch) {
   std::vector<ac::Matrix<float>> w, x, y, dy, dx, dw;
@@ -57,12 +66,12 @@ double bare_gemm_gflops(const ac::nn::Mlp<float>& net, ac::Index batch) {
   for (long r = 0; r < repeats; ++r) {
     for (std::size_t l = 0; l < w.size(); ++l) {
       y[l].noalias() = w[l] * x[l];
-      dx[l].noalias() = w[l].transpose() * dy[l];
+      if (l > 0) dx[l].noalias() = w[l].transpose() * dy[l];
       dw[l].noalias() += dy[l] * x[l].transpose();
     }
   }
   const double t = seconds_since(start);
-  return 6.0 * double(weight_macs(net)) * double(batch) * double(repeats) / t / 1e9;
+  return training_flops(net) * double(batch) * double(repeats) / t / 1e9;
 }
 
 void cartpole(int seeds) {
@@ -97,7 +106,7 @@ void cartpole(int seeds) {
     }
     const double total = seconds_since(start);
     const long samples_per_update = config.n_steps * env.size();
-    const double update_flops = 6.0 * double(weight_macs(actor.network()) + weight_macs(critic.network())) *
+    const double update_flops = (training_flops(actor.network()) + training_flops(critic.network())) *
                                 double(samples_per_update) * double(config.epochs) * double(taken / samples_per_update);
     const double gflops = update_flops / update_seconds / 1e9;
     update_gflops_sum += gflops;

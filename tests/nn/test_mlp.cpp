@@ -7,8 +7,10 @@
 
 #include <support/gradient_check.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 using ac::Index;
 using ac::Matrix;
@@ -147,7 +149,51 @@ TEST_CASE("Mlp: bad input is rejected with a clear message", "[nn][mlp]") {
   CHECK_THROWS_WITH(net.forward(Matrix<float>::Zero(4, 5)), "Mlp::forward: x: expected a 3x5 matrix, got 4x5");
   net.forward(Matrix<float>::Zero(3, 5));
   CHECK_THROWS_WITH(net.backward(Matrix<float>::Zero(2, 4)), Catch::Contains("expected a 2x5 matrix, got 2x4"));
+  CHECK_THROWS_WITH(net.accumulate_gradients(Matrix<float>::Zero(2, 4)),
+                    "Mlp::accumulate_gradients: dy: expected a 2x5 matrix, got 2x4");
   CHECK_THROWS_WITH(net.jvp(Matrix<float>::Zero(3, 5), Vector<float>::Zero(3)), Catch::Contains("direction of"));
+  Mlp<float> fresh({.inputs = 3, .hidden = {8}, .outputs = 2});
+  CHECK_THROWS_WITH(fresh.accumulate_gradients(Matrix<float>::Zero(2, 1)),
+                    "Mlp::accumulate_gradients: called before forward");
+}
+
+// accumulate_gradients is backward without dL/dx: the same gradients, bit for
+// bit, for every kind of network (a recurrent one still backpropagates into
+// its GRU, whose parameters lead the vector).
+TEST_CASE("Mlp: accumulate_gradients gives backward's gradients bit for bit", "[nn][mlp]") {
+  const auto activation = GENERATE(Activation::tanh, Activation::relu);
+  const bool layer_norm = GENERATE(false, true);
+  const std::vector<Index> hidden = GENERATE(std::vector<Index>{}, std::vector<Index>{7}, std::vector<Index>{64, 5});
+  const Index recurrent = GENERATE(0, 4);
+  const ac::nn::MlpConfig config{.inputs = 3, .hidden = hidden, .outputs = 2, .activation = activation,
+                                 .layer_norm = layer_norm, .recurrent = recurrent};
+  INFO("hidden layers " << hidden.size() << " layer_norm " << layer_norm << " recurrent " << recurrent);
+  ac::Generator rng(31);
+  Mlp<float> net(config, rng);
+  const Index B = 3, T = 4;
+  Matrix<float> x(3, B * T), dy(2, B * T), h0(4, B);
+  rng.fill_normal(x);
+  rng.fill_normal(dy);
+  rng.fill_normal(h0);
+  ac::nn::EpisodeStarts starts = ac::nn::EpisodeStarts::Constant(B * T, false);
+  starts(B + 1) = true;
+  const auto run = [&](bool input_gradient) {
+    if (recurrent > 0) net.use_sequences(starts, h0);
+    net.zero_gradients();
+    net.gradients().setConstant(0.25f);  // both accumulate onto what is there
+    net.forward(x);
+    if (input_gradient) {
+      net.backward(dy);
+    } else {
+      net.accumulate_gradients(dy);
+    }
+    return Vector<float>(net.gradients());
+  };
+  const Vector<float> with_input_gradient = run(true);
+  const Vector<float> without = run(false);
+  REQUIRE(with_input_gradient.size() == net.parameter_count());
+  CHECK((with_input_gradient.array() != 0.25f).count() > net.parameter_count() / 2);
+  CHECK(std::memcmp(with_input_gradient.data(), without.data(), sizeof(float) * without.size()) == 0);
 }
 
 TEST_CASE("parameter files round-trip and every bad file is a clear IoError", "[nn][io]") {

@@ -71,7 +71,7 @@ class Critic {
   /// Accumulates dL/dθ given dL/dV (1 x batch) for the last values() batch.
   void backward(ConstMatrixRef<Scalar> grad_values) {
     if (!shared_) {
-      owned_->backward(grad_values);
+      owned_->accumulate_gradients(grad_values);  // dL/d(observations) is of no use
       return;
     }
     check_own_forward(*shared_, forward_, "Critic");
@@ -81,7 +81,7 @@ class Critic {
     auto padded = padded_.leftCols(batch);
     padded.topRows(shared_->outputs() - 1).setZero();
     padded.bottomRows(1) = grad_values;
-    shared_->backward(padded);
+    shared_->accumulate_gradients(padded);
   }
 
   /// For a recurrent network: the sequences the next values() run over (nn::Mlp::use_sequences). With a

@@ -83,7 +83,7 @@ class PolicyNetwork {
   /// Accumulates dL/dθ given dL/d(head rows) for the last forward or jvp.
   void backward(ConstMatrixRef<Scalar> grad_head, const char* view) {
     if (!has_value_row()) {
-      net_.backward(grad_head);
+      net_.accumulate_gradients(grad_head);  // dL/d(observations) is of no use
       return;
     }
     check_own_forward(net_, forward_, view);
@@ -92,7 +92,7 @@ class PolicyNetwork {
     auto padded = padded_.leftCols(grad_head.cols());
     padded.topRows(head_rows_) = grad_head;
     padded.bottomRows(1).setZero();
-    net_.backward(padded);
+    net_.accumulate_gradients(padded);
   }
 
   [[nodiscard]] Index head_rows() const { return head_rows_; }
