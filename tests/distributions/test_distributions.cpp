@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numbers>
 
 using ac::Categorical;
@@ -187,14 +188,16 @@ TEST_CASE("DiagGaussian: log-prob and KL against direct formulas, entropy by num
 namespace {
 // The Gaussian kernels evaluate columns shorter than a SIMD packet in loops of
 // their own; they must give exactly what Eigen's column expressions give.
+// shared: 0 per-column log σ, 1 p's shared by the batch, 2 both shared.
 template <class S>
-void check_gaussian_kernels_bit_exact(Index dims, bool shared_log_std) {
-  ac::Generator rng(static_cast<std::uint64_t>(dims) * 2 + (shared_log_std ? 1 : 0));
+void check_gaussian_kernels_bit_exact(Index dims, int shared) {
+  const bool shared_log_std = shared > 0;
+  ac::Generator rng(static_cast<std::uint64_t>(dims) * 3 + static_cast<std::uint64_t>(shared));
   const Index batch = 37;
   const Matrix<S> mp = normal_matrix(dims, batch, rng).cast<S>(), mq = normal_matrix(dims, batch, rng).cast<S>();
   const Matrix<S> x = normal_matrix(dims, batch, rng, 2.0).cast<S>();
   const Matrix<S> lp = normal_matrix(dims, shared_log_std ? 1 : batch, rng, 0.7).cast<S>();
-  const Matrix<S> lq = normal_matrix(dims, batch, rng, 0.7).cast<S>();
+  const Matrix<S> lq = normal_matrix(dims, shared == 2 ? 1 : batch, rng, 0.7).cast<S>();
   Matrix<S> log_prob(1, batch), kl(1, batch);
   ac::kernels::diag_gaussian_log_prob(mp, lp, x, log_prob);
   ac::kernels::diag_gaussian_kl(mp, lp, mq, lq, kl);
@@ -203,11 +206,11 @@ void check_gaussian_kernels_bit_exact(Index dims, bool shared_log_std) {
     const auto ls = lp.col(shared_log_std ? 0 : j).array();
     const auto z = (x.col(j).array() - mp.col(j).array()) * (-ls).exp();
     const S expected_log_prob = S(-0.5) * (z.square() + S(2) * ls + log_2pi).sum();
-    const auto lqj = lq.col(j).array();
+    const auto lqj = lq.col(shared == 2 ? 0 : j).array();
     const auto gap = (mp.col(j).array() - mq.col(j).array()) * (-lqj).exp();
     const S expected_kl =
         std::max(S(0), ((lqj - ls) + S(0.5) * ((S(2) * (ls - lqj)).exp() + gap.square()) - S(0.5)).sum());
-    INFO("dims " << dims << ", column " << j << (shared_log_std ? ", shared log σ" : ""));
+    INFO("dims " << dims << ", column " << j << ", shared log σ: " << shared);
     CHECK(log_prob(0, j) == expected_log_prob);  // bit for bit, not approximately
     CHECK(kl(0, j) == expected_kl);
   }
@@ -217,10 +220,58 @@ void check_gaussian_kernels_bit_exact(Index dims, bool shared_log_std) {
 TEST_CASE("DiagGaussian kernels: short columns give Eigen's column expressions bit for bit",
           "[distributions][gaussian][kernels]") {
   for (Index dims = 1; dims <= 20; ++dims) {
-    for (const bool shared : {false, true}) {
+    for (const int shared : {0, 1, 2}) {
       check_gaussian_kernels_bit_exact<float>(dims, shared);
       check_gaussian_kernels_bit_exact<double>(dims, shared);
     }
+  }
+}
+
+namespace {
+template <class S>
+bool same_bits(const Matrix<S>& a, const Matrix<S>& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(S) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+// A DiagGaussian given a state-independent log σ (dims x 1) computes its
+// exponentials once per dim; it must give what the same log σ repeated in
+// every column gives, bit for bit.
+template <class S>
+void check_shared_log_std_bit_exact(Index dims) {
+  ac::Generator rng(500 + static_cast<std::uint64_t>(dims));
+  const Index batch = 29;
+  const Matrix<S> mean = normal_matrix(dims, batch, rng).cast<S>(), other_mean = normal_matrix(dims, batch, rng).cast<S>();
+  const Matrix<S> log_std = normal_matrix(dims, 1, rng, 0.7).cast<S>(), other = normal_matrix(dims, 1, rng, 0.7).cast<S>();
+  const Matrix<S> weights = normal_matrix(1, batch, rng).cast<S>();
+  const Matrix<S> repeated = log_std.replicate(1, batch), other_repeated = other.replicate(1, batch);
+  const DiagGaussian<S> shared(mean, log_std), expanded(mean, repeated);
+  const DiagGaussian<S> shared_q(other_mean, other), expanded_q(other_mean, other_repeated);
+  Matrix<S> a(dims, batch), b(dims, batch);
+  ac::Generator rng_a(9), rng_b(9);
+  shared.sample(rng_a, a);
+  expanded.sample(rng_b, b);
+  INFO("dims " << dims);
+  CHECK(same_bits(a, b));
+  Matrix<S> lp_a(1, batch), lp_b(1, batch), kl_a(1, batch), kl_b(1, batch);
+  shared.log_prob(a, lp_a);
+  expanded.log_prob(a, lp_b);
+  CHECK(same_bits(lp_a, lp_b));
+  shared.kl(shared_q, kl_a);
+  expanded.kl(expanded_q, kl_b);
+  CHECK(same_bits(kl_a, kl_b));
+  Matrix<S> g_a(2 * dims, batch), g_b(2 * dims, batch);
+  shared.log_prob_gradient(a, weights, g_a);
+  expanded.log_prob_gradient(a, weights, g_b);
+  CHECK(same_bits(g_a, g_b));
+}
+}  // namespace
+
+TEST_CASE("DiagGaussian: a shared log σ gives what it gives repeated per column, bit for bit",
+          "[distributions][gaussian]") {
+  for (Index dims = 1; dims <= 20; ++dims) {
+    check_shared_log_std_bit_exact<float>(dims);
+    check_shared_log_std_bit_exact<double>(dims);
   }
 }
 

@@ -47,8 +47,19 @@ class DiagGaussian {
     }
     batch_ = mean.cols();
     mean_.leftCols(batch_) = mean;
-    if (log_std.cols() == 1) {
+    shared_log_std_ = log_std.cols() == 1;
+    if (shared_log_std_) {
       log_std_.leftCols(batch_).colwise() = log_std.col(0);  // one pass, not one Eigen assignment per column
+      // σ and 1/σ once per dim rather than once per sample: the std::exp every
+      // sample would call, of the same value (the same bits).
+      if (std_.size() != dims()) {
+        std_.resize(dims());
+        inv_std_.resize(dims());
+      }
+      for (Index i = 0; i < dims(); ++i) {
+        std_(i) = std::exp(log_std(i, 0));
+        inv_std_(i) = std::exp(-log_std(i, 0));
+      }
     } else {
       log_std_.leftCols(batch_) = log_std;
     }
@@ -83,7 +94,8 @@ class DiagGaussian {
     expect_params("sample", out);
     for (Index j = 0; j < batch_; ++j) {
       for (Index i = 0; i < dims(); ++i) {
-        out(i, j) = mean_(i, j) + std::exp(log_std_(i, j)) * static_cast<Scalar>(rng.normal());
+        const Scalar sigma = shared_log_std_ ? std_(i) : std::exp(log_std_(i, j));
+        out(i, j) = mean_(i, j) + sigma * static_cast<Scalar>(rng.normal());
       }
     }
   }
@@ -93,25 +105,31 @@ class DiagGaussian {
   }
 
   void log_prob(ConstMatrixRef<Scalar> x, MatrixRef<Scalar> out) const {
-    kernels::diag_gaussian_log_prob(mean(), log_std(), x, out);
+    kernels::diag_gaussian_log_prob(mean(), kernel_log_std(), x, out);
   }
   void entropy(MatrixRef<Scalar> out) const { kernels::diag_gaussian_entropy(log_std(), out); }
   /// KL(this ‖ other).
   void kl(const DiagGaussian& other, MatrixRef<Scalar> out) const {
     check_same_shape(other, "kl");
-    kernels::diag_gaussian_kl(mean(), log_std(), other.mean(), other.log_std(), out);
+    kernels::diag_gaussian_kl(mean(), kernel_log_std(), other.mean(), other.kernel_log_std(), out);
   }
 
   void log_prob_gradient(ConstMatrixRef<Scalar> x, ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad_mean,
                          MatrixRef<Scalar> grad_log_std) const {
     expect_gradient_args("log_prob_gradient", weights, grad_mean, grad_log_std);
     expect_params("log_prob_gradient: x", x);
-    for (Index j = 0; j < batch_; ++j) {
-      const auto inv_std = (-log_std_.col(j).array()).exp();
+    const auto column = [&](Index j, const auto& inv_std) {
       const auto z = (x.col(j).array() - mean_.col(j).array()) * inv_std;
       grad_mean.col(j).array() = weights(0, j) * z * inv_std;
       grad_log_std.col(j).array() = weights(0, j) * (z.square() - Scalar(1));
+    };
+    // A column shorter than a packet evaluates exp with std::exp, value by
+    // value (kernels::detail::scalar_columns): a shared log σ's 1/σ is then those values.
+    if (shared_log_std_ && kernels::detail::scalar_columns<Scalar>(dims())) {
+      for (Index j = 0; j < batch_; ++j) column(j, inv_std_.array());
+      return;
     }
+    for (Index j = 0; j < batch_; ++j) column(j, (-log_std_.col(j).array()).exp());
   }
 
   void entropy_gradient(ConstMatrixRef<Scalar> weights, MatrixRef<Scalar> grad_mean,
@@ -206,8 +224,14 @@ class DiagGaussian {
     }
   }
 
+  // log σ as the kernels take it: `dims x 1` when shared by the batch, so that they
+  // compute its exponentials once per dim.
+  [[nodiscard]] auto kernel_log_std() const { return log_std_.leftCols(shared_log_std_ ? 1 : batch_); }
+
   Matrix<Scalar> mean_, log_std_;
+  Vector<Scalar> std_, inv_std_;  // exp(±log σ) of a shared log σ
   Index batch_ = 0;
+  bool shared_log_std_ = false;
 };
 
 }  // namespace ac
