@@ -47,24 +47,25 @@ bool scalar_columns(Index dims) {
 /// The most dims a scalar column has (one less than the widest packet: 16 floats with AVX-512).
 inline constexpr Index kMaxScalarColumn = 16;
 
-/// exp(scale · log σᵢ) for a log σ shared by the batch (`dims x 1`), once per
-/// dim instead of once per column: the same std::exp of the same value, so
-/// the same bits. Empty (valid() false) for a per-column log σ.
+/// A value per dim, computed once per dim when every column shares it (from a
+/// state-independent log σ, `dims x 1`) instead of once per column: the same
+/// expression of the same values, so the same bits. Not `shared()` otherwise,
+/// and the caller computes it per column.
 template <class S>
-class SharedExp {
+class PerDim {
  public:
-  template <class D>
-  SharedExp(const Eigen::MatrixBase<D>& log_std, S scale) : valid_(log_std.cols() == 1) {
+  template <class F>
+  PerDim(Index dims, bool shared, F value) : shared_(shared) {
     static_assert(Eigen::internal::packet_traits<S>::size <= kMaxScalarColumn);
-    if (!valid_) return;
-    for (Index i = 0; i < log_std.rows(); ++i) values_[static_cast<std::size_t>(i)] = std::exp(scale * log_std(i, 0));
+    if (!shared_) return;
+    for (Index i = 0; i < dims; ++i) values_[static_cast<std::size_t>(i)] = value(i);
   }
-  [[nodiscard]] bool valid() const { return valid_; }
+  [[nodiscard]] bool shared() const { return shared_; }
   [[nodiscard]] S operator[](Index i) const { return values_[static_cast<std::size_t>(i)]; }
 
  private:
   std::array<S, kMaxScalarColumn> values_{};
-  bool valid_;
+  bool shared_;
 };
 }  // namespace detail
 
@@ -81,13 +82,13 @@ void diag_gaussian_log_prob(const Eigen::MatrixBase<M>& mean, const Eigen::Matri
   const S log_2pi = static_cast<S>(std::log(2.0 * std::numbers::pi));
   auto& out = writable(out_);
   if (detail::scalar_columns<S>(dims)) {
-    const detail::SharedExp<S> shared_inv_std(log_std, S(-1));
+    const detail::PerDim<S> inv_std(dims, log_std.cols() == 1, [&](Index i) { return std::exp(-log_std(i, 0)); });
     for (Index j = 0; j < batch; ++j) {
       const Index c = detail::log_std_index(log_std, j);
       S sum = 0;
       for (Index i = 0; i < dims; ++i) {
         const S ls = log_std(i, c);
-        const S z = (x(i, j) - mean(i, j)) * (shared_inv_std.valid() ? shared_inv_std[i] : std::exp(-ls));
+        const S z = (x(i, j) - mean(i, j)) * (inv_std.shared() ? inv_std[i] : std::exp(-ls));
         const S term = (z * z + S(2) * ls) + log_2pi;
         sum = i == 0 ? term : sum + term;
       }
@@ -131,24 +132,17 @@ void diag_gaussian_kl(const Eigen::MatrixBase<MP>& mean_p, const Eigen::MatrixBa
   using S = typename MP::Scalar;
   auto& kl = writable(kl_);
   if (detail::scalar_columns<S>(dims)) {
-    // Both log σ shared by the batch: each exponential once per dim (the same bits).
     const bool shared = log_std_p.cols() == 1 && log_std_q.cols() == 1;
-    std::array<S, detail::kMaxScalarColumn> inv_std_q{}, variance_ratio{};
-    if (shared) {
-      for (Index i = 0; i < dims; ++i) {
-        const S lp = log_std_p(i, 0), lq = log_std_q(i, 0);
-        inv_std_q[static_cast<std::size_t>(i)] = std::exp(-lq);
-        variance_ratio[static_cast<std::size_t>(i)] = std::exp(S(2) * (lp - lq));
-      }
-    }
+    const detail::PerDim<S> inv_std_q(dims, shared, [&](Index i) { return std::exp(-log_std_q(i, 0)); });
+    const detail::PerDim<S> variance_ratio(
+        dims, shared, [&](Index i) { return std::exp(S(2) * (log_std_p(i, 0) - log_std_q(i, 0))); });
     for (Index j = 0; j < batch; ++j) {
       const Index cp = detail::log_std_index(log_std_p, j), cq = detail::log_std_index(log_std_q, j);
       S sum = 0;
       for (Index i = 0; i < dims; ++i) {
         const S lp = log_std_p(i, cp), lq = log_std_q(i, cq);
-        const auto d = static_cast<std::size_t>(i);
-        const S scaled_gap = (mean_p(i, j) - mean_q(i, j)) * (shared ? inv_std_q[d] : std::exp(-lq));
-        const S ratio = shared ? variance_ratio[d] : std::exp(S(2) * (lp - lq));
+        const S scaled_gap = (mean_p(i, j) - mean_q(i, j)) * (shared ? inv_std_q[i] : std::exp(-lq));
+        const S ratio = shared ? variance_ratio[i] : std::exp(S(2) * (lp - lq));
         const S term = ((lq - lp) + S(0.5) * (ratio + scaled_gap * scaled_gap)) - S(0.5);
         sum = i == 0 ? term : sum + term;
       }
