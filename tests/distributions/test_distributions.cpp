@@ -241,8 +241,10 @@ template <class S>
 void check_shared_log_std_bit_exact(Index dims) {
   ac::Generator rng(500 + static_cast<std::uint64_t>(dims));
   const Index batch = 29;
-  const Matrix<S> mean = normal_matrix(dims, batch, rng).cast<S>(), other_mean = normal_matrix(dims, batch, rng).cast<S>();
-  const Matrix<S> log_std = normal_matrix(dims, 1, rng, 0.7).cast<S>(), other = normal_matrix(dims, 1, rng, 0.7).cast<S>();
+  const Matrix<S> mean = normal_matrix(dims, batch, rng).cast<S>();
+  const Matrix<S> other_mean = normal_matrix(dims, batch, rng).cast<S>();
+  const Matrix<S> log_std = normal_matrix(dims, 1, rng, 0.7).cast<S>();
+  const Matrix<S> other = normal_matrix(dims, 1, rng, 0.7).cast<S>();
   const Matrix<S> weights = normal_matrix(1, batch, rng).cast<S>();
   const Matrix<S> repeated = log_std.replicate(1, batch), other_repeated = other.replicate(1, batch);
   const DiagGaussian<S> shared(mean, log_std), expanded(mean, repeated);

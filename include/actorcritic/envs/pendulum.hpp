@@ -83,7 +83,8 @@ class Pendulum : public EpisodicEnv<Pendulum> {
     const double u = detail::clip(static_cast<double>(action(0)), -kMaxTorque, kMaxTorque);
     const double cost = detail::python_square(angle_normalize(theta_)) +
                         0.1 * detail::python_square(theta_dot_) + 0.001 * detail::python_square(u);
-    // l² of the constant l = 1 is exact in any libm, so it is folded (as in Acrobot); squares of the state are libm pow's (python_square).
+    // l² of the constant l = 1 is exact in any libm, so it is folded (as in Acrobot); squares of the state are
+    // libm pow's (python_square).
     constexpr double kLengthSquared = kL * kL;
     double new_theta_dot = theta_dot_ + (3 * kG / (2 * kL) * sin_theta_ + 3.0 / (kM * kLengthSquared) * u) * kDt;
     new_theta_dot = detail::clip(new_theta_dot, -kMaxSpeed, kMaxSpeed);

@@ -63,8 +63,9 @@ inline double python_pow(double base, double exponent) {
 /// compiler from contracting it). When |lo| ≤ 7/16 ULP of hi, every double
 /// other than hi is at least 9/16 ULP from x², so a pow within 0.54 ULP
 /// returns hi: about 7 squares in 8 (measured, pow's error stays below
-/// 0.51 ULP: a threshold of 0.49 ULP still matches it on the test's inputs). Where hi is a power of two the spacing
-/// below it halves, so hi is returned only for an exact square (lo = 0:
+/// 0.51 ULP: a threshold of 0.49 ULP still matches it on the test's
+/// inputs). Where hi is a power of two the spacing below it halves, so hi is
+/// returned only for an exact square (lo = 0:
 /// the approximation, within 0.04 ULP of it, rounds to it; clipped actions
 /// such as Pendulum's ±2 torque are this case). Magnitudes outside 2^±450
 /// (where the split could overflow or lose bits), 0, ∞ and NaN, and every

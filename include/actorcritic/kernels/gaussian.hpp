@@ -44,7 +44,7 @@ bool scalar_columns(Index dims) {
   return dims < Index{Eigen::internal::packet_traits<S>::size};
 }
 
-/// The most dims a scalar column has (one less than the widest packet: 16 floats with AVX-512).
+/// Room for the dims of a scalar column (fewer than the widest packet: 16 floats with AVX-512).
 inline constexpr Index kMaxScalarColumn = 16;
 
 /// A value per dim, computed once per dim when every column shares it (from a
