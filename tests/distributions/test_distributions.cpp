@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <numbers>
 
 using ac::Categorical;
@@ -25,6 +24,7 @@ using ac::test::flat;
 using ac::test::normal_matrix;
 using ac::test::numeric_gradient;
 using ac::test::relative_error;
+using ac::test::same_bits;
 using ac::test::shaped;
 using ac::test::sum_weighted;
 
@@ -228,12 +228,6 @@ TEST_CASE("DiagGaussian kernels: short columns give Eigen's column expressions b
 }
 
 namespace {
-template <class S>
-bool same_bits(const Matrix<S>& a, const Matrix<S>& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(S) * static_cast<std::size_t>(a.size())) == 0;
-}
-
 // A DiagGaussian given a state-independent log σ (dims x 1) computes its
 // exponentials once per dim; it must give what the same log σ repeated in
 // every column gives, bit for bit.

@@ -5,7 +5,10 @@
 #include <actorcritic/core/types.hpp>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <functional>
+#include <type_traits>
 
 namespace ac::test {
 
@@ -63,6 +66,15 @@ template <class A, class B>
 double relative_error(const A& a, const B& b) {
   const double scale = std::max({a.norm(), b.norm(), 1e-300});
   return (a - b).norm() / scale;
+}
+
+/// Whether two matrices have the same shape and the same bytes: "bit for bit",
+/// stricter than == (which takes −0 for +0).
+template <class A, class B>
+bool same_bits(const A& a, const B& b) {
+  static_assert(std::is_same_v<typename A::Scalar, typename B::Scalar>);
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(typename A::Scalar) * static_cast<std::size_t>(a.size())) == 0;
 }
 
 }  // namespace ac::test
