@@ -333,6 +333,46 @@ TEST_CASE("target-KL early stopping cuts the epochs", "[algorithms][ppo]") {
   for (const auto& d : free.diagnostics) CHECK(d.epochs == 20.0);
 }
 
+TEST_CASE("without an entropy bonus, the reported entropy is still the last epoch's", "[algorithms][ppo]") {
+  // With ent_coef = 0 the entropy serves only the diagnostics, which report the last epoch run, so
+  // PPO measures it only there (or in every epoch when target_kl may end the epochs early). Each
+  // case is built so that the reported minibatches saw the initial policy on the whole rollout:
+  // the independent figure is then that policy's mean entropy over the rollout.
+  const auto reported_and_expected = [](ac::PPOConfig config) {
+    ac::VectorEnv<CartPole> env(4, 7);
+    ac::CategoricalActor<double> actor(4, 2, {.hidden = {16}}, 1);
+    ac::Critic<double> critic(4, {.hidden = {16}}, 2);
+    ac::Generator rng(3);
+    auto buffer = ac::make_rollout_buffer(32, env, actor);
+    ac::collect_rollout(env, actor, critic, rng, buffer);
+    Matrix<double> entropy(1, buffer.size());
+    actor.distribution(buffer.observations).entropy(entropy);
+    const double expected = entropy.mean();
+    config.ent_coef = 0.0;
+    ac::PPO ppo(actor, critic, config);
+    return std::pair{ppo.update(buffer, rng), expected};
+  };
+  SECTION("3 epochs of 4 minibatches, a learning rate too small to move any weight: each sees the initial policy") {
+    auto config = ac::PPOConfig::clip();
+    config.epochs = 3;
+    config.batch_size = 32;
+    config.set_learning_rate(ac::optim::Schedule::constant(1e-300));
+    const auto [d, expected] = reported_and_expected(config);
+    CHECK(d.epochs == 3.0);
+    CHECK(d.entropy > 0.5);  // two actions, a near-uniform initial policy: close to log 2
+    CHECK(d.entropy == Approx(expected).epsilon(1e-12));
+  }
+  SECTION("target_kl stops the epochs early: the reported epoch is the first, one whole-rollout minibatch") {
+    auto config = ac::PPOConfig::clip();
+    config.epochs = 5;
+    config.batch_size = 128;
+    config.target_kl = 1e-9;  // once the policy has moved at all
+    const auto [d, expected] = reported_and_expected(config);
+    CHECK(d.epochs == 1.0);
+    CHECK(d.entropy == Approx(expected).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("a Gaussian policy's rollout keeps the unclipped actions and their log-probabilities",
           "[algorithms][rollout][continuous]") {
   ac::VectorEnv<ac::envs::Pendulum> env(4, 3);

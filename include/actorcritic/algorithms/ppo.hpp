@@ -292,7 +292,12 @@ class PPO {
     // The last epoch's weighted sums of the losses, its weight, and the samples of every epoch so far.
     std::array<double, 7> last_epoch{};
     bool stop = false;
+    // The diagnostics report the last epoch's losses. Without an entropy bonus the
+    // entropy serves only them, so it is measured only in an epoch that may be the
+    // last one run: the last, or any when target_kl may stop the epochs early.
+    const bool entropy_every_epoch = config_.ent_coef != 0.0 || std::isfinite(config_.target_kl);
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
+      const bool measure_entropy = entropy_every_epoch || epoch + 1 == config_.epochs;
       detail::shuffle(order_, rng);
       if (recurrent.any()) {  // each minibatch's chunks, time-major
         for (Index k = 0; k < plan.steps; ++k) {
@@ -305,7 +310,8 @@ class PPO {
         const Index size = plan.size(k) * length;
         if (recurrent.any() && size > 0) chunks_.use(recurrent, buffer, order_, plan.first(k), plan.size(k), length);
         const MinibatchLosses l =
-            step(buffer, recurrent.any() ? sample_order_ : order_, plan.first(k) * length, size, clip_range);
+            step(buffer, recurrent.any() ? sample_order_ : order_, plan.first(k) * length, size, clip_range,
+                 measure_entropy);
         if (l.stopped) {
           stop = true;
           break;
@@ -356,7 +362,7 @@ class PPO {
 
   /// One minibatch: the samples order[first … first + size).
   MinibatchLosses step(const RolloutBufferFor<P>& buffer, const std::vector<Index>& order, Index first, Index size,
-                       double clip_range) {
+                       double clip_range, bool measure_entropy) {
     MinibatchLosses l;
     if (size == 0) return empty_step();  // data-parallel: this rank's slice of the global minibatch is empty
     const double scale = 1.0 / double(size);
@@ -391,8 +397,10 @@ class PPO {
       old_mb_.set_parameters(old_parameters);
       l.policy += objective_.kl_penalty(old_mb_, kl_coef_, scale);
     }
-    objective_.entropy_bonus(config_.ent_coef, scale);
-    l.entropy = objective_.entropy();
+    if (measure_entropy) {  // with ent_coef = 0, the bonus adds no gradient: only the diagnostic
+      objective_.entropy_bonus(config_.ent_coef, scale);
+      l.entropy = objective_.entropy();
+    }
     parameters_.zero_gradients();
     actor_.backward(objective_.gradient());
 
