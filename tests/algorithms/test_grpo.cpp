@@ -258,6 +258,42 @@ TEST_CASE("GRPO renews its reference every reference_update_interval updates", "
   CHECK(grpo.reference_parameters() == actor.network().parameters());  // renewed after the second
 }
 
+TEST_CASE("without an entropy bonus, GRPO still reports the last epoch's entropy", "[algorithms][grpo]") {
+  // With ent_coef = 0 the entropy serves only the diagnostics, which report the last epoch: GRPO
+  // measures it there alone. At a learning rate too small to move any weight, every minibatch of
+  // every epoch sees the initial policy, so the reported figure is that policy's mean entropy over
+  // the batch's steps inside episodes (episode_mean false: every step weighs 1), computed here.
+  ac::Generator init(4);
+  GrpoActor actor(4, 2, {.hidden = {8}}, init);
+  ac::GrpoConfig config{.group_size = 4, .epochs = 3, .batch_size = 16, .episode_mean = false, .ent_coef = 0.0};
+  config.optimizer.learning_rate = 1e-300;
+  ac::GRPO grpo(actor, config);
+  ac::VectorEnv<ac::envs::CartPole> env(8, 5);
+  env.reset();
+  env.share_start_states(4);
+  ac::Collector<GrpoActor> collector;
+  ac::Generator rng(6);
+  const auto& buffer = collector.collect(env, actor, nullptr, rng, 500);
+
+  ac::Matrix<double> entropy(1, buffer.size());
+  actor.distribution(buffer.observations).entropy(entropy);
+  double sum = 0.0, steps = 0.0;
+  for (ac::Index i = 0; i < buffer.envs(); ++i) {
+    for (ac::Index t = 0; t < buffer.steps(); ++t) {
+      sum += entropy(0, t * buffer.envs() + i);
+      steps += 1.0;
+      if (buffer.ended(i, t) != 0.0) break;
+    }
+  }
+  REQUIRE(steps > 3 * config.batch_size);  // several minibatches per epoch
+  const ac::Vector<double> initial = actor.network().parameters();
+  const ac::UpdateDiagnostics d = grpo.update(buffer, rng);
+  CHECK((actor.network().parameters() - initial).cwiseAbs().maxCoeff() < 1e-290);  // only the zero biases move
+  CHECK(d.epochs == 3.0);
+  CHECK(d.entropy > 0.5);  // two actions, a near-uniform initial policy: close to log 2
+  CHECK(d.entropy == Approx(sum / steps).epsilon(1e-12));
+}
+
 TEST_CASE("GRPO solves CartPole-v1 on most seeds", "[algorithms][grpo][learning]") {
   // The defaults (k = 4, γ = 1, 10 epochs of minibatches of 256 steps, Adam 3e-4) on 16 envs, 500k steps.
   // Measured (x86-64-v4): 20 of seeds 0-19 reach >= 475 (two at 497-499, the rest 500); with the k3 penalty

@@ -153,13 +153,15 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
     const MinibatchPlan plan = plan_minibatches(comm_, Index(order_.size()), config_.batch_size);
     reserve_minibatch(buffer, plan.slice);
     // The last epoch's size-weighted sums: policy loss, entropy, approx KL, clip fraction, reference KL, weight.
+    // Without an entropy bonus the entropy serves only these diagnostics: it is measured in the last epoch alone.
     std::array<double, 6> last_epoch{};
     for (Index epoch = 0; epoch < config_.epochs; ++epoch) {
+      const bool measure_entropy = config_.ent_coef != 0.0 || epoch + 1 == config_.epochs;
       detail::shuffle(order_, rng);
       last_epoch.fill(0.0);
       for (Index k = 0; k < plan.steps; ++k) {
         const Index size = plan.size(k);
-        MinibatchLosses l = minibatch_gradient(buffer, plan.first(k), size);
+        MinibatchLosses l = minibatch_gradient(buffer, plan.first(k), size, measure_entropy);
         l.grad_norm = this->step();
         const double w = double(size);
         for (std::size_t i = 0; i < 5; ++i) last_epoch[i] += w * l.values[i];
@@ -197,7 +199,7 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
     UpdateDiagnostics d = prepare(buffer, "GRPO::gradient");
     const Index steps = Index(order_.size());
     reserve_minibatch(buffer, steps);
-    const MinibatchLosses l = minibatch_gradient(buffer, 0, steps);
+    const MinibatchLosses l = minibatch_gradient(buffer, 0, steps, true);
     d.policy_loss = l.values[0];
     d.entropy = l.values[1];
     if (uses_reference()) d.reference_kl = l.values[4];
@@ -280,8 +282,10 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
   }
 
   /// One minibatch: the samples order_[first … first + size), their gradient into the actor's gradients(),
-  /// averaged over the ranks.
-  MinibatchLosses minibatch_gradient(const RolloutBufferFor<P>& buffer, Index first, Index size) {
+  /// averaged over the ranks. With measure_entropy false and no entropy bonus, the entropy (values[1]) is
+  /// not computed: the gradient is the same.
+  MinibatchLosses minibatch_gradient(const RolloutBufferFor<P>& buffer, Index first, Index size,
+                                     bool measure_entropy) {
     MinibatchLosses l;
     actor_.network().zero_gradients();
     if (size > 0) {
@@ -312,9 +316,11 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
         }
         l.values[4] = objective_.mean_reference_kl();
       }
-      const ConstMatrixRef<Scalar> weight_row = weights;
-      l.values[0] += objective_.entropy_bonus(config_.ent_coef, scale, &weight_row);
-      l.values[1] = objective_.entropy();
+      if (measure_entropy || config_.ent_coef != 0.0) {
+        const ConstMatrixRef<Scalar> weight_row = weights;
+        l.values[0] += objective_.entropy_bonus(config_.ent_coef, scale, &weight_row);
+        l.values[1] = objective_.entropy();
+      }
       actor_.backward(objective_.gradient());
     }
     // Data-parallel: a rank whose slice is empty still meets the others' averages, then steps with them.
