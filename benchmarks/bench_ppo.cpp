@@ -3,7 +3,12 @@
 // 1. CartPole-v1 with rl-baselines3-zoo's hyperparameters (ac::presets::ppo_cartpole):
 //    wall time for 100k steps, steps/s, the step at which the 100-episode mean
 //    first reaches 475, and the GFLOP/s of the update phase next to the bare
-//    Eigen GEMMs of the same shapes (forward W·X, backward Wᵀ·Δ and Δ·Xᵀ).
+//    Eigen GEMMs of the same shapes (forward W·X, backward Wᵀ·Δ and Δ·Xᵀ); and
+//    the update's time against its bare parts: those GEMMs' time plus one
+//    bias + tanh per hidden unit per sample visit at the rate measured here
+//    (the library's activation_forward_biased). What is left over is the
+//    rest of the update: products' packing and call overhead beyond the bare
+//    ones, tanh', the objective, the optimizer, the minibatch gathers.
 //    SB3 on this machine class (issue 6): 25–32 s per 100k steps (3.1–4.1k
 //    steps/s), 475 first reached at 57k–69k steps.
 // 2. Pendulum-v1 (ac::presets::ppo_pendulum, RLtools-like; 64 envs × 128 steps):
@@ -74,12 +79,36 @@ double bare_gemm_gflops(const ac::nn::Mlp<float>& net, ac::Index batch) {
   return training_flops(net) * double(batch) * double(repeats) / t / 1e9;
 }
 
+/// Seconds per element of the hidden layers' bias + tanh (the library's own pass), over a `rows` x `batch` activation.
+double bare_tanh_seconds(ac::Index rows, ac::Index batch) {
+  const ac::Matrix<float> pre = ac::Matrix<float>::Random(rows, batch);
+  const ac::Vector<float> bias = ac::Vector<float>::Random(rows);
+  ac::Matrix<float> a(rows, batch);
+  const long repeats = 4000;
+  double t = 0;
+  for (long r = 0; r < repeats; ++r) {
+    a = pre;  // fresh inputs each time, as after a product; the copy is not timed
+    const auto start = Clock::now();
+    ac::nn::activation_forward_biased<float>(ac::nn::Activation::tanh, bias, a);
+    t += seconds_since(start);
+  }
+  return t / double(repeats) / double(rows * batch);
+}
+
+/// Hidden units per sample (one bias + activation pass each in a forward).
+long hidden_units(const ac::nn::Mlp<float>& net) {
+  long units = 0;
+  const auto& layers = net.linear_layers();
+  for (std::size_t l = 0; l + 1 < layers.size(); ++l) units += layers[l].outputs();
+  return units;
+}
+
 void cartpole(int seeds) {
   fmt::print("PPO-clip on CartPole-v1, rl-baselines3-zoo hyperparameters, 100k steps\n");
   fmt::print("{:>4} {:>9} {:>10} {:>12} {:>11} {:>11} {:>9} {:>12}\n", "seed", "seconds", "steps/s", "first 475",
              "update s", "update GF/s", "eval", "allocs>it1");
   const long steps = 100'000;
-  double update_gflops_sum = 0, bare = 0;
+  double update_gflops_sum = 0, update_seconds_sum = 0, bare = 0, tanh_seconds = 0, bare_seconds = 0;
   for (int seed = 0; seed < seeds; ++seed) {
     const auto config = ac::presets::ppo_cartpole();
     ac::VectorEnv<ac::envs::CartPole> env(ac::presets::kPpoCartPoleEnvs, static_cast<std::uint64_t>(seed));
@@ -88,7 +117,10 @@ void cartpole(int seeds) {
     ac::Critic<float> critic(4, {}, init);
     ac::PPO ppo(actor, critic, config);
     ac::Collector<ac::CategoricalActor<float>> collector;
-    if (seed == 0) bare = bare_gemm_gflops(actor.network(), config.batch_size);
+    if (seed == 0) {
+      bare = bare_gemm_gflops(actor.network(), config.batch_size);
+      tanh_seconds = bare_tanh_seconds(actor.network().linear_layers().front().outputs(), config.batch_size);
+    }
     // The train() loop spelled out, to time the update phase on its own.
     double update_seconds = 0;
     long first_475 = -1, allocations_after_first = 0, taken = 0;
@@ -110,12 +142,22 @@ void cartpole(int seeds) {
                                 double(samples_per_update) * double(config.epochs) * double(taken / samples_per_update);
     const double gflops = update_flops / update_seconds / 1e9;
     update_gflops_sum += gflops;
+    update_seconds_sum += update_seconds;
+    // The update's two irreducible parts timed bare: its GEMMs at the bare rate, and one tanh per hidden
+    // unit of each forward (the backward's tanh' is a product over memory, not counted).
+    const double sample_visits = double(taken / samples_per_update) * double(samples_per_update) * double(config.epochs);
+    bare_seconds += update_flops / (bare * 1e9) +
+                    double(hidden_units(actor.network()) + hidden_units(critic.network())) * sample_visits * tanh_seconds;
     const double evaluation = ac::evaluate(actor, ac::envs::CartPole{}, 20, 1000 + seed).mean_return;
     fmt::print("{:>4} {:>9.3f} {:>10.0f} {:>12} {:>11.3f} {:>11.1f} {:>9.1f} {:>12}\n", seed, total,
                double(taken) / total, first_475, update_seconds, gflops, evaluation, allocations_after_first);
   }
-  fmt::print("update phase: {:.1f} GFLOP/s = {:.0f}% of the bare GEMMs of the same shapes at batch 256 ({:.1f} GFLOP/s)\n\n",
+  fmt::print("update phase: {:.1f} GFLOP/s = {:.0f}% of the bare GEMMs of the same shapes at batch 256 ({:.1f} GFLOP/s)\n",
              update_gflops_sum / seeds, 100.0 * update_gflops_sum / seeds / bare, bare);
+  fmt::print("update phase: {:.3f} s = the bare GEMMs and bias + tanh ({:.2f} ns per element) of its shapes, {:.3f} s, "
+             "and {:.3f} s more ({:.0f}%)\n\n",
+             update_seconds_sum / seeds, tanh_seconds * 1e9, bare_seconds / seeds,
+             (update_seconds_sum - bare_seconds) / seeds, 100.0 * (update_seconds_sum - bare_seconds) / update_seconds_sum);
 }
 
 void pendulum(int seeds) {
