@@ -10,7 +10,8 @@
 #   (c) PPO on Pendulum-v1 with RLtools' zoo configuration, 10M steps;
 #   (d) heap allocations per iteration after the first (bench_ppo; must be 0),
 #       the PPO update phase's GFLOP/s against the sgemm peak, and its time
-#       against its bare parts: the same GEMMs timed alone (Eigen) and one bias +
+#       against its bare parts: the same GEMMs timed alone (the library's depth-
+#       blocked products, as the networks run them) and one bias +
 #       tanh pass per hidden unit at the library's measured rate (bench_ppo);
 #   (e) A2C on CartPole-v1 with SB3's defaults (500k steps);
 #   (f) (a) on every core with MPI (mpirun -np 2), × SB3.
@@ -103,8 +104,9 @@ zoo_kl_return=$(field "$work/zoo_kl.0.json" eval_return_mean)
 "$bench_ppo" 1 1 > "$work/bench_ppo.txt"
 allocations=$(awk '$1 ~ /^[0-9]+$/ && NF >= 5 { s += $NF } END { print s + 0 }' "$work/bench_ppo.txt")
 update_gflops=$(awk '$1 == 0 && NF == 8 { print $6 }' "$work/bench_ppo.txt")
-# "update phase: U s = the bare GEMMs and bias + tanh (T ns per element) of its shapes, B s, and …"
+# "update phase: U s = the bare GEMMs (G GFLOP/s, …) and bias + tanh (T ns per element) of its shapes, B s, and …"
 read -r update_s tanh_ns bare_s < <(sed -n 's/^update phase: \([0-9.]*\) s = .*(\([0-9.]*\) ns per element) of its shapes, \([0-9.]*\) s,.*/\1 \2 \3/p' "$work/bench_ppo.txt")
+[[ -n $bare_s ]] || { echo "speed.sh: bench_ppo printed no update-phase breakdown" >&2; exit 1; }
 
 # (e) A2C with SB3's defaults.
 a2c_s=$(runs a2c "$train" --algo a2c --env CartPole-v1)
@@ -138,7 +140,7 @@ awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$car
   printf "| (c) with the exact-KL diagnostic (the default) | %.2f s, return %.1f | | %.2f× RLtools | |\n", zks, zkret, zoo / zks
   printf "| (d) allocations per iteration after the first | %d | | | 0 |\n", alloc
   printf "| (d) PPO update phase (CartPole) | %.1f GFLOP/s | sgemm peak %.1f GFLOP/s | %.0f%% of the peak | ≥ 85%% |\n", ug, peak, 100 * ug / peak
-  printf "| (d) the same update phase against its bare parts | %.2f s | its GEMMs (Eigen, alone) and bias + tanh (%.2f ns per element) %.2f s | %.0f%% of the time is in them | |\n", us, tns, bs, 100 * bs / us
+  printf "| (d) the same update phase against its bare parts | %.2f s | the same products timed alone and bias + tanh (%.2f ns per element) %.2f s | %.0f%% of the time is in them | |\n", us, tns, bs, 100 * bs / us
   printf "| (e) A2C CartPole-v1, SB3 defaults, %d steps | %.2f s (%.0f steps/s) | | | |\n", asteps, as, asteps / as
   if (ms != "") printf "| (f) (a) on 2 cores (mpirun -np 2) | %.2f s | SB3 %.1f s (1 thread) | %.1f× SB3 | ≥ 35× SB3 |\n", ms, sb3, sb3 / ms
 }'
