@@ -123,8 +123,25 @@ int run_ppo(const Invocation& invocation) {
                "with --recurrent gru: the steps of each sequence chunk minibatches shuffle, a divisor of --n-steps "
                "(0: whole rollouts); a minibatch holds --batch-size / this chunks",
                config.sequence_length, Range::non_negative);
+  flags.custom(
+      "--threads",
+      "1, or 2: each minibatch step runs the critic's passes and Adam step on a second thread while this one runs "
+      "the actor's; the same bits (separate feed-forward networks only)",
+      [&common] { return fmt::format("{}", common.threads); },
+      [&common](std::string_view flag, std::string_view text) {
+        const double v = parse_number(flag, text);
+        if (v != 1 && v != 2) usage_error("{}: expected 1 or 2, got {}", flag, text);
+        common.threads = static_cast<long>(v);
+      });
   add_adam_flags(flags, config.optimizer);
   if (parse_or_help(invocation, flags, common)) return 0;
+  if (common.threads == 2 && common.shared_trunk) {
+    usage_error("--threads: expected 1 with --shared-trunk true (the actor and the critic are one network), got 2");
+  }
+  if (common.threads == 2 && common.recurrent != "none") {
+    usage_error("--threads: expected 1 with --recurrent {} (the networks share the sequence states), got 2",
+                common.recurrent);
+  }
   check_minibatch(invocation, common, "--batch-size", config.batch_size, config.n_steps);
   if (invocation.has("--sequence-length") && common.recurrent == "none") {  // (a summary's configuration lists it)
     usage_error("--sequence-length: only with --recurrent gru (a feed-forward policy's minibatches are samples)");

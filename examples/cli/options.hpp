@@ -58,7 +58,7 @@ struct Invocation : CommandLine {
 inline const std::vector<std::string> kResumeFlags{
     "--resume",         "--steps",          "--csv",              "--plot",          "--summary",
     "--save",           "--eval-episodes",  "--eval-every",       "--deterministic", "--checkpoint-every",
-    "--keep-checkpoints", "--stop-after",   "--stop-at-return",   "--tensorboard"};
+    "--keep-checkpoints", "--stop-after",   "--stop-at-return",   "--tensorboard",   "--threads"};
 /// The flags a checkpoint does not remember (RunConfig::application holds every
 /// other flag's value, so that a resumed run writes where it did and its summary
 /// shows the configuration it was trained with): the algorithm, the environment
@@ -67,7 +67,7 @@ inline const std::vector<std::string> kResumeFlags{
 /// checkpoint's own too (CheckpointHeader::policy, ActorConfig::state_dependent_std).
 inline const std::vector<std::string> kNotRemembered{"--algo",       "--env",   "--resume", "--steps",
                                                      "--stop-after", "--seeds", "--config", "--distribution",
-                                                     "--state-dependent-std"};
+                                                     "--state-dependent-std", "--threads"};
 /// The recurrent network's flags, which a checkpoint remembers only for a recurrent run (so that every other
 /// run's checkpoint keeps its bytes).
 inline const std::vector<std::string> kRecurrentFlags{"--recurrent", "--hidden-state", "--sequence-length"};
@@ -99,6 +99,7 @@ struct CommonOptions {
   double initial_log_std = 0.0;
   std::string distribution = "gaussian";  // a Box's policy: gaussian, squashed-gaussian or beta (kPolicyKinds)
   bool state_dependent_std = false;
+  long threads = 1;                // --threads (PPO): 2 runs the critic's part of each step on a second thread
   std::string recurrent = "none";  // --recurrent: none or gru
   long hidden_state = 64;          // the GRU's width
   /// Every flag's value once parsed (--algo and --env first): the resolved

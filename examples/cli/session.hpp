@@ -54,7 +54,11 @@ class Session {
       : invocation_(invocation), options_(options),
         run_(options.resume.empty()
                  ? Run(run_config(invocation, options, gamma), settings, prototype, process_communicator())
-                 : resume(prototype)) {}
+                 : resume(prototype)) {
+    if constexpr (requires(Algorithm& a) { a.set_threads(2); }) {
+      run_.algorithm().set_threads(static_cast<int>(options.threads));
+    }
+  }
 
   /// Trains, then evaluates, reports and saves what the flags ask for.
   RunOutcome run() {

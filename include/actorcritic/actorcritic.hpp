@@ -31,6 +31,7 @@
 #include "actorcritic/core/seed_sequence.hpp"
 #include "actorcritic/core/special_functions.hpp"
 #include "actorcritic/core/types.hpp"
+#include "actorcritic/core/worker_thread.hpp"
 
 #include "actorcritic/distributions/bernoulli.hpp"
 #include "actorcritic/distributions/beta.hpp"

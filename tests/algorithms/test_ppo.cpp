@@ -457,3 +457,95 @@ TEST_CASE("PPO with a Gaussian policy swings Pendulum-v1 up (−300) in 300k ste
   std::sort(returns.begin(), returns.end());
   CHECK(returns.back() > returns.front());  // a non-degenerate spread: the seeds trained independently
 }
+
+namespace {
+
+/// Trains `iterations` PPO updates on `threads` threads from a fixed seed; returns the actor's and the critic's
+/// parameters after them, and every update's diagnostics (a float is compared bit for bit).
+template <class Env, class Actor>
+std::pair<std::vector<Vector<float>>, std::vector<ac::UpdateDiagnostics>> ppo_on_threads(
+    int threads, const ac::PPOConfig& config, Index obs_dim, Index actions, int iterations) {
+  ac::VectorEnv<Env> env(4, 11);
+  ac::Generator init(5);
+  Actor actor(obs_dim, actions, {.hidden = {16, 16}}, init);
+  ac::Critic<float> critic(obs_dim, {.hidden = {16, 16}}, init);
+  ac::PPO ppo(actor, critic, config);
+  ppo.set_threads(threads);
+  CHECK(ppo.threads() == threads);
+  ac::TrainingLoop<decltype(ppo)> loop(7);
+  std::vector<ac::UpdateDiagnostics> diagnostics;
+  for (int i = 0; i < iterations; ++i) {
+    ppo.set_progress(double(i) / iterations);
+    diagnostics.push_back(loop.iterate(ppo, env));
+  }
+  return {{actor.network().parameters(), critic.network().parameters()}, diagnostics};
+}
+
+template <class Env, class Actor>
+void check_same_bits_on_two_threads(const ac::PPOConfig& config, Index obs_dim, Index actions) {
+  const auto [one, one_diagnostics] = ppo_on_threads<Env, Actor>(1, config, obs_dim, actions, 4);
+  const auto [two, two_diagnostics] = ppo_on_threads<Env, Actor>(2, config, obs_dim, actions, 4);
+  CHECK(two[0] == one[0]);  // the actor's parameters, bit for bit
+  CHECK(two[1] == one[1]);  // the critic's
+  REQUIRE(two_diagnostics.size() == one_diagnostics.size());
+  for (std::size_t i = 0; i < one_diagnostics.size(); ++i) {
+    INFO("update " << i);
+    CHECK(two_diagnostics[i].policy_loss == one_diagnostics[i].policy_loss);
+    CHECK(two_diagnostics[i].value_loss == one_diagnostics[i].value_loss);
+    CHECK(two_diagnostics[i].grad_norm == one_diagnostics[i].grad_norm);
+    CHECK(two_diagnostics[i].epochs == one_diagnostics[i].epochs);
+    CHECK(two_diagnostics[i].kl == one_diagnostics[i].kl);  // the exact KL of the update (PPOConfig::exact_kl)
+  }
+  // And the parameters moved: the comparison is not of two untouched networks.
+  const auto [untrained, unused] = ppo_on_threads<Env, Actor>(1, config, obs_dim, actions, 0);
+  CHECK(one[0] != untrained[0]);
+  CHECK(one[1] != untrained[1]);
+}
+
+}  // namespace
+
+TEST_CASE("PPO on two threads trains the same bits as on one", "[algorithms][ppo][threads]") {
+  auto small = [](ac::PPOConfig c) {
+    c.n_steps = 64;
+    c.batch_size = 64;
+    c.epochs = 3;
+    return c;
+  };
+  SECTION("PPO-clip, CartPole-v1 (the zoo's schedules)") {
+    check_same_bits_on_two_threads<CartPole, ac::CategoricalActor<float>>(small(ac::presets::ppo_cartpole()), 4, 2);
+  }
+  SECTION("target_kl: the critic's part starts after the step is taken; some epochs stop early") {
+    auto config = small(ac::PPOConfig::clip());
+    config.epochs = 8;
+    config.target_kl = 0.002;
+    check_same_bits_on_two_threads<CartPole, ac::CategoricalActor<float>>(config, 4, 2);
+    const auto [parameters, diagnostics] =
+        ppo_on_threads<CartPole, ac::CategoricalActor<float>>(2, config, 4, 2, 4);
+    bool stopped = false;
+    for (const auto& d : diagnostics) stopped = stopped || d.epochs < 8.0;
+    CHECK(stopped);  // the early stop's path was taken
+  }
+  SECTION("the adaptive KL penalty and an entropy bonus, Pendulum-v1 with a Gaussian policy") {
+    auto config = small(ac::PPOConfig::clip_kl_entropy());
+    check_same_bits_on_two_threads<ac::envs::Pendulum, ac::GaussianActor<float>>(config, 3, 1);
+  }
+}
+
+TEST_CASE("PPO refuses a second thread for one network or recurrent ones, and other counts",
+          "[algorithms][ppo][threads][errors]") {
+  ac::Generator init(1);
+  ac::SharedActorCritic<ac::CategoricalActor<float>> shared(4, 2, {}, init);
+  ac::PPO shared_ppo(shared.actor(), shared.critic());
+  CHECK_THROWS_WITH(shared_ppo.set_threads(2), Catch::Contains("PPO::set_threads: threads: expected 1 with a shared trunk"));
+  ac::CategoricalActor<float> recurrent(4, 2, {.hidden = {8}, .recurrent = 4}, init);
+  ac::Critic<float> critic(4, {.hidden = {8}}, init);
+  ac::PPO recurrent_ppo(recurrent, critic);
+  CHECK_THROWS_WITH(recurrent_ppo.set_threads(2), Catch::Contains("expected 1 with a recurrent actor or critic"));
+  ac::CategoricalActor<float> actor(4, 2, {.hidden = {8}}, init);
+  ac::PPO ppo(actor, critic);
+  CHECK_THROWS_WITH(ppo.set_threads(3), Catch::Contains("PPO::set_threads: threads: expected 1 or 2, got 3"));
+  CHECK_THROWS_WITH(ppo.set_threads(0), Catch::Contains("expected 1 or 2, got 0"));
+  ppo.set_threads(2);
+  ppo.set_threads(1);
+  CHECK(ppo.threads() == 1);
+}

@@ -12,6 +12,7 @@
 #include "actorcritic/core/archive.hpp"
 #include "actorcritic/core/communicator.hpp"
 #include "actorcritic/core/types.hpp"
+#include "actorcritic/core/worker_thread.hpp"
 #include "actorcritic/nn/mlp.hpp"
 #include "actorcritic/optim/gradient_clipping.hpp"
 
@@ -63,7 +64,17 @@ class ActorCriticParameters {
     return optim::clip_gradient_norm<Scalar>({&actor_.gradients(), &critic_.gradients()}, max_norm);
   }
 
-  void step() {
+  /// One optimizer step per network. Given a worker, the critic's step runs there while this thread takes
+  /// the actor's: the optimizers are separate and elementwise, so the bits are the same.
+  void step(WorkerThread* worker = nullptr) {
+    if (worker != nullptr && critic_optimizer_) {
+      auto critic_step = [this] { critic_optimizer_->step(critic_.parameters(), critic_.gradients()); };
+      WorkerThread::Guard guard(worker);
+      worker->post(critic_step);
+      actor_optimizer_.step(actor_.parameters(), actor_.gradients());
+      worker->wait();
+      return;
+    }
     actor_optimizer_.step(actor_.parameters(), actor_.gradients());
     if (critic_optimizer_) critic_optimizer_->step(critic_.parameters(), critic_.gradients());
   }

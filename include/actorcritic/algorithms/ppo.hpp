@@ -23,6 +23,7 @@
 #include "actorcritic/algorithms/objectives.hpp"
 #include "actorcritic/core/error.hpp"
 #include "actorcritic/core/generator.hpp"
+#include "actorcritic/core/worker_thread.hpp"
 #include "actorcritic/kernels/advantages.hpp"
 #include "actorcritic/kernels/normalization.hpp"
 #include "actorcritic/optim/adam.hpp"
@@ -37,6 +38,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <span>
 #include <numeric>
 #include <optional>
@@ -251,6 +253,29 @@ class PPO {
     parameters_.set_communicator(comm);
   }
 
+  /// The threads each minibatch step runs on: 1 (the default) or 2. With 2, the critic's part of a step
+  /// (its forward pass, value loss and backward pass, then its Adam step) runs on a second thread while
+  /// this one runs the actor's. Each network computes exactly what it computes on one thread, so a run
+  /// has the same bits either way; the gradient norm, its clip and the data-parallel average stay here.
+  /// Needs separate feed-forward networks: a shared trunk is one network, and recurrent ones share the
+  /// minibatch's sequence states.
+  void set_threads(int threads) {
+    if (threads != 1 && threads != 2) throw_invalid_argument("PPO::set_threads: threads: expected 1 or 2, got {}", threads);
+    if (threads == 1) {
+      worker_.reset();
+      return;
+    }
+    if (parameters_.shared()) {
+      throw_invalid_argument("PPO::set_threads: threads: expected 1 with a shared trunk (the actor and the critic "
+                             "are one network), got 2");
+    }
+    if (recurrent_networks(actor_, &critic_).any()) {
+      throw_invalid_argument("PPO::set_threads: threads: expected 1 with a recurrent actor or critic, got 2");
+    }
+    if (!worker_) worker_ = std::make_unique<WorkerThread>();
+  }
+  [[nodiscard]] int threads() const { return worker_ ? 2 : 1; }
+
   /// The update on a rollout collected by the current policy; `rng` shuffles the minibatches.
   /// Recurrent networks (a GRU first) train on minibatches of whole sequence chunks (PPOConfig::sequence_length),
   /// run from the states the rollout stored at the chunks' starts (rollout/recurrent_states.hpp).
@@ -378,6 +403,22 @@ class PPO {
       kernels::normalize_advantages(comm_, advantages);
     }
 
+    // The critic's part: its value loss and gradient. It reads only the minibatch gathered above, so
+    // with two threads (set_threads) it runs on the worker while this thread runs the actor's part: from
+    // the start, or, when target_kl may end the epochs before this step, once the step is taken.
+    double value = 0.0;
+    auto critic_part = [&] {
+      critic_.network().zero_gradients();
+      const auto values = critic_.values(obs);
+      auto grad_values = mb_grad_values_.leftCols(size);
+      value = value_loss<Scalar>(values, returns, old_values, config_.clip_range_vf, config_.vf_coef, scale,
+                                 grad_values);
+      critic_.backward(grad_values);
+    };
+    const WorkerThread::Guard guard(worker_.get());
+    const bool may_stop = std::isfinite(config_.target_kl);
+    if (worker_ && !may_stop) worker_->post(critic_part);
+
     // Policy terms.
     const auto& dist = actor_.distribution(obs, mb_.masks());
     objective_.begin(dist, mb_.actions());
@@ -387,10 +428,11 @@ class PPO {
     l.clip_fraction = stats.clip_fraction;
     // SB3: stop the epochs before a step that would take the policy too far
     // (data-parallel: the global minibatch's approximate KL decides for every rank).
-    if (std::isfinite(config_.target_kl) && stops_early(l.approx_kl, double(size))) {
+    if (may_stop && stops_early(l.approx_kl, double(size))) {
       l.stopped = true;
       return l;
     }
+    if (worker_ && may_stop) worker_->post(critic_part);
     if (kl_coef_ > 0.0) {  // the behaviour distribution on the minibatch
       auto old_parameters = mb_old_parameters_.leftCols(size);
       detail::gather_columns(old_parameters_, order, first, old_parameters);
@@ -401,15 +443,14 @@ class PPO {
       objective_.entropy_bonus(config_.ent_coef, scale);
       l.entropy = objective_.entropy();
     }
-    parameters_.zero_gradients();
+    actor_.network().zero_gradients();
     actor_.backward(objective_.gradient());
-
-    // Value loss.
-    const auto values = critic_.values(obs);
-    auto grad_values = mb_grad_values_.leftCols(size);
-    l.value = value_loss<Scalar>(values, returns, old_values, config_.clip_range_vf, config_.vf_coef, scale,
-                                 grad_values);
-    critic_.backward(grad_values);
+    if (worker_) {
+      worker_->wait();
+    } else {
+      critic_part();
+    }
+    l.value = value;
 
     l.grad_norm = optimizer_step(double(size));
     return l;
@@ -420,7 +461,7 @@ class PPO {
   double optimizer_step(double samples) {
     parameters_.average_gradients(samples);
     const double norm = parameters_.clip_gradients(config_.max_grad_norm);
-    parameters_.step();
+    parameters_.step(worker_.get());
     return norm;
   }
 
@@ -492,6 +533,7 @@ class PPO {
   Matrix<Scalar> advantages_, returns_, old_parameters_, kl_row_;
   PolicyMinibatch<P> mb_;  // the policy's part of a minibatch
   Matrix<Scalar> mb_advantages_, mb_returns_, mb_old_values_, mb_grad_values_, mb_old_parameters_;
+  std::unique_ptr<WorkerThread> worker_;  // set_threads(2): the critic's part of each step
 };
 
 template <Policy P>
