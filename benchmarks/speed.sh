@@ -14,7 +14,10 @@
 #       blocked products, as the networks run them) and one bias +
 #       tanh pass per hidden unit at the library's measured rate (bench_ppo);
 #   (e) A2C on CartPole-v1 with SB3's defaults (500k steps);
-#   (f) (a) on every core with MPI (mpirun -np 2), × SB3.
+#   (f) (a) on every core with MPI (mpirun -np 2), × SB3; and (a) on two threads
+#       of one process (--threads 2: the critic's part of each step on the second).
+#       The two-thread run trains the same bits as (a); the MPI run is another
+#       experiment of the same configuration (each rank half of every minibatch).
 # Each wall time is the trainer's own (training only, from --summary), the
 # median of REPEATS runs. Neither peer computes PPO's exact KL per update (SB3
 # logs its approximation, RLtools neither), so the PPO runs pass --exact-kl
@@ -112,7 +115,8 @@ read -r update_s tanh_ns bare_s < <(sed -n 's/^update phase: \([0-9.]*\) s = .*(
 a2c_s=$(runs a2c "$train" --algo a2c --env CartPole-v1)
 a2c_steps=$(field "$work/a2c.0.json" steps)
 
-# (f) Both cores.
+# (f) Both cores: two threads of one process, and two MPI ranks.
+threads_s=$(runs threads "$train" "${cartpole[@]}" --threads 2)
 mpi_s=
 if command -v mpirun > /dev/null && [[ $(nproc) -ge 2 ]]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -130,7 +134,7 @@ awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$car
     -v eret="$example_return" -v zoo=$RLTOOLS_ZOO_FASTEST -v zs="$zoo_s" -v zret="$zoo_return" \
     -v zks="$zoo_kl_s" -v zkret="$zoo_kl_return" \
     -v alloc="$allocations" -v ug="$update_gflops" -v as="$a2c_s" -v asteps="$a2c_steps" -v ms="$mpi_s" \
-    -v us="$update_s" -v tns="$tanh_ns" -v bs="$bare_s" 'BEGIN {
+    -v us="$update_s" -v tns="$tanh_ns" -v bs="$bare_s" -v ts="$threads_s" 'BEGIN {
   print "| benchmark | ours | peer | ratio | target |"
   print "|---|---|---|---|---|"
   floor = cflop / peak
@@ -142,5 +146,6 @@ awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$car
   printf "| (d) PPO update phase (CartPole) | %.1f GFLOP/s | sgemm peak %.1f GFLOP/s | %.0f%% of the peak | ≥ 85%% |\n", ug, peak, 100 * ug / peak
   printf "| (d) the same update phase against its bare parts | %.2f s | the same products timed alone and bias + tanh (%.2f ns per element) %.2f s | %.0f%% of the time is in them | |\n", us, tns, bs, 100 * bs / us
   printf "| (e) A2C CartPole-v1, SB3 defaults, %d steps | %.2f s (%.0f steps/s) | | | |\n", asteps, as, asteps / as
+  printf "| (f) (a) on 2 threads (--threads 2, the same bits) | %.2f s | SB3 %.1f s (1 thread) | %.1f× SB3 | ≥ 35× SB3 |\n", ts, sb3, sb3 / ts
   if (ms != "") printf "| (f) (a) on 2 cores (mpirun -np 2) | %.2f s | SB3 %.1f s (1 thread) | %.1f× SB3 | ≥ 35× SB3 |\n", ms, sb3, sb3 / ms
 }'
