@@ -122,6 +122,24 @@ expect 0 "evaluation over" "$train" --algo ppo-clip --env Pendulum-v1 --steps 16
 expect 0 "evaluation over" "$train" --resume kl_off.ckpt --quiet
 cmp -s kl_off_full.ckpt kl_off.ckpt || fail "a resumed --exact-kl false run differs from the uninterrupted one"
 expect 2 "--exact-kl: the adaptive KL rule adapts" "$train" --algo ppo-kl --exact-kl false
+# --threads 2: the same checkpoint and CSV as one thread (the checkpoint does not remember the flag; the outputs
+# keep one name, which it does), and a run stopped on one thread resumes on two to the same end; refused where
+# the actor and the critic are not two feed-forward networks, and by the other algorithms.
+threaded=(--algo ppo-clip --env CartPole-v1 --steps 8192 --quiet --eval-episodes 1 --save threads.ckpt
+          --csv threads.csv)
+expect 0 "evaluation over" "$train" "${threaded[@]}" --threads 1
+mv threads.ckpt threads1.ckpt && mv threads.csv threads1.csv
+expect 0 "evaluation over" "$train" "${threaded[@]}" --threads 2
+cmp -s threads1.ckpt threads.ckpt || fail "--threads 2 trained another run than --threads 1 (checkpoints differ)"
+cmp -s <(cut -d, -f3 --complement threads1.csv) <(cut -d, -f3 --complement threads.csv) ||
+  fail "--threads 2 wrote another CSV than --threads 1 (apart from wall time)"
+expect 0 "evaluation over" "$train" "${threaded[@]}" --stop-after 4000
+expect 0 "evaluation over" "$train" --resume threads.ckpt --quiet --threads 2
+cmp -s threads1.ckpt threads.ckpt || fail "a run resumed with --threads 2 differs from the uninterrupted one"
+expect 2 "--threads: expected 1 or 2, got 3" "$train" --threads 3
+expect 2 "--threads: expected 1 with --shared-trunk true" "$train" --threads 2 --shared-trunk true
+expect 2 "--threads: expected 1 with --recurrent gru" "$train" --env CartPoleNoVel-v1 --threads 2
+expect 2 "unknown flag --threads for --algo a2c" "$train" --algo a2c --threads 2
 # The same with a Beta policy and with a squashed Gaussian whose log σ is a network output: --resume alone
 # brings back the checkpoint's policy (its own record, not a remembered flag).
 for policy in "--distribution beta" "--distribution squashed-gaussian --state-dependent-std true"; do
