@@ -238,6 +238,20 @@ def test_a_python_cartpole_trains_exactly_as_the_built_in_one(tmp_path):
         actorcritic.evaluate(policy, env="CartPole-v1")
 
 
+def test_two_threads_train_a_python_cartpole_as_one_does(tmp_path):
+    """threads=2 runs PPO's critic on a second C++ thread; the Python environment is still stepped
+    from one thread, and the run is the one-thread run, checkpoint byte for byte."""
+    settings = dict(algo="ppo-clip", env=PythonCartPole, steps=8192, seed=3, quiet=True)
+    one = actorcritic.train(**settings, threads=1, save=str(tmp_path / "run.ckpt"))
+    one_bytes = (tmp_path / "run.ckpt").read_bytes()
+    two = actorcritic.train(**settings, threads=2, save=str(tmp_path / "run.ckpt"))
+    assert (tmp_path / "run.ckpt").read_bytes() == one_bytes
+    for key in ("eval_return_mean", "eval_returns", "final_mean_return", "steps"):
+        assert two[key] == one[key], key
+    with pytest.raises(ValueError, match="threads"):
+        actorcritic.train(**settings, threads=3)
+
+
 def test_ppo_learns_a_python_cartpole_on_a_majority_of_three_seeds():
     """The README's example: 100k steps of PPO at the CLI's defaults reach 475 (measured 10/10 seeds)."""
     results = [actorcritic.train("ppo-clip", PythonCartPole, steps=100_000, seed=s, quiet=True)["eval_return_mean"]

@@ -408,7 +408,7 @@ class PPO {
     // the start, or, when target_kl may end the epochs before this step, once the step is taken.
     double value = 0.0;
     auto critic_part = [&] {
-      critic_.network().zero_gradients();
+      if (!parameters_.shared()) critic_.network().zero_gradients();  // one trunk: zeroed with the actor's below
       const auto values = critic_.values(obs);
       auto grad_values = mb_grad_values_.leftCols(size);
       value = value_loss<Scalar>(values, returns, old_values, config_.clip_range_vf, config_.vf_coef, scale,
