@@ -19,7 +19,8 @@
 //    counted by replacing malloc (which operator new and Eigen's aligned
 //    allocator both call); also for the action spaces of issue 17 (masked
 //    GridMaze-v0, MultiDiscrete CopyDigits-v0, MultiBinary CopyBits-v0) and for
-//    recurrent policies and critics (CartPoleNoVel-v1, whole sequences and chunks).
+//    recurrent policies and critics (CartPoleNoVel-v1, whole sequences and chunks),
+//    and for CartPole on two threads (PPO::set_threads).
 //
 //   build/release/benchmarks/bench_ppo [cartpole seeds (5)] [pendulum seeds (10)]   (0 skips a part)
 //   build/release/benchmarks/bench_ppo --allocations      (part 3 alone)
@@ -208,13 +209,14 @@ void pendulum(int seeds) {
 /// PPO with the policy E's action space calls for: heap allocations after the first of 20 iterations.
 template <class E>
 long allocations_after_first(const ac::PPOConfig& config, const ac::ActorConfig& actor = {},
-                             const ac::CriticConfig& critic = {}, bool shared_trunk = false) {
+                             const ac::CriticConfig& critic = {}, bool shared_trunk = false, int threads = 1) {
   using Actor = ac::PolicyFor<E>;
   ac::VectorEnv<E> env(8, 0);
   ac::Generator init(0), rng(0);
   ac::ActorCriticModel<Actor> model(env.observation_dim(), ac::Run<ac::PPO<Actor>, E>::action_shape(env), actor,
                                     critic, true, shared_trunk, init);
   ac::PPO ppo(model.actor(), *model.critic(), config);
+  ppo.set_threads(threads);
   ac::Collector<Actor> collector;
   long allocations = 0;
   for (int iteration = 0; iteration < 20; ++iteration) {
@@ -229,6 +231,8 @@ void action_spaces() {
   fmt::print("heap allocations after the first of 20 PPO iterations, by action space:\n");
   fmt::print("  Discrete (CartPole-v1):        {}\n",
              allocations_after_first<ac::envs::CartPole>(ac::presets::ppo_cartpole()));
+  fmt::print("  Discrete, two threads:         {}\n",
+             allocations_after_first<ac::envs::CartPole>(ac::presets::ppo_cartpole(), {}, {}, false, 2));
   fmt::print("  Box (Pendulum-v1):             {}\n",
              allocations_after_first<ac::envs::Pendulum>(ac::presets::ppo_pendulum()));
   fmt::print("  masked Discrete (GridMaze-v0): {}\n",
