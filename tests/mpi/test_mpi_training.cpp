@@ -144,6 +144,28 @@ TEST_CASE("without the exact KL, data-parallel PPO trains the same bits on every
   }
 }
 
+TEST_CASE("data-parallel PPO on two threads per rank trains the same bits as on one", "[mpi][training][threads]") {
+  // PPO::set_threads(2) under ranks: the critic's part on each rank's second thread, the allreduce, the clip
+  // and the Adam steps on the first. Also with uneven shares and empty slices (tiny), where a rank steps
+  // without a minibatch of its own.
+  ac::mpi::Communicator comm;
+  auto tiny = ac::presets::ppo_cartpole();
+  tiny.n_steps = 1;
+  tiny.batch_size = 2;
+  auto seven = small_config(300);
+  seven.envs = 7;
+  for (const auto& [settings, config] : {std::pair{ac::presets::ppo_cartpole(), small_config(3'000)},
+                                         std::pair{tiny, seven}}) {
+    ac::Run<ac::PPO<Categorical>, CartPole> one(config, settings, CartPole{}, comm);
+    ac::Run<ac::PPO<Categorical>, CartPole> two(config, settings, CartPole{}, comm);
+    two.algorithm().set_threads(2);
+    one.train();
+    two.train();
+    CHECK(replicated_state(two) == replicated_state(one));
+    CHECK(identical_on_every_rank(comm, two));
+  }
+}
+
 TEST_CASE("the ranks step the one-process run's environments, and count every rank's steps", "[mpi][training]") {
   ac::mpi::Communicator comm;
   const auto config = small_config(2'000);
