@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../support/learning.hpp"
@@ -35,6 +36,17 @@ ac::RunConfig normalized_config() {
   ac::RunConfig config = small_config(3'000);
   config.normalization = ac::VecNormalizeConfig{.gamma = 0.9};
   return config;
+}
+
+/// PPO runs for comparing two ways of training one experiment: the zoo's CartPole settings on 6 envs, and
+/// uneven shares with ranks whose slice of a step is empty (one step per env, minibatches of 2, 7 envs).
+std::vector<std::pair<ac::PPOConfig, ac::RunConfig>> ppo_comparison_cases() {
+  auto tiny = ac::presets::ppo_cartpole();
+  tiny.n_steps = 1;
+  tiny.batch_size = 2;
+  auto seven = small_config(300);
+  seven.envs = 7;
+  return {{ac::presets::ppo_cartpole(), small_config(3'000)}, {tiny, seven}};
 }
 
 /// PPO on Pendulum, a few short iterations.
@@ -124,13 +136,7 @@ TEST_CASE("every algorithm trains data-parallel with bit-identical parameters on
 TEST_CASE("without the exact KL, data-parallel PPO trains the same bits on every rank", "[mpi][training]") {
   // PPOConfig::exact_kl = false skips the exact KL's passes and its allreduce on every rank alike.
   ac::mpi::Communicator comm;
-  auto tiny = ac::presets::ppo_cartpole();  // uneven shares, and ranks whose slice of a step is empty
-  tiny.n_steps = 1;
-  tiny.batch_size = 2;
-  auto seven = small_config(300);
-  seven.envs = 7;
-  for (const auto& [settings, config] : {std::pair{ac::presets::ppo_cartpole(), small_config(3'000)},
-                                         std::pair{tiny, seven}}) {
+  for (const auto& [settings, config] : ppo_comparison_cases()) {
     auto without = settings;
     without.exact_kl = false;
     ac::Run<ac::PPO<Categorical>, CartPole> with_kl(config, settings, CartPole{}, comm);
@@ -146,16 +152,9 @@ TEST_CASE("without the exact KL, data-parallel PPO trains the same bits on every
 
 TEST_CASE("data-parallel PPO on two threads per rank trains the same bits as on one", "[mpi][training][threads]") {
   // PPO::set_threads(2) under ranks: the critic's part on each rank's second thread, the allreduce, the clip
-  // and the Adam steps on the first. Also with uneven shares and empty slices (tiny), where a rank steps
-  // without a minibatch of its own.
+  // and the Adam steps on the first; also where a rank steps without a minibatch of its own.
   ac::mpi::Communicator comm;
-  auto tiny = ac::presets::ppo_cartpole();
-  tiny.n_steps = 1;
-  tiny.batch_size = 2;
-  auto seven = small_config(300);
-  seven.envs = 7;
-  for (const auto& [settings, config] : {std::pair{ac::presets::ppo_cartpole(), small_config(3'000)},
-                                         std::pair{tiny, seven}}) {
+  for (const auto& [settings, config] : ppo_comparison_cases()) {
     ac::Run<ac::PPO<Categorical>, CartPole> one(config, settings, CartPole{}, comm);
     ac::Run<ac::PPO<Categorical>, CartPole> two(config, settings, CartPole{}, comm);
     two.algorithm().set_threads(2);
