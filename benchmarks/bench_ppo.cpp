@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <numeric>
 #include <string_view>
 #include <vector>
 
@@ -107,10 +108,8 @@ double bare_tanh_seconds(ac::Index rows, ac::Index batch) {
 
 /// Hidden units per sample (one bias + activation pass each in a forward).
 long hidden_units(const ac::nn::Mlp<float>& net) {
-  long units = 0;
-  const auto& layers = net.linear_layers();
-  for (std::size_t l = 0; l + 1 < layers.size(); ++l) units += layers[l].outputs();
-  return units;
+  const auto& hidden = net.config().hidden;
+  return std::accumulate(hidden.begin(), hidden.end(), 0L);
 }
 
 void cartpole(int seeds) {

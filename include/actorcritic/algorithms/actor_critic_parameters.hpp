@@ -67,16 +67,17 @@ class ActorCriticParameters {
   /// One optimizer step per network. Given a worker, the critic's step runs there while this thread takes
   /// the actor's: the optimizers are separate and elementwise, so the bits are the same.
   void step(WorkerThread* worker = nullptr) {
-    if (worker != nullptr && critic_optimizer_) {
-      auto critic_step = [this] { critic_optimizer_->step(critic_.parameters(), critic_.gradients()); };
-      WorkerThread::Guard guard(worker);
-      worker->post(critic_step);
-      actor_optimizer_.step(actor_.parameters(), actor_.gradients());
-      worker->wait();
-      return;
-    }
+    auto critic_step = [this] {
+      if (critic_optimizer_) critic_optimizer_->step(critic_.parameters(), critic_.gradients());
+    };
+    const WorkerThread::Guard guard(worker);
+    if (worker != nullptr) worker->post(critic_step);
     actor_optimizer_.step(actor_.parameters(), actor_.gradients());
-    if (critic_optimizer_) critic_optimizer_->step(critic_.parameters(), critic_.gradients());
+    if (worker != nullptr) {
+      worker->wait();
+    } else {
+      critic_step();
+    }
   }
 
   void set_learning_rate(double learning_rate) {

@@ -153,10 +153,9 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
     const MinibatchPlan plan = plan_minibatches(comm_, Index(order_.size()), config_.batch_size);
     reserve_minibatch(buffer, plan.slice);
     // The last epoch's size-weighted sums: policy loss, entropy, approx KL, clip fraction, reference KL, weight.
-    // Without an entropy bonus the entropy serves only these diagnostics: it is measured in the last epoch alone.
     std::array<double, 6> last_epoch{};
     for (Index epoch = 0; epoch < config_.epochs; ++epoch) {
-      const bool measure_entropy = config_.ent_coef != 0.0 || epoch + 1 == config_.epochs;
+      const bool measure_entropy = measures_entropy(config_.ent_coef, epoch, config_.epochs, false);
       detail::shuffle(order_, rng);
       last_epoch.fill(0.0);
       for (Index k = 0; k < plan.steps; ++k) {
@@ -282,8 +281,8 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
   }
 
   /// One minibatch: the samples order_[first … first + size), their gradient into the actor's gradients(),
-  /// averaged over the ranks. With measure_entropy false and no entropy bonus, the entropy (values[1]) is
-  /// not computed: the gradient is the same.
+  /// averaged over the ranks. With measure_entropy false (measures_entropy: only without an entropy bonus)
+  /// the entropy term and values[1] are skipped.
   MinibatchLosses minibatch_gradient(const RolloutBufferFor<P>& buffer, Index first, Index size,
                                      bool measure_entropy) {
     MinibatchLosses l;
@@ -316,7 +315,7 @@ class GRPO : public detail::EpisodeLearner<P, GrpoConfig> {
         }
         l.values[4] = objective_.mean_reference_kl();
       }
-      if (measure_entropy || config_.ent_coef != 0.0) {
+      if (measure_entropy) {
         const ConstMatrixRef<Scalar> weight_row = weights;
         l.values[0] += objective_.entropy_bonus(config_.ent_coef, scale, &weight_row);
         l.values[1] = objective_.entropy();

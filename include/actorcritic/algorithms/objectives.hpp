@@ -40,6 +40,14 @@ struct RatioStatistics {
 
 /// Accumulates objective terms for one batch of a policy's distribution.
 /// Workspaces grow to the largest batch and are reused (no allocation after that).
+/// Whether an epoch of a multi-epoch update needs PolicyObjective::entropy_bonus. The update's diagnostics
+/// report its last epoch run; without an entropy bonus (ent_coef = 0) the entropy adds no gradient and serves
+/// only them, so it is measured only in an epoch that may be the last one run: the last, or any when the
+/// epochs may stop early (PPO's target_kl).
+inline bool measures_entropy(double ent_coef, Index epoch, Index epochs, bool may_stop_early) {
+  return ent_coef != 0.0 || may_stop_early || epoch + 1 == epochs;
+}
+
 template <Policy P>
 class PolicyObjective {
  public:

@@ -317,12 +317,9 @@ class PPO {
     // The last epoch's weighted sums of the losses, its weight, and the samples of every epoch so far.
     std::array<double, 7> last_epoch{};
     bool stop = false;
-    // The diagnostics report the last epoch's losses. Without an entropy bonus the
-    // entropy serves only them, so it is measured only in an epoch that may be the
-    // last one run: the last, or any when target_kl may stop the epochs early.
-    const bool entropy_every_epoch = config_.ent_coef != 0.0 || std::isfinite(config_.target_kl);
     for (Index epoch = 0; epoch < config_.epochs && !stop; ++epoch) {
-      const bool measure_entropy = entropy_every_epoch || epoch + 1 == config_.epochs;
+      const bool measure_entropy =
+          measures_entropy(config_.ent_coef, epoch, config_.epochs, std::isfinite(config_.target_kl));
       detail::shuffle(order_, rng);
       if (recurrent.any()) {  // each minibatch's chunks, time-major
         for (Index k = 0; k < plan.steps; ++k) {

@@ -36,7 +36,7 @@ class WorkerThread {
   WorkerThread(const WorkerThread&) = delete;
   WorkerThread& operator=(const WorkerThread&) = delete;
   ~WorkerThread() {
-    if (pending_) await(kPosted);  // a task never waited for still runs out (what it threw is dropped)
+    finish();  // a task never waited for still runs out (what it threw is dropped)
     state_.store(kStop, std::memory_order_release);
     state_.notify_one();
     thread_.join();
@@ -61,12 +61,7 @@ class WorkerThread {
     Guard(const Guard&) = delete;
     Guard& operator=(const Guard&) = delete;
     ~Guard() {
-      if (worker_ != nullptr && worker_->pending_) {
-        worker_->await(kPosted);
-        worker_->pending_ = false;
-        worker_->error_ = nullptr;
-        worker_->state_.store(kIdle, std::memory_order_relaxed);
-      }
+      if (worker_ != nullptr) worker_->finish();
     }
 
    private:
@@ -75,14 +70,19 @@ class WorkerThread {
 
   /// Waits until the posted task has run (returns at once if none is posted); rethrows what it threw.
   void wait() {
-    if (!pending_) return;
-    await(kPosted);
-    pending_ = false;
-    state_.store(kIdle, std::memory_order_relaxed);
-    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    if (std::exception_ptr error = finish()) std::rethrow_exception(error);
   }
 
  private:
+  /// Waits for the pending task, if any; returns what it threw (once).
+  std::exception_ptr finish() {
+    if (!pending_) return nullptr;
+    await(kPosted);
+    pending_ = false;
+    state_.store(kIdle, std::memory_order_relaxed);
+    return std::exchange(error_, nullptr);
+  }
+
   enum State : int { kIdle, kPosted, kDone, kStop };
   // How long a side spins before it sleeps. Timed rather than counted: a pause hint takes from about 10
   // cycles (older Intel cores) to 140 (Skylake and later), 65 on AMD's Zen.
