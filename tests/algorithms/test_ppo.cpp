@@ -123,20 +123,29 @@ TEST_CASE("the clipped surrogate equals its definition sample by sample", "[algo
   ac::Generator rng(3);
   old_policy.network().parameters() += 0.5 * ac::test::normal_matrix(actor.network().parameter_count(), 1, rng);
   const auto b = ac::test::sample_policy_batch(old_policy, 16, rng);
-  ac::PolicyObjective<ac::CategoricalActor<double>> objective;
-  objective.begin(actor.distribution(b.observations), b.actions);
-  const double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, kClip, 1.0 / 16);
-  double expected = 0.0, clipped = 0.0;
   Matrix<double> log_probs(1, 16);
   actor.distribution(b.observations).log_prob(b.actions, log_probs);
-  for (Index j = 0; j < 16; ++j) {
-    const double r = std::exp(log_probs(0, j) - b.old_log_probs(0, j)), a = b.advantages(0, j);
-    const double c = std::clamp(r, 1 - kClip, 1 + kClip);
-    expected += std::min(r * a, c * a);
-    clipped += c * a < r * a ? 1.0 : 0.0;
+  // kClip, and 0: where a linear clip-range schedule ends, min(r A, A).
+  for (const double clip_range : {kClip, 0.0}) {
+    INFO("clip range " << clip_range);
+    ac::PolicyObjective<ac::CategoricalActor<double>> objective;
+    objective.begin(actor.distribution(b.observations), b.actions);
+    const double loss = objective.ratio_surrogate(b.old_log_probs, b.advantages, clip_range, 1.0 / 16);
+    double expected = 0.0, clipped = 0.0;
+    for (Index j = 0; j < 16; ++j) {
+      const double r = std::exp(log_probs(0, j) - b.old_log_probs(0, j)), a = b.advantages(0, j);
+      const double c = std::clamp(r, 1 - clip_range, 1 + clip_range);
+      expected += std::min(r * a, c * a);
+      clipped += c * a < r * a ? 1.0 : 0.0;
+    }
+    CHECK(loss == Approx(-expected / 16).epsilon(1e-12));
+    CHECK(objective.ratio_statistics().clip_fraction == Approx(clipped / 16));
+    CHECK(clipped > 0.0);
   }
-  CHECK(loss == Approx(-expected / 16).epsilon(1e-12));
-  CHECK(objective.ratio_statistics().clip_fraction == Approx(clipped / 16));
+  ac::PolicyObjective<ac::CategoricalActor<double>> objective;
+  objective.begin(actor.distribution(b.observations), b.actions);
+  CHECK_THROWS_WITH(objective.ratio_surrogate(b.old_log_probs, b.advantages, -0.1, 1.0),
+                    Catch::Contains("ratio_surrogate: clip_range: expected a value >= 0, got -0.1"));
 }
 
 TEST_CASE("the Gaussian policy's backward and jvp match finite differences", "[algorithms][policies][gradient]") {
@@ -317,6 +326,32 @@ TEST_CASE("without the exact KL, PPO trains the same bits and leaves kl unset", 
   CHECK_FALSE(back.exact_kl);
   ac::from_bytes(back, default_bytes, "record");
   CHECK(back.exact_kl);
+}
+
+TEST_CASE("the schedules count the rollout just collected, as SB3's, and end at zero", "[algorithms][ppo]") {
+  // SB3's OnPolicyAlgorithm.learn updates the progress after collect_rollouts and before train, so the
+  // k-th of K updates runs at 1 − k/K of the start; the last at 0, where it moves no parameter.
+  const auto config = ac::presets::ppo_cartpole(ac::PPOConfig::clip());  // linear from 1e-3 and 0.2
+  ac::VectorEnv<CartPole> env(ac::presets::kPpoCartPoleEnvs, 3);
+  ac::Generator init(3);
+  ac::CategoricalActor<float> actor(4, 2, {}, init);
+  ac::Critic<float> critic(4, {}, init);
+  ac::PPO ppo(actor, critic, config);
+  ac::TrainingLoop<decltype(ppo)> loop(3);
+  const long rollout = ac::presets::kPpoCartPoleEnvs * config.n_steps;
+  const long updates = 4;
+  for (long k = 1; k <= updates; ++k) {
+    INFO("update " << k);
+    const Vector<float> actor_before = actor.network().parameters();
+    const Vector<float> critic_before = critic.network().parameters();
+    const auto d = loop.iterate(ppo, env, updates * rollout);
+    const double remaining = 1.0 - double(k) / double(updates);
+    CHECK(d.learning_rate == Approx(1e-3 * remaining).epsilon(1e-12).margin(1e-18));
+    CHECK(d.clip_range == Approx(0.2 * remaining).epsilon(1e-12).margin(1e-18));
+    const bool moved = actor.network().parameters() != actor_before && critic.network().parameters() != critic_before;
+    CHECK(moved == (k < updates));
+  }
+  CHECK(loop.steps() == updates * rollout);
 }
 
 TEST_CASE("target-KL early stopping cuts the epochs", "[algorithms][ppo]") {

@@ -65,6 +65,27 @@ TEST_CASE("Adam: the first step moves each weight by about η·sign(g)", "[optim
   CHECK(theta(3) == 0.0);  // zero gradient, zero step
 }
 
+TEST_CASE("a learning rate of 0 (a linear schedule's end) moves nothing; a negative one is refused", "[optim]") {
+  // Adam: the moments still take the gradient, as PyTorch's do at lr 0.
+  Vector<double> theta = theta0();
+  ac::optim::Adam<double> adam(4, {.learning_rate = 0.01});
+  adam.set_learning_rate(0.0);
+  adam.step(theta, grad(0));
+  CHECK(theta == theta0());
+  CHECK(adam.steps() == 1);
+  CHECK(adam.first_moment()(0) == Approx(0.1 * 0.1).epsilon(1e-14));  // (1 − β₁) g
+  ac::optim::Rmsprop<double> rmsprop(4, {});
+  rmsprop.set_learning_rate(0.0);
+  rmsprop.step(theta, grad(0));
+  ac::optim::Sgd<double> sgd(4, {});
+  sgd.set_learning_rate(0.0);
+  sgd.step(theta, grad(0));
+  CHECK(theta == theta0());
+  CHECK_THROWS_WITH(adam.set_learning_rate(-1e-3), Catch::Contains("Adam::set_learning_rate: lr: expected a value >= 0"));
+  CHECK_THROWS_WITH(rmsprop.set_learning_rate(std::nan("")), Catch::Contains("Rmsprop::set_learning_rate: lr"));
+  CHECK_THROWS_WITH(sgd.set_learning_rate(-1.0), Catch::Contains("Sgd::set_learning_rate: lr"));
+}
+
 TEST_CASE("Adam and AdamW: two steps against the scalar recurrence", "[optim][adam]") {
   const bool decoupled = GENERATE(false, true);
   const double lr = 0.02, b1 = 0.8, b2 = 0.9, eps = 1e-6, wd = 0.1;

@@ -88,14 +88,14 @@ class PolicyObjective {
   }
 
   /// −scale Σ min(r A, clip(r, 1 ± ε) A) with r = exp(log π − log π_old);
-  /// `clip_range` = ∞ gives the unclipped importance-weighted surrogate.
-  /// The gradient flows through r only where the unclipped term is active.
+  /// `clip_range` = ∞ gives the unclipped importance-weighted surrogate; 0 (where a linear schedule
+  /// ends) gives min(r A, A). The gradient flows through r only where the unclipped term is active.
   double ratio_surrogate(ConstMatrixRef<Scalar> old_log_probs, ConstMatrixRef<Scalar> advantages, double clip_range,
                          double scale) {
     expect_row("ratio_surrogate: old_log_probs", old_log_probs);
     expect_row("ratio_surrogate: advantages", advantages);
-    if (!(clip_range > 0.0)) {
-      throw_invalid_argument("ratio_surrogate: clip_range: expected a value > 0, got {}", clip_range);
+    if (!(clip_range >= 0.0)) {
+      throw_invalid_argument("ratio_surrogate: clip_range: expected a value >= 0, got {}", clip_range);
     }
     const double lo = 1.0 - clip_range, hi = 1.0 + clip_range;
     double objective = 0.0, clipped = 0.0, approx_kl = 0.0, ratio_sum = 0.0;

@@ -81,8 +81,9 @@ class Rmsprop {
   }
 
   [[nodiscard]] double learning_rate() const { return config_.learning_rate; }
+  /// 0 is allowed (a schedule that decays to zero ends there; the step then moves no parameter).
   void set_learning_rate(double lr) {
-    check_positive("Rmsprop::set_learning_rate: lr", lr);
+    check_non_negative("Rmsprop::set_learning_rate: lr", lr);
     config_.learning_rate = lr;
   }
   [[nodiscard]] const RmspropConfig& config() const { return config_; }

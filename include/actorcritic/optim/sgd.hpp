@@ -63,8 +63,9 @@ class Sgd {
   }
 
   [[nodiscard]] double learning_rate() const { return config_.learning_rate; }
+  /// 0 is allowed (a schedule that decays to zero ends there; the step then moves no parameter).
   void set_learning_rate(double lr) {
-    check_positive("Sgd::set_learning_rate: lr", lr);
+    check_non_negative("Sgd::set_learning_rate: lr", lr);
     config_.learning_rate = lr;
   }
   [[nodiscard]] const SgdConfig& config() const { return config_; }
