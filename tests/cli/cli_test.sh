@@ -376,7 +376,7 @@ case $flavour in
                      734c1d4753b41b3f101b4acd1cffba8f12945b0348a0c321c5425e1478e908cf) ;;
   x86-64-v4) golden=(41b835fe6e83c062873f30bc5f2e0faf220f101139ab67716e3c51c18f0a1533
                      2e3c3d21535dcbdc9b881578ef849704e001b4848270d01a6020ee8c09d608fe
-                     4bc8f9a60ed6519721214910b163066a914a55fdc5496575e8af124766171f60) ;;
+                     bfbd0584d8820c50ca983800e654926dbd09824c5f59f6ca047d9be12dcf9055) ;;
   *) golden=() ;;
 esac
 if [[ ${#golden[@]} -eq 3 ]]; then
