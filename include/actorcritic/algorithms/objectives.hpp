@@ -38,8 +38,6 @@ struct RatioStatistics {
   double ratio_mean = 1.0;
 };
 
-/// Accumulates objective terms for one batch of a policy's distribution.
-/// Workspaces grow to the largest batch and are reused (no allocation after that).
 /// Whether an epoch of a multi-epoch update needs PolicyObjective::entropy_bonus. The update's diagnostics
 /// report its last epoch run; without an entropy bonus (ent_coef = 0) the entropy adds no gradient and serves
 /// only them, so it is measured only in an epoch that may be the last one run: the last, or any when the
@@ -48,6 +46,8 @@ inline bool measures_entropy(double ent_coef, Index epoch, Index epochs, bool ma
   return ent_coef != 0.0 || may_stop_early || epoch + 1 == epochs;
 }
 
+/// Accumulates objective terms for one batch of a policy's distribution.
+/// Workspaces grow to the largest batch and are reused (no allocation after that).
 template <Policy P>
 class PolicyObjective {
  public:
