@@ -5,8 +5,14 @@
 // mlp / bare is the efficiency the foundation issue targets (≥ 70% at batch ≥ 256).
 // BM_SgemmPeak is Eigen's square float GEMM, the practical single-core peak of
 // this build that benchmarks/speed.sh divides the configurations' FLOPs by.
+// BM_HeadProduct times a policy head's products (rows x 64 times 64 x 256 forward,
+// rows x 256 times 256 x 64 for the weight gradient) through the library's
+// ac::assign_product/add_product (row by row up to kRowwiseProductMaxRows rows,
+// core/product.hpp) next to Eigen's GEMM kernel on the same operands
+// (BM_HeadProductEigen), to check that threshold on a new CPU.
 //
 //   build/release/benchmarks/bench_mlp --benchmark_counters_tabular=true
+#include <actorcritic/core/product.hpp>
 #include <actorcritic/nn/mlp.hpp>
 #include <benchmark/benchmark.h>
 
@@ -128,6 +134,34 @@ void BM_SgemmPeak(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The head's forward and weight-gradient products, depth 64, batch 256: `library` picks the route
+// of core/product.hpp, else Eigen's GEMM call as one product.
+template <bool library>
+void head_product(benchmark::State& state) {
+  const ac::Index rows = state.range(0), hidden = 64, batch = 256;
+  const ac::Matrix<float> w = ac::Matrix<float>::Random(rows, hidden), h = ac::Matrix<float>::Random(hidden, batch);
+  const ac::Matrix<float> dy = ac::Matrix<float>::Random(rows, batch);
+  ac::Matrix<float> y(rows, batch), dw = ac::Matrix<float>::Zero(rows, hidden);
+  for (auto _ : state) {
+    if constexpr (library) {
+      ac::assign_product(y, w, h);
+      ac::add_product(dw, dy, h.transpose());
+    } else {
+      y.noalias() = w * h;
+      for (ac::Index k = 0; k < batch; k += ac::kProductDepthBlock) {  // the depth blocks add_product cuts
+        dw.noalias() += dy.middleCols(k, ac::kProductDepthBlock) * h.transpose().middleRows(k, ac::kProductDepthBlock);
+      }
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::DoNotOptimize(dw.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 2.0 * double(rows) * double(hidden) * double(batch) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+void BM_HeadProduct(benchmark::State& state) { head_product<true>(state); }
+void BM_HeadProductEigen(benchmark::State& state) { head_product<false>(state); }
+
 void shapes_and_batches(benchmark::internal::Benchmark* b) {
   for (int shape = 0; shape < 2; ++shape) {
     for (int batch : {1, 64, 256, 2048}) b->Args({shape, batch});
@@ -141,6 +175,9 @@ BENCHMARK(BM_MlpForward)->Apply(shapes_and_batches);
 BENCHMARK(BM_BareGemmForward)->Apply(shapes_and_batches);
 BENCHMARK(BM_MlpForwardBackward)->Apply(shapes_and_batches);
 BENCHMARK(BM_BareGemmForwardBackward)->Apply(shapes_and_batches);
+
+BENCHMARK(BM_HeadProduct)->DenseRange(1, 8)->ArgName("rows");
+BENCHMARK(BM_HeadProductEigen)->DenseRange(1, 8)->ArgName("rows");
 
 BENCHMARK(BM_SgemmPeak)->Arg(256)->Arg(512)->Arg(1024)->ArgName("n");
 

@@ -137,8 +137,8 @@ void cartpole(int seeds) {
     const auto start = Clock::now();
     for (long iteration = 0; taken < steps; ++iteration) {
       const long before = ac::test::heap_allocations.load();
-      ppo.set_progress(double(taken) / double(steps));
       const auto& buffer = collector.collect(env, actor, &critic, rng, config.n_steps);
+      ppo.set_progress(double(taken + buffer.size()) / double(steps));  // as TrainingLoop::iterate (and SB3)
       const auto t = Clock::now();
       ppo.update(buffer, rng);
       update_seconds += seconds_since(t);

@@ -328,10 +328,9 @@ TEST_CASE("without the exact KL, PPO trains the same bits and leaves kl unset", 
   CHECK(back.exact_kl);
 }
 
-TEST_CASE("at a linear schedule's end, PPO runs at learning rate and clip range 0 and moves nothing",
-          "[algorithms][ppo]") {
-  // SB3's linear schedules end at 0; a run whose progress reaches 1 (set_progress(1)) updates there: the
-  // learning rate 0 moves no parameter, and the clip range 0 is min(r A, A), not an error.
+TEST_CASE("the schedules count the rollout just collected, as SB3's, and end at zero", "[algorithms][ppo]") {
+  // SB3's OnPolicyAlgorithm.learn updates the progress after collect_rollouts and before train, so the
+  // k-th of K updates runs at 1 − k/K of the start; the last at 0, where it moves no parameter.
   const auto config = ac::presets::ppo_cartpole(ac::PPOConfig::clip());  // linear from 1e-3 and 0.2
   ac::VectorEnv<CartPole> env(ac::presets::kPpoCartPoleEnvs, 3);
   ac::Generator init(3);
@@ -339,18 +338,20 @@ TEST_CASE("at a linear schedule's end, PPO runs at learning rate and clip range 
   ac::Critic<float> critic(4, {}, init);
   ac::PPO ppo(actor, critic, config);
   ac::TrainingLoop<decltype(ppo)> loop(3);
-  for (const double progress : {0.5, 1.0}) {
-    INFO("progress " << progress);
-    ppo.set_progress(progress);
+  const long rollout = ac::presets::kPpoCartPoleEnvs * config.n_steps;
+  const long updates = 4;
+  for (long k = 1; k <= updates; ++k) {
+    INFO("update " << k);
     const Vector<float> actor_before = actor.network().parameters();
     const Vector<float> critic_before = critic.network().parameters();
-    const auto d = loop.iterate(ppo, env);  // without a budget, the progress stays where it was set
-    CHECK(d.learning_rate == Approx(1e-3 * (1.0 - progress)).epsilon(1e-12).margin(1e-18));
-    CHECK(d.clip_range == Approx(0.2 * (1.0 - progress)).epsilon(1e-12).margin(1e-18));
-    CHECK(std::isfinite(d.policy_loss));
+    const auto d = loop.iterate(ppo, env, updates * rollout);
+    const double remaining = 1.0 - double(k) / double(updates);
+    CHECK(d.learning_rate == Approx(1e-3 * remaining).epsilon(1e-12).margin(1e-18));
+    CHECK(d.clip_range == Approx(0.2 * remaining).epsilon(1e-12).margin(1e-18));
     const bool moved = actor.network().parameters() != actor_before && critic.network().parameters() != critic_before;
-    CHECK(moved == (progress < 1.0));
+    CHECK(moved == (k < updates));
   }
+  CHECK(loop.steps() == updates * rollout);
 }
 
 TEST_CASE("target-KL early stopping cuts the epochs", "[algorithms][ppo]") {

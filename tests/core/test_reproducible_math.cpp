@@ -158,26 +158,29 @@ TEST_CASE("VecNormalize scales observations by 1 / std::sqrt(var + ε) exactly",
 
 TEST_CASE("assign_product and add_product compute the product, at every depth", "[core][product]") {
   ac::Generator rng(17);
-  for (const ac::Index depth : {0, 1, 63, 64, 65, 200, 1000}) {
-    ac::Matrix<double> a(7, depth), b(9, depth), c0(7, 9);
-    rng.fill_normal(a);
-    rng.fill_normal(b);
-    rng.fill_normal(c0);
-    ac::Matrix<double> expected(7, 9);  // brute force: Σ_k a(i, k) b(j, k)
-    for (ac::Index i = 0; i < 7; ++i) {
-      for (ac::Index j = 0; j < 9; ++j) {
-        double sum = 0.0;
-        for (ac::Index k = 0; k < depth; ++k) sum += a(i, k) * b(j, k);
-        expected(i, j) = sum;
+  // 3 rows go through the row-by-row route (core/product.hpp), 7 through Eigen's GEMM kernel.
+  for (const ac::Index rows : {ac::Index{3}, ac::Index{7}}) {
+    for (const ac::Index depth : {0, 1, 63, 64, 65, 200, 1000}) {
+      ac::Matrix<double> a(rows, depth), b(9, depth), c0(rows, 9);
+      rng.fill_normal(a);
+      rng.fill_normal(b);
+      rng.fill_normal(c0);
+      ac::Matrix<double> expected(rows, 9);  // brute force: Σ_k a(i, k) b(j, k)
+      for (ac::Index i = 0; i < rows; ++i) {
+        for (ac::Index j = 0; j < 9; ++j) {
+          double sum = 0.0;
+          for (ac::Index k = 0; k < depth; ++k) sum += a(i, k) * b(j, k);
+          expected(i, j) = sum;
+        }
       }
+      INFO(rows << " rows, depth " << depth);
+      ac::Matrix<double> c(rows, 9);
+      ac::assign_product(c, a, b.transpose());
+      CHECK((c - expected).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + double(depth)));
+      ac::Matrix<double> sum = c0;
+      ac::add_product(ac::MatrixMap<double>(sum.data(), rows, 9), a, b.transpose());
+      CHECK((sum - (c0 + expected)).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + double(depth)));
     }
-    INFO("depth " << depth);
-    ac::Matrix<double> c(7, 9);
-    ac::assign_product(c, a, b.transpose());
-    CHECK((c - expected).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + double(depth)));
-    ac::Matrix<double> sum = c0;
-    ac::add_product(ac::MatrixMap<double>(sum.data(), 7, 9), a, b.transpose());
-    CHECK((sum - (c0 + expected)).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + double(depth)));
   }
 }
 
@@ -186,17 +189,29 @@ TEST_CASE("up to depth 64, assign_product gives Eigen's own dst = lhs * rhs bit 
   // assign_product zeroes a contiguous destination in one pass and adds the
   // product into it; Eigen zeroes column by column, or, for tiny products,
   // assigns a coefficient-based product. Shapes on both sides of that threshold,
-  // single rows and columns, contiguous and strided destinations.
+  // single rows and columns, contiguous and strided destinations. A product of
+  // at most kRowwiseProductMaxRows rows (beyond the tiny ones) is Eigen's
+  // one-row product for each row, bit for bit; more rows, Eigen's whole product.
   ac::Generator rng(23);
   const ac::Index shapes[][3] = {{1, 1, 1}, {2, 3, 4}, {5, 7, 7},  {3, 4, 12}, {4, 64, 1}, {1, 64, 9},
-                                 {64, 4, 256}, {64, 64, 256}, {2, 64, 256}, {33, 17, 5}, {64, 0, 8}};
+                                 {64, 4, 256}, {64, 64, 256}, {2, 64, 256}, {4, 64, 256}, {5, 64, 256},
+                                 {33, 17, 5}, {64, 0, 8}};
+  // Eigen's own product into `dst`: row by row where assign_product goes that route.
+  const auto eigen_product = [](auto&& dst, const ac::Matrix<float>& a, const ac::Matrix<float>& b) {
+    const bool tiny = a.cols() + a.rows() + b.cols() < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;
+    if (a.rows() <= ac::kRowwiseProductMaxRows && !tiny) {
+      for (ac::Index i = 0; i < a.rows(); ++i) dst.row(i).noalias() = a.row(i) * b;
+    } else {
+      dst.noalias() = a * b;
+    }
+  };
   for (const auto& shape : shapes) {
     const ac::Index rows = shape[0], depth = shape[1], cols = shape[2];
     ac::Matrix<float> a(rows, depth), b(depth, cols);
     rng.fill_normal(a);
     rng.fill_normal(b);
     ac::Matrix<float> expected(rows, cols);
-    expected.noalias() = a * b;
+    eigen_product(expected, a, b);
     INFO(rows << " x " << depth << " x " << cols);
     ac::Matrix<float> whole = ac::Matrix<float>::Constant(rows, cols, 7.0f);
     ac::assign_product(ac::MatrixRef<float>(whole), a, b);
@@ -210,7 +225,7 @@ TEST_CASE("up to depth 64, assign_product gives Eigen's own dst = lhs * rhs bit 
     // product into a destination of the same layout.
     ac::Matrix<float> taller = ac::Matrix<float>::Constant(rows + 2, cols, 7.0f), taller_eigen = taller;
     ac::assign_product(ac::MatrixRef<float>(taller.middleRows(1, rows)), a, b);
-    taller_eigen.middleRows(1, rows).noalias() = a * b;
+    eigen_product(taller_eigen.middleRows(1, rows), a, b);
     CHECK(taller == taller_eigen);
   }
 }

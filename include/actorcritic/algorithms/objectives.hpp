@@ -89,7 +89,7 @@ class PolicyObjective {
 
   /// −scale Σ min(r A, clip(r, 1 ± ε) A) with r = exp(log π − log π_old);
   /// `clip_range` = ∞ gives the unclipped importance-weighted surrogate; 0 (where a linear schedule
-  /// to zero ends) gives min(r A, A). The gradient flows through r only where the unclipped term is active.
+  /// ends) gives min(r A, A). The gradient flows through r only where the unclipped term is active.
   double ratio_surrogate(ConstMatrixRef<Scalar> old_log_probs, ConstMatrixRef<Scalar> advantages, double clip_range,
                          double scale) {
     expect_row("ratio_surrogate: old_log_probs", old_log_probs);

@@ -92,8 +92,8 @@ class Adam {
   [[nodiscard]] double learning_rate() const { return config_.learning_rate; }
   /// Schedules set the rate before each update; a checkpoint stores the
   /// configured rate with the hyperparameters, not here.
-  /// 0 is allowed: a schedule that decays to zero (SB3's linear one) ends there, and the step then moves
-  /// no parameter while the moments still update, as in PyTorch.
+  /// 0 is allowed: a schedule that decays to zero (PPO's linear one, at the update after the budget is
+  /// spent) ends there, and the step then moves no parameter while the moments still update, as in PyTorch.
   void set_learning_rate(double lr) {
     check_non_negative("Adam::set_learning_rate: lr", lr);
     config_.learning_rate = lr;

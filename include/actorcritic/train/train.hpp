@@ -75,30 +75,20 @@ class TrainingLoop {
   void set_communicator(CommunicatorRef comm) { comm_ = comm; }
 
   /// One rollout on `env`, one update. Schedules (learning rate, clip range)
-  /// follow the fraction of `total_steps` used; without a budget (0) they stay where they are.
+  /// follow the fraction of `total_steps` used, counting the rollout just collected, as SB3 sets
+  /// its progress after `collect_rollouts` and before `train`; without a budget (0) they stay where they are.
   template <class E>
   UpdateDiagnostics iterate(Algorithm& algorithm, VectorEnv<E>& env, long total_steps = 0) {
     check_non_negative("TrainingLoop::iterate: total_steps", total_steps);
-    if constexpr (requires { algorithm.set_progress(0.0); }) {
-      if (total_steps > 0) algorithm.set_progress(double(steps_) / double(total_steps));
-    }
     const long before = env.total_steps();
-    UpdateDiagnostics diagnostics;
-    if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
-      env.reset();
-      // The group baselines (RLOO): each group of envs starts its episodes from one state.
-      if constexpr (requires { algorithm.group_size(); }) env.share_start_states(algorithm.group_size());
-      collector_.reset_states();
-      const auto& buffer = collector_.collect(env, algorithm.actor(), nullptr, rng_, env.env(0).max_episode_steps());
-      synchronize_normalizer();
-      diagnostics = update(algorithm, buffer);
-    } else {
-      const auto& buffer =
-          collector_.collect(env, algorithm.actor(), algorithm.critic(), rng_, algorithm.rollout_steps());
-      synchronize_normalizer();
-      diagnostics = update(algorithm, buffer);
+    const auto& buffer = collect_rollout(algorithm, env);
+    // Data-parallel: the steps of every rank's share of the rollout.
+    const auto collected = static_cast<long>(mean_across_ranks(comm_, double(env.total_steps() - before), {}));
+    if constexpr (requires { algorithm.set_progress(0.0); }) {
+      if (total_steps > 0) algorithm.set_progress(double(steps_ + collected) / double(total_steps));
     }
-    steps_ += static_cast<long>(mean_across_ranks(comm_, double(env.total_steps() - before), {}));
+    const UpdateDiagnostics diagnostics = update(algorithm, buffer);
+    steps_ += collected;
     ++iterations_;
     return diagnostics;
   }
@@ -143,6 +133,25 @@ class TrainingLoop {
   }
 
  private:
+  /// One rollout into the collector's buffer: whole episodes from fresh resets for the learners on
+  /// complete episodes (REINFORCE, RLOO), else the algorithm's rollout length from where the envs stand.
+  template <class E>
+  const auto& collect_rollout(Algorithm& algorithm, VectorEnv<E>& env) {
+    if constexpr (kCollectsCompleteEpisodes<Algorithm>) {
+      env.reset();
+      // The group baselines (RLOO): each group of envs starts its episodes from one state.
+      if constexpr (requires { algorithm.group_size(); }) env.share_start_states(algorithm.group_size());
+      collector_.reset_states();
+      const auto& buffer = collector_.collect(env, algorithm.actor(), nullptr, rng_, env.env(0).max_episode_steps());
+      synchronize_normalizer();
+      return buffer;
+    } else {
+      const auto& buffer =
+          collector_.collect(env, algorithm.actor(), algorithm.critic(), rng_, algorithm.rollout_steps());
+      synchronize_normalizer();
+      return buffer;
+    }
+  }
   void synchronize_normalizer() {
     if (VecNormalize* normalizer = collector_.normalizer()) normalizer->synchronize();
   }
