@@ -368,9 +368,9 @@ expect_sha() {
 }
 # run1.ckpt, run1.nowall and pendulum_full.ckpt, per build flavour (CMake's AC_ARCH).
 case $flavour in
-  portable) golden=(7d39fbddec59ac025b3cbee43e8feb1c759fb92766e8ef8f7d8adef70d705987
-                    3c56760b1ec4d8b2ce070f7c3d727b2cdfb721661fbcd7e69c755bb9ee40d22c
-                    f3a56080c77f126ff8cc5ea9d114110cef8f92d2c57b1bbdc146a1ec8cd2e0b0) ;;
+  portable) golden=(7ab5237274f7fc6d12999a547e85f2e3ad87273406ef31c76d96e0a25e6a52a4
+                    e1d90c65b113da689847c337b0bb3a8539dca059b9bf7330a8389939a19d9964
+                    76e7722e8e23de210f2c5a653a26ced0b512455f8ad498292133a27f4251cccf) ;;
   x86-64-v3) golden=(23adcff623cd8c580bcdcb4832b87a1ad7dc8c98115d96d37b9569d7fbc34166
                      f12d995a188af38535925b1989414e698c662764f43bb63eed69efb27833c337
                      a920a818c03b93917b3f5c223fc0adf7404f7f176d6658d1ab6e03cbba0ca522) ;;
