@@ -2,19 +2,28 @@
 #include <actorcritic/actorcritic.hpp>
 #include <actorcritic/algorithms/reinforce.hpp>
 #include <catch2/catch.hpp>
+#include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
+
+#include <algorithm>
 
 using ac::envs::CartPole;
 
 namespace {
 
-ac::CategoricalActor<float> train_reinforce(std::uint64_t seed, long budget, ac::ReinforceConfig config) {
+/// Trains for `budget` steps; `after_iteration(actor, steps)` runs after every update.
+template <class AfterIteration>
+ac::CategoricalActor<float> train_reinforce(std::uint64_t seed, long budget, ac::ReinforceConfig config,
+                                            AfterIteration after_iteration) {
   ac::VectorEnv<CartPole> env(8, seed);
   ac::Generator init(seed);
   ac::CategoricalActor<float> actor(4, 2, {}, init);
   ac::Reinforce reinforce(actor, config);
   ac::TrainingLoop<decltype(reinforce)> loop(seed + 1);
-  while (env.total_steps() < budget) loop.iterate(reinforce, env);
+  while (env.total_steps() < budget) {
+    loop.iterate(reinforce, env);
+    after_iteration(actor, env.total_steps());
+  }
   return actor;
 }
 
@@ -37,13 +46,23 @@ TEST_CASE("REINFORCE uses exactly the first complete episode of every env", "[al
 
 TEST_CASE("REINFORCE with recentred returns solves CartPole-v1 on most seeds", "[algorithms][reinforce][learning]") {
   // Batches of 8 complete episodes, Adam lr 5e-3 (1e-2 proved unstable: one seed collapsed mid-run).
+  // Reaching, as the suite's other reaching tests (support/best_evaluation.hpp): the best of the
+  // evaluations every 100k steps and at the end. Judged at 1M alone, seed 3 of seeds 0-9 ended at 126
+  // in the portable flavour (2026-12-05, after the row-by-row head products).
   ac::ReinforceConfig config;
   config.optimizer.learning_rate = 5e-3;
-  ac::test::LearningTrials trials("REINFORCE (recentred), CartPole-v1, 1M steps: evaluation >= 475");
+  ac::test::LearningTrials trials("REINFORCE (recentred), CartPole-v1, 1M steps: best evaluation >= 475");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
-    auto actor = train_reinforce(seed, 1'000'000, config);
-    const double evaluation = ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
-    trials.record(seed, evaluation, evaluation >= 475.0);
+    double best = -1.0;
+    long next = 100'000;
+    auto actor = train_reinforce(seed, 1'000'000, config, [&](auto& trained, long steps) {
+      if (steps < next) return;
+      next = (steps / 100'000 + 1) * 100'000;
+      best = std::max(best, ac::evaluate(trained, CartPole{}, 20, 1000 + seed).mean_return);
+    });
+    const double final_return = ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
+    best = std::max(best, final_return);
+    ac::test::record_reaching(trials, seed, best, final_return, 475.0);
   }
   AC_CHECK_LEARNING_MAJORITY(trials);
 }
