@@ -66,7 +66,7 @@ const E& strided_view(const E& e) {  // a compile-time shape or an expression: a
 /// kRowwiseProductMaxRows rows.
 ///
 /// A product of so few rows (a policy head's 2-4 logits, their weight gradient) falls into the
-/// leftover-rows path of Eigen's GEMM kernel, which at 64 x 256 and 256 x 64 is 1.3-2.9x slower than
+/// leftover-rows path of Eigen's GEMM kernel, which at 64 x 256 and 256 x 64 is 1.3-3.5x slower than
 /// one matrix-vector product per row in every flavour (x86-64-v4: 2.80 against 1.69 us forward and
 /// 3.63 against 1.27 us for the weight gradient at 2 rows; 4.57/3.44 and 5.36/2.64 us at 4; with
 /// 8 rows and more the kernel wins; benchmarks/bench_mlp's BM_HeadProduct). One row is what Eigen
