@@ -234,9 +234,10 @@ TEST_CASE("group starts need an environment that restores a state; RLOO needs wh
 }
 
 TEST_CASE("RLOO solves CartPole-v1 on most seeds", "[algorithms][rloo][learning]") {
-  // 16 envs in 4 groups of 4 starts, Adam lr 5e-3, 300k steps. Measured (x86-64-v4): 19 of seeds 0-19 reach 500
-  // (seed 5: 366), so a majority of any three seeds passes.
-  ac::test::LearningTrials trials("RLOO (k = 4), CartPole-v1, 300k steps: evaluation >= 475");
+  // 16 envs in 4 groups of 4 starts, Adam lr 5e-3, 500k steps (GRPO's budget). At 300k, seed 5 of seeds
+  // 0-9 ended at 366 in every flavour (its evaluations every 50k peaked at 457 at 150k, then 500 from
+  // 450k); at 500k all of seeds 0-9 end at 500 in x86-64-v4, x86-64-v3 and portable (2026-12-05).
+  ac::test::LearningTrials trials("RLOO (k = 4), CartPole-v1, 500k steps: evaluation >= 475");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
     ac::VectorEnv<ac::envs::CartPole> env(16, seed);
     ac::Generator init(seed);
@@ -245,7 +246,7 @@ TEST_CASE("RLOO solves CartPole-v1 on most seeds", "[algorithms][rloo][learning]
     config.optimizer.learning_rate = 5e-3;
     ac::RLOO rloo(actor, config);
     ac::TrainingLoop<decltype(rloo)> loop(seed + 1);
-    while (env.total_steps() < 300'000) loop.iterate(rloo, env);
+    while (env.total_steps() < 500'000) loop.iterate(rloo, env);
     const double evaluation = ac::evaluate(actor, ac::envs::CartPole{}, 20, 1000 + seed).mean_return;
     trials.record(seed, evaluation, evaluation >= 475.0);
   }
