@@ -9,7 +9,6 @@
 // these heads are in test_ppo.cpp and test_trpo.cpp.)
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <support/best_evaluation.hpp>
@@ -224,15 +223,10 @@ void check_ppo_swings_pendulum_up(const char* label, long steps, double threshol
                                .critic = ac::presets::pendulum_critic(),
                                .normalization = ac::presets::pendulum_normalization()};
     ac::Run<ac::PPO<Actor>, Pendulum> run(config, ac::presets::ppo_pendulum());
-    double best = -1e300;
-    long next = 100'000;
-    run.train([&](const ac::IterationInfo& info) {
-      if (info.steps < next) return;
-      next = (info.steps / 100'000 + 1) * 100'000;
-      best = std::max(best, run.evaluate(10, seed + 1000).mean_return);
-    });
-    const double final_return = run.evaluate(10, seed + 1000).mean_return;
-    ac::test::record_reaching(trials, seed, std::max(best, final_return), final_return, threshold);
+    ac::test::ReachingEvaluations evaluation([&] { return run.evaluate(10, seed + 1000).mean_return; }, 100'000);
+    run.train([&](const ac::IterationInfo& info) { evaluation(info); });
+    const double best = evaluation.finish();
+    ac::test::record_reaching(trials, seed, best, evaluation.final_return(), threshold);
   }
   AC_CHECK_LEARNING_MAJORITY(trials);
 }

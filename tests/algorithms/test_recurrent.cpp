@@ -10,6 +10,7 @@
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
 #include <numeric>
+#include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
 #include <vector>
 
@@ -255,14 +256,9 @@ TEST_CASE("PPO with a GRU balances CartPole without velocities (475), where a fe
                            .normalization = ac::presets::cartpole_novel_normalization()};
       if (!with_gru) config.actor.recurrent = config.critic.recurrent = 0;
       ac::Run<ac::PPO<ac::CategoricalActor<float>>, CartPoleNoVel> run(config, ac::presets::ppo_cartpole());
-      double best = -1;
-      long next = 10'000;
-      run.train([&](const ac::IterationInfo& info) {
-        if (info.steps >= next) {
-          next += 10'000;
-          best = std::max(best, run.evaluate(20, seed + 1000).mean_return);
-        }
-      });
+      ac::test::ReachingEvaluations evaluation([&] { return run.evaluate(20, seed + 1000).mean_return; }, 10'000);
+      run.train([&](const ac::IterationInfo& info) { evaluation(info); });
+      const double best = evaluation.best();  // of the evaluations every 10k steps
       if (with_gru) {
         recurrent.record(seed, best, best >= 475);
       } else {

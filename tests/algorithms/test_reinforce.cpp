@@ -5,27 +5,9 @@
 #include <support/best_evaluation.hpp>
 #include <support/learning.hpp>
 
-#include <algorithm>
-
 using ac::envs::CartPole;
 
 namespace {
-
-/// Trains for `budget` steps; `after_iteration(actor, steps)` runs after every update.
-template <class AfterIteration>
-ac::CategoricalActor<float> train_reinforce(std::uint64_t seed, long budget, ac::ReinforceConfig config,
-                                            AfterIteration after_iteration) {
-  ac::VectorEnv<CartPole> env(8, seed);
-  ac::Generator init(seed);
-  ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Reinforce reinforce(actor, config);
-  ac::TrainingLoop<decltype(reinforce)> loop(seed + 1);
-  while (env.total_steps() < budget) {
-    loop.iterate(reinforce, env);
-    after_iteration(actor, env.total_steps());
-  }
-  return actor;
-}
 
 }  // namespace
 
@@ -53,16 +35,18 @@ TEST_CASE("REINFORCE with recentred returns solves CartPole-v1 on most seeds", "
   config.optimizer.learning_rate = 5e-3;
   ac::test::LearningTrials trials("REINFORCE (recentred), CartPole-v1, 1M steps: best evaluation >= 475");
   for (const std::uint64_t seed : ac::test::learning_seeds()) {
-    double best = -1.0;
-    long next = 100'000;
-    auto actor = train_reinforce(seed, 1'000'000, config, [&](auto& trained, long steps) {
-      if (steps < next) return;
-      next = (steps / 100'000 + 1) * 100'000;
-      best = std::max(best, ac::evaluate(trained, CartPole{}, 20, 1000 + seed).mean_return);
-    });
-    const double final_return = ac::evaluate(actor, CartPole{}, 20, 1000 + seed).mean_return;
-    best = std::max(best, final_return);
-    ac::test::record_reaching(trials, seed, best, final_return, 475.0);
+    ac::VectorEnv<CartPole> env(8, seed);
+    ac::Generator init(seed);
+    ac::CategoricalActor<float> actor(4, 2, {}, init);
+    ac::Reinforce reinforce(actor, config);
+    ac::TrainingLoop<decltype(reinforce)> loop(seed + 1);
+    ac::test::BestEvaluation<ac::CategoricalActor<float>, CartPole> evaluation(actor, 100'000, 1000 + seed);
+    while (env.total_steps() < 1'000'000) {
+      loop.iterate(reinforce, env);
+      evaluation.at(env.total_steps());
+    }
+    const double best = evaluation.finish();
+    ac::test::record_reaching(trials, seed, best, evaluation.final_return(), 475.0);
   }
   AC_CHECK_LEARNING_MAJORITY(trials);
 }

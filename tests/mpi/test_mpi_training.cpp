@@ -10,7 +10,6 @@
 #include <actorcritic/actorcritic.hpp>
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <span>
@@ -287,23 +286,8 @@ TEST_CASE("TRPO's accepted steps keep the global mean KL within delta on every r
   CHECK(identical_on_every_rank(comm, run));
 }
 
-/// Trains `run` and returns {the best of its evaluations every 50k steps and at the end, the one at the end}
-/// (the suite's reaching rule, support/best_evaluation.hpp); every rank evaluates the same policy alike.
-template <class RunType>
-std::pair<double, double> train_reaching(RunType& run, std::uint64_t seed) {
-  double best = -1e300;
-  long next = 50'000;
-  run.train([&](const ac::IterationInfo& info) {
-    if (info.steps < next) return;
-    next = (info.steps / 50'000 + 1) * 50'000;
-    best = std::max(best, run.evaluate(20, 1000 + seed).mean_return);
-  });
-  const double final_return = run.evaluate(20, 1000 + seed).mean_return;
-  return {std::max(best, final_return), final_return};
-}
-
 TEST_CASE("PPO-clip solves CartPole-v1 data-parallel on most seeds", "[mpi][training][learning]") {
-  // Reaching: judged at the end alone, seed 8 stood at 467 (x86-64-v3, 2026-12-04, SB3's schedule timing).
+  // Reaching: the best of the evaluations every 50k steps and at the end. Judged at the end alone, seed 8 stood at 467 (x86-64-v3, 2026-12-04, SB3's schedule timing).
   // Data-parallel A2C is not asserted here: its seed 7 does not reach 475 on 2 ranks in every flavour at
   // any budget measured (best evaluation 450 within 200k in x86-64-v3 and portable, and within 300k in
   // x86-64-v3; 2026-12-05), where the one-process A2C test passes 10/10 in all three; its data-parallel
@@ -314,8 +298,11 @@ TEST_CASE("PPO-clip solves CartPole-v1 data-parallel on most seeds", "[mpi][trai
     ac::Run<ac::PPO<Categorical>, CartPole> ppo({.envs = ac::presets::kPpoCartPoleEnvs, .seed = seed,
                                                  .total_steps = 150'000},
                                                 ac::presets::ppo_cartpole(), CartPole{}, comm);
-    const auto [best, final_return] = train_reaching(ppo, seed);
-    ac::test::record_reaching(trials, seed, best, final_return, 475.0);
+    // Every rank evaluates the same policy alike.
+    ac::test::ReachingEvaluations evaluation([&] { return ppo.evaluate(20, 1000 + seed).mean_return; }, 50'000);
+    ppo.train([&](const ac::IterationInfo& info) { evaluation(info); });
+    const double best = evaluation.finish();
+    ac::test::record_reaching(trials, seed, best, evaluation.final_return(), 475.0);
   }
   AC_CHECK_LEARNING_MAJORITY(trials);
 }

@@ -17,27 +17,30 @@
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 namespace ac::test {
 
-/// A training callback (for ac::train) that evaluates `policy` on a fresh `Env`
-/// every `every` steps; finish() adds the evaluation at the end. Evaluating uses
-/// its own environment and generator, so the training run's bits are unchanged.
-template <class Policy, class Env>
-class BestEvaluation {
+/// A training callback (for ac::train, Run::train) that calls `evaluate()` (a deterministic evaluation's
+/// mean return) every `every` steps; finish() adds the evaluation at the end. A loop of one's own calls
+/// at(steps) after each iteration instead.
+template <class Evaluate>
+class ReachingEvaluations {
  public:
-  BestEvaluation(Policy& policy, long every, std::uint64_t seed, long episodes = 20)
-      : policy_(policy), every_(every), next_(every), seed_(seed), episodes_(episodes) {}
+  ReachingEvaluations(Evaluate evaluate, long every) : evaluate_(std::move(evaluate)), every_(every), next_(every) {}
 
-  void operator()(const IterationInfo& info) {
-    if (info.steps < next_) return;
-    next_ = (info.steps / every_ + 1) * every_;
-    best_ = std::max(best_, evaluate());
+  void operator()(const IterationInfo& info) { at(info.steps); }
+
+  /// Evaluates if `steps` has passed the next multiple of `every`.
+  void at(long steps) {
+    if (steps < next_) return;
+    next_ = (steps / every_ + 1) * every_;
+    best_ = std::max(best_, evaluate_());
   }
 
   /// The evaluation at the end of training; returns the best of all.
   double finish() {
-    final_ = evaluate();
+    final_ = evaluate_();
     best_ = std::max(best_, final_);
     return best_;
   }
@@ -46,13 +49,27 @@ class BestEvaluation {
   [[nodiscard]] double final_return() const { return final_; }
 
  private:
-  double evaluate() { return ac::evaluate(policy_, Env{}, episodes_, seed_).mean_return; }
-
-  Policy& policy_;
+  Evaluate evaluate_;
   long every_, next_;
-  std::uint64_t seed_;
-  long episodes_;
   double best_ = -1e300, final_ = 0.0;
+};
+
+/// Evaluates `policy` on a fresh `Env` (its own environment and generator, so the training run's bits are
+/// unchanged).
+template <class Policy, class Env>
+struct PolicyEvaluation {
+  Policy* policy;
+  std::uint64_t seed;
+  long episodes;
+  double operator()() const { return ac::evaluate(*policy, Env{}, episodes, seed).mean_return; }
+};
+
+/// ReachingEvaluations of `policy` on a fresh `Env`, `episodes` episodes from `seed`.
+template <class Policy, class Env>
+class BestEvaluation : public ReachingEvaluations<PolicyEvaluation<Policy, Env>> {
+ public:
+  BestEvaluation(Policy& policy, long every, std::uint64_t seed, long episodes = 20)
+      : ReachingEvaluations<PolicyEvaluation<Policy, Env>>({&policy, seed, episodes}, every) {}
 };
 
 /// Records a reaching criterion: the seed passes when the best evaluation meets
