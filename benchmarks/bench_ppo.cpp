@@ -21,9 +21,13 @@
 //    GridMaze-v0, MultiDiscrete CopyDigits-v0, MultiBinary CopyBits-v0) and for
 //    recurrent policies and critics (CartPoleNoVel-v1, whole sequences and chunks),
 //    and for CartPole on two threads (PPO::set_threads).
+// 4. --zoo-parts: the bare parts of RLtools' zoo configuration on Pendulum-v1 (speed.sh's (c)),
+//    10M steps: the products and bias + tanh of its collection and update, and Pendulum's steps
+//    (speed.sh sets them beside the trainer's own collect_seconds and update_seconds).
 //
 //   build/release/benchmarks/bench_ppo [cartpole seeds (5)] [pendulum seeds (10)]   (0 skips a part)
 //   build/release/benchmarks/bench_ppo --allocations      (part 3 alone)
+//   build/release/benchmarks/bench_ppo --zoo-parts        (4. alone: see zoo_parts)
 #include <actorcritic/actorcritic.hpp>
 
 #include "../tests/support/counting_malloc.hpp"  // replaces malloc: counts allocations
@@ -203,6 +207,59 @@ void pendulum(int seeds) {
   fmt::print("median evaluation return over {} seeds: {:.1f}\n", n, median);
 }
 
+/// Seconds of one forward pass's products through the library's assign_product at `batch` columns.
+double bare_forward_seconds(const ac::nn::Mlp<float>& net, ac::Index batch) {
+  std::vector<ac::Matrix<float>> w, x, y;
+  for (const auto& layer : net.linear_layers()) {
+    w.push_back(ac::Matrix<float>::Random(layer.outputs(), layer.inputs()));
+    x.push_back(ac::Matrix<float>::Random(layer.inputs(), batch));
+    y.push_back(ac::Matrix<float>(layer.outputs(), batch));
+  }
+  const long repeats = 20000;
+  const auto start = Clock::now();
+  for (long r = 0; r < repeats; ++r) {
+    for (std::size_t l = 0; l < w.size(); ++l) ac::assign_product(y[l], w[l], x[l]);
+  }
+  return seconds_since(start) / double(repeats);
+}
+
+/// The bare parts of PPO on Pendulum-v1 in RLtools' zoo configuration (speed.sh's (c): 64 envs x 128
+/// steps, minibatches of 1024, one epoch, separate 3-32-32-1 tanh networks), scaled to `steps`
+/// environment steps: what the trainer's collection and update could not do without.
+/// Collection: both networks' forward products at 64 columns, their bias + tanh, and the 64
+/// Pendulums' own steps (fixed torques, resets at the time limit). Update: both networks' forward and
+/// backward products at 1024 columns (the library's rate at those shapes) and their bias + tanh.
+/// Not counted: sampling, normalization, the objective, tanh', Adam, gathers, packing beyond the
+/// bare products' own. One line: "zoo parts: ..." for speed.sh.
+void zoo_parts(long steps) {
+  const ac::Index envs = 64, batch = 1024;
+  ac::Generator init(0);
+  const ac::ActorConfig actor_config{.hidden = {32, 32}, .activation = ac::nn::Activation::tanh};
+  const ac::CriticConfig critic_config{.hidden = {32, 32}, .activation = ac::nn::Activation::tanh};
+  ac::GaussianActor<float> actor(3, 1, actor_config, init);
+  ac::Critic<float> critic(3, critic_config, init);
+  const auto& a = actor.network();
+  const auto& c = critic.network();
+  const double steps_d = double(steps), batches = steps_d / double(envs);
+  const long units = hidden_units(a) + hidden_units(c);
+  const double collect_products = batches * (bare_forward_seconds(a, envs) + bare_forward_seconds(c, envs));
+  const double collect_tanh = steps_d * double(units) * bare_tanh_seconds(32, envs);
+  const double update_products =
+      steps_d * (training_flops(a) / (bare_gemm_gflops(a, batch, true) * 1e9) +
+                 training_flops(c) / (bare_gemm_gflops(c, batch, true) * 1e9));
+  const double update_tanh = steps_d * double(units) * bare_tanh_seconds(32, batch);
+  // Pendulum's steps alone, timed over a tenth of the steps and scaled.
+  ac::VectorEnv<ac::envs::Pendulum> env(envs, 0);
+  const ac::Matrix<float> torques = ac::Matrix<float>::Constant(1, envs, 0.5f);
+  const long env_batches = std::max(1L, steps / envs / 10);
+  const auto start = Clock::now();
+  for (long b = 0; b < env_batches; ++b) env.step(torques);
+  const double env_steps = seconds_since(start) * batches / double(env_batches);
+  fmt::print("zoo parts: {} steps; collection: products {:.3f} s, bias + tanh {:.3f} s, Pendulum steps {:.3f} s; "
+             "update: products {:.3f} s, bias + tanh {:.3f} s\n",
+             steps, collect_products, collect_tanh, env_steps, update_products, update_tanh);
+}
+
 }  // namespace
 
 /// PPO with the policy E's action space calls for: heap allocations after the first of 20 iterations.
@@ -258,6 +315,10 @@ int main(int argc, char** argv) {
     action_spaces();
     return 0;
   }
+  if (argc > 1 && std::string_view(argv[1]) == "--zoo-parts") {  // (c)'s bare parts alone
+    zoo_parts(10'000'000);
+    return 0;
+  }
   // Seed counts: a count of 0 skips that section (`bench_ppo 3 0`: CartPole alone).
   int seeds[2] = {5, 10};
   for (int i = 1; i < argc && i <= 2; ++i) {
@@ -265,7 +326,7 @@ int main(int argc, char** argv) {
     int count = -1;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
     if (error != std::errc{} || end != text.data() + text.size() || count < 0) {
-      fmt::print(stderr, "usage: bench_ppo [cartpole seeds (5)] [pendulum seeds (10)] | --allocations\n"
+      fmt::print(stderr, "usage: bench_ppo [cartpole seeds (5)] [pendulum seeds (10)] | --allocations | --zoo-parts\n"
                          "bench_ppo: {}: expected a number of seeds (0 or more), got \"{}\"\n",
                  i == 1 ? "cartpole seeds" : "pendulum seeds", text);
       return 2;

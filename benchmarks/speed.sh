@@ -7,7 +7,10 @@
 #       measured in the same run by bench_mlp's BM_SgemmPeak);
 #   (b) PPO on Pendulum-v1 with the RLtools example's configuration, SEEDS seeds:
 #       median wall time and median evaluation return, × RLtools;
-#   (c) PPO on Pendulum-v1 with RLtools' zoo configuration, 10M steps;
+#   (c) PPO on Pendulum-v1 with RLtools' zoo configuration, 10M steps; and where
+#       its time goes: the trainer's collecting and updating seconds (--summary)
+#       beside the bare parts of that work (bench_ppo --zoo-parts: the networks'
+#       products and bias + tanh in each phase, the 64 Pendulums' own steps);
 #   (d) heap allocations per iteration after the first (bench_ppo; must be 0),
 #       the PPO update phase's GFLOP/s against the sgemm peak, and its time
 #       against its bare parts: the same GEMMs timed alone (the library's depth-
@@ -100,6 +103,14 @@ zoo=(--algo ppo-clip --env Pendulum-v1 --envs 64 --n-steps 128 --batch-size 1024
      --steps 10000000)
 zoo_s=$(runs zoo "$train" "${zoo[@]}" --exact-kl false)
 zoo_return=$(field "$work/zoo.0.json" eval_return_mean)
+# Where (c)'s time goes: the trainer's own split (median over the runs) beside the bare parts of the
+# same work (bench_ppo --zoo-parts: products and bias + tanh of both phases, Pendulum's steps).
+zoo_collect_s=$(for f in "$work"/zoo.*.json; do field "$f" collect_seconds; done | median)
+zoo_update_s=$(for f in "$work"/zoo.*.json; do field "$f" update_seconds; done | median)
+"$bench_ppo" --zoo-parts > "$work/zoo_parts.txt"
+# "zoo parts: N steps; collection: products P s, bias + tanh T s, Pendulum steps E s; update: products Q s, bias + tanh U s"
+read -r zoo_cp zoo_ct zoo_env zoo_up zoo_ut < <(sed -n 's/^zoo parts: [0-9]* steps; collection: products \([0-9.]*\) s, bias + tanh \([0-9.]*\) s, Pendulum steps \([0-9.]*\) s; update: products \([0-9.]*\) s, bias + tanh \([0-9.]*\) s$/\1 \2 \3 \4 \5/p' "$work/zoo_parts.txt")
+[[ -n $zoo_ut ]] || { echo "speed.sh: bench_ppo --zoo-parts printed no breakdown" >&2; exit 1; }
 zoo_kl_s=$(runs zoo_kl "$train" "${zoo[@]}")
 zoo_kl_return=$(field "$work/zoo_kl.0.json" eval_return_mean)
 
@@ -132,7 +143,8 @@ echo
 awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$cartpole_steps" -v ceval="$cartpole_eval" \
     -v cflop="$cartpole_gflop" -v rl=$RLTOOLS_EXAMPLE_OFAST -v rlret=$RLTOOLS_EXAMPLE_RETURN -v es="$example_s" \
     -v eret="$example_return" -v zoo=$RLTOOLS_ZOO_FASTEST -v zs="$zoo_s" -v zret="$zoo_return" \
-    -v zks="$zoo_kl_s" -v zkret="$zoo_kl_return" \
+    -v zks="$zoo_kl_s" -v zkret="$zoo_kl_return" -v zc="$zoo_collect_s" -v zu="$zoo_update_s" \
+    -v zcp="$zoo_cp" -v zct="$zoo_ct" -v zenv="$zoo_env" -v zup="$zoo_up" -v zut="$zoo_ut" \
     -v alloc="$allocations" -v ug="$update_gflops" -v as="$a2c_s" -v asteps="$a2c_steps" -v ms="$mpi_s" \
     -v us="$update_s" -v tns="$tanh_ns" -v bs="$bare_s" -v ts="$threads_s" 'BEGIN {
   print "| benchmark | ours | peer | ratio | target |"
@@ -141,6 +153,8 @@ awk -v peak="$peak" -v sb3=$SB3_PPO_CARTPOLE -v cs="$cartpole_s" -v csteps="$car
   printf "| (a) PPO CartPole-v1 zoo, 100k steps | %.2f s (%.0f steps/s, eval %.0f); %.1f GFLOP, floor %.2f s = %.0f%% of it | SB3 %.1f s | %.1f× SB3 | ≥ 20× SB3, ≥ 85%% of the floor |\n", cs, csteps / cs, ceval, cflop, floor, 100 * floor / cs, sb3, sb3 / cs
   printf "| (b) PPO Pendulum-v1, RLtools example | %.2f s, median return %.1f | RLtools -Ofast %.2f s, %.0f | %.2f× RLtools | ≥ 1.5×, return ≥ %.0f |\n", es, eret, rl, rlret, rl / es, rlret
   printf "| (c) PPO Pendulum-v1, RLtools zoo, 10M steps | %.2f s, return %.1f | RLtools %.1f s (fastest) | %.2f× RLtools | ≥ 1.0× |\n", zs, zret, zoo, zoo / zs
+  zbare = zcp + zct + zenv + zup + zut
+  printf "| (c) where its time goes: collecting, updating | %.2f s, %.2f s | bare parts: products %.2f + %.2f s, bias + tanh %.2f + %.2f s, Pendulum %.2f s; %.2f s in all | %.2f× RLtools if only they ran | |\n", zc, zu, zcp, zup, zct, zut, zenv, zbare, zoo / zbare
   printf "| (c) with the exact-KL diagnostic (the default) | %.2f s, return %.1f | | %.2f× RLtools | |\n", zks, zkret, zoo / zks
   printf "| (d) allocations per iteration after the first | %d | | | 0 |\n", alloc
   printf "| (d) PPO update phase (CartPole) | %.1f GFLOP/s | sgemm peak %.1f GFLOP/s | %.0f%% of the peak | ≥ 85%% |\n", ug, peak, 100 * ug / peak

@@ -47,6 +47,7 @@ struct RunOutcome {
   std::uint64_t seed = 0;
   long steps = 0;
   double wall = 0.0;
+  double collect = 0.0, update = 0.0;  // of `wall`, rank 0's time collecting and updating
   double last_mean = std::numeric_limits<double>::quiet_NaN();
   ac::EvaluationResult evaluation;  // rank 0's (other ranks do not evaluate)
   std::string summary;  // its --summary file, if any

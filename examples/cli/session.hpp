@@ -127,6 +127,8 @@ class Session {
 #endif
       if (progress) (*progress)(info);
       outcome.wall = info.seconds;
+      outcome.collect = info.collect_seconds;
+      outcome.update = info.update_seconds;
       outcome.last_mean = info.mean_return;
       if (info.steps >= next_checkpoint) {
         run_.save(options_.save);  // every rank gives its state; rank 0 writes
@@ -156,9 +158,10 @@ class Session {
           ac::plot_diagnostics(csv_path, diagnostics_path(options_.plot), title + ": update diagnostics");
         });
     const auto& e = outcome.evaluation;
-    fmt::print("{} on {}: {} evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s)\n", invocation_.algo,
-               invocation_.env, options_.deterministic ? "deterministic" : "stochastic", e.episodes, e.mean_return,
-               e.std_return, run_.steps(), outcome.wall);
+    fmt::print("{} on {}: {} evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s: collecting {:.1f} s, "
+               "updating {:.1f} s)\n",
+               invocation_.algo, invocation_.env, options_.deterministic ? "deterministic" : "stochastic", e.episodes,
+               e.mean_return, e.std_return, run_.steps(), outcome.wall, outcome.collect, outcome.update);
     if (!invocation_.quiet) {
       if (!csv_path.empty()) fmt::print("log: {}\n", csv_path);
       if (plotted) fmt::print("learning curve: {} (diagnostics: {})\n", options_.plot, diagnostics_path(options_.plot));
@@ -239,7 +242,8 @@ class Session {
     const std::string json = fmt::format(
         "{{\n  \"algo\": {},\n  \"env\": {},\n  \"seed\": {},\n  \"steps\": {},\n  \"stopped_by\": {},\n"
         "  \"envs\": {},\n  \"ranks\": {},\n"
-        "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"final_mean_return\": {},\n"
+        "  \"wall_seconds\": {},\n  \"steps_per_second\": {},\n  \"collect_seconds\": {},\n"
+        "  \"update_seconds\": {},\n  \"final_mean_return\": {},\n"
         "  \"deterministic\": {},\n"
         "  \"eval_return_mean\": {},\n  \"eval_return_std\": {},\n  \"eval_episodes\": {},\n  \"eval_returns\": [{}],\n"
         "  \"evaluations\": [{}{}],\n"
@@ -247,7 +251,7 @@ class Session {
         json_string(invocation_.algo), json_string(invocation_.env), outcome.seed, outcome.steps, json_string(stop),
         run_.config().envs, outcome.ranks, json_number(outcome.wall),
         json_number(outcome.wall > 0 ? double(outcome.steps - first_step) / outcome.wall : 0.0),
-        json_number(outcome.last_mean), options_.deterministic, json_number(e.mean_return),
+        json_number(outcome.collect), json_number(outcome.update), json_number(outcome.last_mean), options_.deterministic, json_number(e.mean_return),
         json_number(e.std_return), e.episodes, fmt::join(e.returns | std::views::transform(json_number), ", "),
         evaluations, evaluations.empty() ? "" : "\n  ",
         options_.save.empty() ? std::string("null") : json_string(options_.save),

@@ -6,7 +6,10 @@
 
 #include "../../examples/walk_to_goal.hpp"  // the user's environment of docs/envs.md
 
+#include <chrono>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 using ac::envs::CartPole;
 
@@ -27,6 +30,15 @@ Run train_a2c(std::uint64_t seed, long steps, ac::A2CConfig config = {}) {
                       [&](const ac::IterationInfo& info) { run.final_mean_return = info.mean_return; });
   return run;
 }
+
+/// A2C at its defaults on 8 CartPoles, seed 0: for the tests of the loop around it.
+struct CartPoleA2C {
+  ac::VectorEnv<CartPole> env = ac::VectorEnv<CartPole>(8, 0);
+  ac::Generator init = ac::Generator(0);
+  ac::CategoricalActor<float> actor = ac::CategoricalActor<float>(4, 2, {}, init);
+  ac::Critic<float> critic = ac::Critic<float>(4, {}, init);
+  ac::A2C<ac::CategoricalActor<float>> a2c = ac::A2C<ac::CategoricalActor<float>>(actor, critic);
+};
 
 }  // namespace
 
@@ -77,20 +89,49 @@ TEST_CASE("collect_rollout fills next_values by the bootstrap rules", "[algorith
 }
 
 TEST_CASE("periodic evaluation runs on its own environment at the requested interval", "[algorithms][train]") {
-  ac::VectorEnv<CartPole> env(8, 0);
-  ac::Generator init(0);
-  ac::CategoricalActor<float> actor(4, 2, {}, init);
-  ac::Critic<float> critic(4, {}, init);
-  ac::A2C a2c(actor, critic);
-  ac::PeriodicEvaluation evaluation(actor, CartPole{}, 10'000, 3, 99);
-  ac::train(a2c, env, 50'000, 0, [&](const ac::IterationInfo& info) { evaluation(info); });
+  CartPoleA2C run;
+  ac::PeriodicEvaluation evaluation(run.actor, CartPole{}, 10'000, 3, 99);
+  ac::train(run.a2c, run.env, 50'000, 0, [&](const ac::IterationInfo& info) { evaluation(info); });
   // One update = 40 steps: evaluations at 40, 10'000, 20'000, 30'000, 40'000 and 50'000 steps.
   REQUIRE(evaluation.history().size() == 6);
   CHECK(evaluation.history().back().steps == 50'000);
   CHECK(evaluation.history()[0].steps == 40);
   CHECK(evaluation.history()[1].steps == 10'000);
   for (const auto& point : evaluation.history()) CHECK(point.result.episodes == 3);
-  CHECK(env.total_steps() == 50'000);  // evaluation did not step the training envs
+  CHECK(run.env.total_steps() == 50'000);  // evaluation did not step the training envs
+}
+
+TEST_CASE("the loop's time splits into collecting, updating and the callbacks", "[algorithms][train]") {
+  CartPoleA2C run;
+  ac::TrainingLoop<decltype(run.a2c)> loop(0);
+  // The callback sleeps; its time must show in `seconds` and in neither phase.
+  const auto nap = std::chrono::milliseconds(2);
+  std::vector<ac::IterationInfo> infos;
+  loop.run(run.a2c, run.env, 400, [&](const ac::IterationInfo& info) {
+    infos.push_back(info);
+    std::this_thread::sleep_for(nap);
+  });
+  REQUIRE(infos.size() == 10);  // 40 steps per iteration
+  const double nap_seconds = std::chrono::duration<double>(nap).count();
+  for (std::size_t k = 0; k < infos.size(); ++k) {
+    INFO("iteration " << k + 1);
+    const auto& info = infos[k];
+    CHECK(info.collect_seconds > 0.0);
+    CHECK(info.update_seconds > 0.0);
+    CHECK(info.seconds >= info.collect_seconds + info.update_seconds + double(k) * nap_seconds);
+    if (k > 0) {
+      CHECK(info.collect_seconds > infos[k - 1].collect_seconds);
+      CHECK(info.update_seconds > infos[k - 1].update_seconds);
+    }
+  }
+  CHECK(loop.collect_seconds() == infos.back().collect_seconds);
+  CHECK(loop.update_seconds() == infos.back().update_seconds);
+  // A second run() reports its own time; the loop's totals go on.
+  infos.clear();
+  loop.run(run.a2c, run.env, 480, [&](const ac::IterationInfo& info) { infos.push_back(info); });
+  REQUIRE(infos.size() == 2);
+  CHECK(infos.back().collect_seconds < loop.collect_seconds());
+  CHECK(infos.back().update_seconds < loop.update_seconds());
 }
 
 TEST_CASE("A2C training is deterministic: same seed, identical parameters", "[algorithms][a2c]") {

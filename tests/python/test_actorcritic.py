@@ -37,8 +37,9 @@ def cli_flags(settings):
 
 
 def without_timing(summary, folder):
-    """A summary without its wall time, and with the run's own folder written as DIR."""
-    text = json.dumps({k: v for k, v in summary.items() if k not in ("wall_seconds", "steps_per_second")})
+    """A summary without its times, and with the run's own folder written as DIR."""
+    timing = ("wall_seconds", "steps_per_second", "collect_seconds", "update_seconds")
+    text = json.dumps({k: v for k, v in summary.items() if k not in timing})
     return json.loads(text.replace(str(folder), "DIR"))
 
 

@@ -41,6 +41,11 @@ struct IterationInfo {
   long iteration = 0;
   long steps = 0;            // environment steps so far (all envs)
   double seconds = 0.0;      // wall time since the start of this train() call
+  // Of `seconds`, the time this process spent collecting rollouts (acting, stepping the
+  // environments, normalizing) and in the algorithm's updates (with their exchanges between
+  // ranks); the rest is the callbacks' (logging, evaluations, checkpoints) and the loop's.
+  double collect_seconds = 0.0;
+  double update_seconds = 0.0;
   double mean_return = 0.0;  // over the recent finished episodes (NaN before the first); every rank's
   std::size_t episodes = 0;  // finished episodes so far, every rank's
   UpdateDiagnostics diagnostics;
@@ -81,13 +86,17 @@ class TrainingLoop {
   UpdateDiagnostics iterate(Algorithm& algorithm, VectorEnv<E>& env, long total_steps = 0) {
     check_non_negative("TrainingLoop::iterate: total_steps", total_steps);
     const long before = env.total_steps();
+    const auto collect_start = Clock::now();
     const auto& buffer = collect_rollout(algorithm, env);
+    const auto update_start = Clock::now();
+    collect_seconds_ += seconds_between(collect_start, update_start);
     // Data-parallel: the steps of every rank's share of the rollout.
     const auto collected = static_cast<long>(mean_across_ranks(comm_, double(env.total_steps() - before), {}));
     if constexpr (requires { algorithm.set_progress(0.0); }) {
       if (total_steps > 0) algorithm.set_progress(double(steps_ + collected) / double(total_steps));
     }
     const UpdateDiagnostics diagnostics = update(algorithm, buffer);
+    update_seconds_ += seconds_between(update_start, Clock::now());
     steps_ += collected;
     ++iterations_;
     return diagnostics;
@@ -98,13 +107,16 @@ class TrainingLoop {
   template <class E, class Callback>
   void run(Algorithm& algorithm, VectorEnv<E>& env, long total_steps, Callback&& on_iteration) {
     check_positive("train: total_steps", total_steps);
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
+    const double collect_before = collect_seconds_, update_before = update_seconds_;
     IterationInfo info;
     while (steps_ < total_steps) {
       info.diagnostics = iterate(algorithm, env, total_steps);
       info.iteration = iterations_;
       info.steps = steps_;
-      info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      info.seconds = seconds_between(start, Clock::now());
+      info.collect_seconds = collect_seconds_ - collect_before;
+      info.update_seconds = update_seconds_ - update_before;
       episode_statistics(env.episodes(), info);
       bool go_on = true;
       if constexpr (std::is_same_v<std::invoke_result_t<Callback&, const IterationInfo&>, bool>) {
@@ -118,6 +130,10 @@ class TrainingLoop {
 
   [[nodiscard]] long steps() const { return steps_; }
   [[nodiscard]] long iterations() const { return iterations_; }
+  /// Seconds this process has spent collecting and updating in iterate(), over the loop's lifetime
+  /// (not checkpointed: a resumed run counts from its start).
+  [[nodiscard]] double collect_seconds() const { return collect_seconds_; }
+  [[nodiscard]] double update_seconds() const { return update_seconds_; }
   [[nodiscard]] const Generator& generator() const { return rng_; }
   void set_normalizer(VecNormalize* normalizer) { collector_.set_normalizer(normalizer); }
 
@@ -133,6 +149,11 @@ class TrainingLoop {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
+  static double seconds_between(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+  }
+
   /// One rollout into the collector's buffer: whole episodes from fresh resets for the learners on
   /// complete episodes (REINFORCE, RLOO), else the algorithm's rollout length from where the envs stand.
   template <class E>
@@ -187,6 +208,7 @@ class TrainingLoop {
   Collector<Policy> collector_;
   Generator rng_;
   long steps_ = 0, iterations_ = 0;
+  double collect_seconds_ = 0.0, update_seconds_ = 0.0;
   CommunicatorRef comm_;
 };
 
