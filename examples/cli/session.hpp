@@ -158,8 +158,8 @@ class Session {
           ac::plot_diagnostics(csv_path, diagnostics_path(options_.plot), title + ": update diagnostics");
         });
     const auto& e = outcome.evaluation;
-    fmt::print("{} on {}: {} evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s: collecting {:.1f} s, "
-               "updating {:.1f} s)\n",
+    fmt::print("{} on {}: {} evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s: collecting {:.2f} s, "
+               "updating {:.2f} s)\n",
                invocation_.algo, invocation_.env, options_.deterministic ? "deterministic" : "stochastic", e.episodes,
                e.mean_return, e.std_return, run_.steps(), outcome.wall, outcome.collect, outcome.update);
     if (!invocation_.quiet) {
