@@ -29,7 +29,9 @@ inline void training_scalars(const IterationInfo& info, const EvaluationResult* 
   put("rollout/", "ep_rew_mean", info.mean_return);
   put("rollout/", "episodes", static_cast<double>(info.episodes));
   put("time/", "iterations", static_cast<double>(info.iteration));
-  put("time/", "fps", info.seconds > 0 ? static_cast<double>(info.steps) / info.seconds : 0.0);
+  put("time/", "fps", info.steps_per_second());  // as SB3's: this call's steps (a resumed run's own)
+  put("time/", "collect_seconds", info.collect_seconds);  // not SB3's: where the time went
+  put("time/", "update_seconds", info.update_seconds);
   for (const auto& [name, member] : UpdateDiagnostics::fields) put("train/", name, info.diagnostics.*member);
   if (evaluation != nullptr) {  // last, so that iterations without one keep the other tags in place
     put("eval/", "mean_reward", evaluation->mean_return);

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -116,6 +117,8 @@ TEST_CASE("the loop's time splits into collecting, updating and the callbacks", 
   for (std::size_t k = 0; k < infos.size(); ++k) {
     INFO("iteration " << k + 1);
     const auto& info = infos[k];
+    CHECK(info.start_steps == 0);
+    CHECK(info.steps_per_second() == double(info.steps) / info.seconds);
     CHECK(info.collect_seconds > 0.0);
     CHECK(info.update_seconds > 0.0);
     CHECK(info.seconds >= info.collect_seconds + info.update_seconds + double(k) * nap_seconds);
@@ -132,6 +135,26 @@ TEST_CASE("the loop's time splits into collecting, updating and the callbacks", 
   REQUIRE(infos.size() == 2);
   CHECK(infos.back().collect_seconds < loop.collect_seconds());
   CHECK(infos.back().update_seconds < loop.update_seconds());
+  // Its rate counts its own steps only (a resumed run's progress bar and TensorBoard fps).
+  CHECK(infos.back().start_steps == 400);
+  CHECK(infos.back().steps_per_second() == 80.0 / infos.back().seconds);
+}
+
+TEST_CASE("the progress bar's rate and ETA count this call's steps only", "[algorithms][train]") {
+  std::FILE* stream = std::tmpfile();
+  REQUIRE(stream != nullptr);
+  ac::ProgressBar progress(2000, stream);  // a file: one plain line per tenth of the budget
+  ac::IterationInfo info;
+  info.start_steps = 1000;  // resumed at half the budget
+  info.steps = 1768;
+  info.seconds = 2.0;
+  info.mean_return = 17.0;
+  progress(info);
+  std::rewind(stream);
+  char line[256] = {};
+  REQUIRE(std::fgets(line, sizeof line, stream) != nullptr);
+  std::fclose(stream);
+  CHECK_THAT(line, Catch::Contains("1768 steps") && Catch::Contains(" 384 steps/s") && Catch::Contains("17.0"));
 }
 
 TEST_CASE("A2C training is deterministic: same seed, identical parameters", "[algorithms][a2c]") {

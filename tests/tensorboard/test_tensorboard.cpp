@@ -172,6 +172,8 @@ TEST_CASE("a training iteration's scalars: the recent return, the evaluation and
   info.iteration = 3;
   info.steps = 768;
   info.seconds = 2.0;
+  info.collect_seconds = 0.5;
+  info.update_seconds = 1.25;
   info.mean_return = 17.0;
   info.episodes = 9;
   info.diagnostics.entropy = 0.5;
@@ -181,12 +183,14 @@ TEST_CASE("a training iteration's scalars: the recent return, the evaluation and
   CHECK(scalars.at("rollout/ep_rew_mean") == 17.0);
   CHECK(scalars.at("rollout/episodes") == 9.0);
   CHECK(scalars.at("time/fps") == 384.0);
+  CHECK(scalars.at("time/collect_seconds") == 0.5);
+  CHECK(scalars.at("time/update_seconds") == 1.25);
   CHECK(scalars.at("eval/mean_reward") == 30.0);
   CHECK(scalars.at("eval/std_reward") == 1.5);
   CHECK(scalars.at("train/entropy") == 0.5);
   CHECK(std::isnan(scalars.at("train/policy_loss")));  // not measured here: the writer leaves it out
-  CHECK(scalars.size() == 6 + ac::UpdateDiagnostics::fields.size());
-  CHECK(ac::tensorboard::training_scalars(info).size() == 4 + ac::UpdateDiagnostics::fields.size());
+  CHECK(scalars.size() == 8 + ac::UpdateDiagnostics::fields.size());
+  CHECK(ac::tensorboard::training_scalars(info).size() == 6 + ac::UpdateDiagnostics::fields.size());
 }
 
 TEST_CASE("an event file that cannot be created is an error naming the path", "[tensorboard]") {

@@ -23,7 +23,7 @@ class ProgressBar {
 
   void operator()(const IterationInfo& info) {
     const double fraction = std::min(1.0, double(info.steps) / double(total_));
-    const double rate = info.seconds > 0 ? double(info.steps) / info.seconds : 0.0;
+    const double rate = info.steps_per_second();
     const double eta = rate > 0 ? double(total_ - std::min(info.steps, total_)) / rate : 0.0;
     const std::string mean = std::isnan(info.mean_return) ? "   n/a" : fmt::format("{:6.1f}", info.mean_return);
     if (interactive_) {

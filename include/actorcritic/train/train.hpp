@@ -40,6 +40,7 @@ namespace ac {
 struct IterationInfo {
   long iteration = 0;
   long steps = 0;            // environment steps so far (all envs)
+  long start_steps = 0;      // `steps` when this train() call began (a resumed run's steps before it)
   double seconds = 0.0;      // wall time since the start of this train() call
   // Of `seconds`, the time this process spent collecting rollouts (acting, stepping the
   // environments, normalizing) and in the algorithm's updates (with their exchanges between
@@ -49,6 +50,11 @@ struct IterationInfo {
   double mean_return = 0.0;  // over the recent finished episodes (NaN before the first); every rank's
   std::size_t episodes = 0;  // finished episodes so far, every rank's
   UpdateDiagnostics diagnostics;
+
+  /// Environment steps per second of this train() call: a resumed run's earlier steps are not its own.
+  [[nodiscard]] double steps_per_second() const {
+    return seconds > 0 ? static_cast<double>(steps - start_steps) / seconds : 0.0;
+  }
 };
 
 /// What an algorithm offers the loop: its policy, its update, and how much to
@@ -110,6 +116,7 @@ class TrainingLoop {
     const auto start = Clock::now();
     const double collect_before = collect_seconds_, update_before = update_seconds_;
     IterationInfo info;
+    info.start_steps = steps_;
     while (steps_ < total_steps) {
       info.diagnostics = iterate(algorithm, env, total_steps);
       info.iteration = iterations_;
