@@ -46,9 +46,13 @@ inline void check_output_path(std::string_view flag, const std::string& path, st
 struct RunOutcome {
   std::uint64_t seed = 0;
   long steps = 0;
-  double wall = 0.0;
-  double collect = 0.0, update = 0.0;  // of `wall`, rank 0's time collecting and updating
-  double last_mean = std::numeric_limits<double>::quiet_NaN();
+  /// The last iteration's report: the training's seconds, their collecting/updating split, its rate
+  /// (rank 0's) and the recent mean return (NaN before any iteration).
+  ac::IterationInfo last = [] {
+    ac::IterationInfo none;
+    none.mean_return = std::numeric_limits<double>::quiet_NaN();
+    return none;
+  }();
   ac::EvaluationResult evaluation;  // rank 0's (other ranks do not evaluate)
   std::string summary;  // its --summary file, if any
   int ranks = 1;        // the processes that trained it together
@@ -113,7 +117,7 @@ inline void report_seeds(const Invocation& invocation, const CommonOptions& comm
     runs.push_back(fmt::format(
         "    {{\"seed\": {}, \"steps\": {}, \"wall_seconds\": {}, \"final_mean_return\": {}, "
         "\"eval_return_mean\": {}, \"eval_return_std\": {}, \"summary\": {}}}",
-        o.seed, o.steps, json_number(o.wall), json_number(o.last_mean), json_number(m),
+        o.seed, o.steps, json_number(o.last.seconds), json_number(o.last.mean_return), json_number(m),
         json_number(o.evaluation.std_return), o.summary.empty() ? std::string("null") : json_string(o.summary)));
   }
   const double n = double(outcomes.size());

@@ -126,10 +126,7 @@ class Session {
       }
 #endif
       if (progress) (*progress)(info);
-      outcome.wall = info.seconds;
-      outcome.collect = info.collect_seconds;
-      outcome.update = info.update_seconds;
-      outcome.last_mean = info.mean_return;
+      outcome.last = info;
       if (info.steps >= next_checkpoint) {
         run_.save(options_.save);  // every rank gives its state; rank 0 writes
         if (root && options_.keep_checkpoints > 0) keep_checkpoint(info.steps);
@@ -144,11 +141,11 @@ class Session {
     if (!root) return outcome;
     if (reached_return && !invocation_.quiet) {
       fmt::print("stopped at {} steps: the mean return {:.2f} reached --stop-at-return {}\n", run_.steps(),
-                 outcome.last_mean, options_.stop_at_return);
+                 outcome.last.mean_return, options_.stop_at_return);
     }
     outcome.evaluation = evaluate();
     const std::string_view stop = reached_return ? "stop-at-return" : run_.finished() ? "budget" : "stop-after";
-    if (!options_.summary.empty() || invocation_.summary_sink) write_summary(outcome, first_step, stop);
+    if (!options_.summary.empty() || invocation_.summary_sink) write_summary(outcome, stop);
     // The plots are extras: a failure (gnuplot missing) warns and loses nothing.
     const bool plotted =
         !options_.plot.empty() &&
@@ -161,7 +158,8 @@ class Session {
     fmt::print("{} on {}: {} evaluation over {} episodes: {:.2f} ± {:.2f} ({} steps, {:.1f} s: collecting {:.2f} s, "
                "updating {:.2f} s)\n",
                invocation_.algo, invocation_.env, options_.deterministic ? "deterministic" : "stochastic", e.episodes,
-               e.mean_return, e.std_return, run_.steps(), outcome.wall, outcome.collect, outcome.update);
+               e.mean_return, e.std_return, run_.steps(), outcome.last.seconds, outcome.last.collect_seconds,
+               outcome.last.update_seconds);
     if (!invocation_.quiet) {
       if (!csv_path.empty()) fmt::print("log: {}\n", csv_path);
       if (plotted) fmt::print("learning curve: {} (diagnostics: {})\n", options_.plot, diagnostics_path(options_.plot));
@@ -231,7 +229,7 @@ class Session {
     return run;
   }
 
-  void write_summary(const RunOutcome& outcome, long first_step, std::string_view stop) const {
+  void write_summary(const RunOutcome& outcome, std::string_view stop) const {
     const auto& e = outcome.evaluation;
     std::string evaluations;
     for (const auto& [steps, result] : evaluations_) {
@@ -249,9 +247,10 @@ class Session {
         "  \"evaluations\": [{}{}],\n"
         "  \"checkpoint\": {},\n  \"config\": {}\n}}\n",
         json_string(invocation_.algo), json_string(invocation_.env), outcome.seed, outcome.steps, json_string(stop),
-        run_.config().envs, outcome.ranks, json_number(outcome.wall),
-        json_number(outcome.wall > 0 ? double(outcome.steps - first_step) / outcome.wall : 0.0),
-        json_number(outcome.collect), json_number(outcome.update), json_number(outcome.last_mean), options_.deterministic, json_number(e.mean_return),
+        run_.config().envs, outcome.ranks, json_number(outcome.last.seconds),
+        json_number(outcome.last.steps_per_second()), json_number(outcome.last.collect_seconds),
+        json_number(outcome.last.update_seconds), json_number(outcome.last.mean_return), options_.deterministic,
+        json_number(e.mean_return),
         json_number(e.std_return), e.episodes, fmt::join(e.returns | std::views::transform(json_number), ", "),
         evaluations, evaluations.empty() ? "" : "\n  ",
         options_.save.empty() ? std::string("null") : json_string(options_.save),
